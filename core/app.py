@@ -1,0 +1,63 @@
+"""``create_app(settings)``: the one place where the kernel is wired together."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+from litestar import Litestar, Request
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.middleware import DefineMiddleware
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import ScalarRenderPlugin
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core import health
+from core.db import Database
+from core.errors import EXCEPTION_HANDLERS
+from core.logging import RequestContextMiddleware, configure_logging
+from core.settings import Settings, load_settings
+from core.tenancy import routes as tenancy_routes
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+async def provide_session(
+    request: Request[Any, Any, Any], state: State
+) -> AsyncIterator[AsyncSession]:
+    """The request's session, inside one transaction committed when the handler returns.
+
+    Litestar throws a handler's exception into this generator, which rolls the transaction
+    back; writes are therefore all-or-nothing per request.
+    """
+    db: Database = state.db
+    async with db.session(write=request.method not in SAFE_METHODS) as session:
+        yield session
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    """Build the ASGI application for ``settings`` (default: read from the environment)."""
+    settings = settings or load_settings()
+    configure_logging(settings)
+    db = Database(settings)
+
+    async def dispose_db() -> None:
+        await db.dispose()
+
+    return Litestar(
+        route_handlers=[*health.ROUTES, *tenancy_routes.ROUTES],
+        dependencies={"session": Provide(provide_session)},
+        middleware=[DefineMiddleware(RequestContextMiddleware)],
+        exception_handlers=EXCEPTION_HANDLERS,
+        state=State({"settings": settings, "db": db, "plugin_locations": []}),
+        on_shutdown=[dispose_db],
+        openapi_config=OpenAPIConfig(
+            title="Gongzhi 共治 API",
+            version="1",
+            path="/schema",
+            render_plugins=[ScalarRenderPlugin()],
+        ),
+        request_max_body_size=settings.max_body_bytes,
+        debug=False,
+    )

@@ -1,0 +1,42 @@
+"""Liveness and readiness probes for orchestrators and load balancers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Response, get
+from litestar.datastructures import State
+from sqlalchemy import text
+
+from core.migrate import status_async
+
+
+@get("/health/live", include_in_schema=True, tags=["health"], summary="Process is up")
+async def live() -> dict[str, str]:
+    """Answers 200 while the process can serve requests at all; touches no dependency."""
+    return {"status": "ok"}
+
+
+@get("/health/ready", tags=["health"], summary="Database reachable and migrated")
+async def ready(state: State) -> Response[dict[str, Any]]:
+    """200 when the database answers and every migration branch is at its head, else 503."""
+    checks: dict[str, Any] = {}
+    ok = True
+    try:
+        async with state.db.engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
+        checks["database"] = "ok"
+    except Exception as exc:
+        checks["database"] = f"unreachable: {type(exc).__name__}"
+        ok = False
+    if ok:
+        branches = await status_async(state.db.engine, state.plugin_locations)
+        behind = [b.branch for b in branches if not b.at_head]
+        checks["migrations"] = "at head" if not behind else f"behind: {', '.join(behind)}"
+        ok = not behind
+    return Response(
+        {"status": "ok" if ok else "unavailable", "checks": checks}, status_code=200 if ok else 503
+    )
+
+
+ROUTES = [live, ready]

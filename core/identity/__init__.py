@@ -1,0 +1,1 @@
+"""Identity and access: users, tokens, memberships, roles, permissions and the guard."""

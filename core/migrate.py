@@ -1,0 +1,95 @@
+"""Running Alembic for the core and each installed plugin's branch.
+
+The core's revisions live in ``migrations/versions`` (branch ``core``); every plugin ships its
+own ``versions`` folder whose revisions carry the plugin's name as branch label. All branches
+share one ``alembic_version`` table, so ``upgrade heads`` brings every branch to its head.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+import migrations
+from core.db import create_nullpool_engine
+
+MIGRATIONS_DIR = Path(migrations.__file__).parent
+
+
+@dataclass(frozen=True, slots=True)
+class BranchStatus:
+    """Where one migration branch stands in a database."""
+
+    branch: str
+    current: str | None
+    head: str
+
+    @property
+    def at_head(self) -> bool:
+        return self.current == self.head
+
+
+def alembic_config(url: str, plugin_locations: Sequence[Path] = ()) -> Config:
+    """An Alembic config for ``url`` covering the core and the given plugin version folders."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    locations = [MIGRATIONS_DIR / "versions", *plugin_locations]
+    config.set_main_option("version_locations", " ".join(str(p) for p in locations))
+    config.set_main_option("path_separator", "space")
+    config.attributes["url"] = url
+    return config
+
+
+def upgrade(url: str, plugin_locations: Sequence[Path] = (), target: str = "heads") -> None:
+    """Upgrade every branch (or ``target``) in the database at ``url``."""
+    command.upgrade(alembic_config(url, plugin_locations), target)
+
+
+def _branch_of(script: ScriptDirectory, revision: str) -> str:
+    rev = script.get_revision(revision)
+    assert rev is not None
+    labels = set(rev.branch_labels)
+    for base in script.iterate_revisions(revision, "base"):
+        labels |= set(base.branch_labels)
+    return sorted(labels)[0] if labels else revision
+
+
+def _status(connection: Connection, script: ScriptDirectory) -> list[BranchStatus]:
+    current_heads = set(MigrationContext.configure(connection).get_current_heads())
+    statuses: list[BranchStatus] = []
+    for head in sorted(script.get_heads()):
+        branch = _branch_of(script, head)
+        chain = {rev.revision for rev in script.iterate_revisions(head, "base")}
+        current = next((rev for rev in current_heads if rev in chain), None)
+        statuses.append(BranchStatus(branch=branch, current=current, head=head))
+    return sorted(statuses, key=lambda s: (s.branch != "core", s.branch))
+
+
+async def status_async(
+    engine: AsyncEngine, plugin_locations: Sequence[Path] = ()
+) -> list[BranchStatus]:
+    """Each branch's current and head revision, read through ``engine``."""
+    url = engine.url.render_as_string(hide_password=False)
+    script = ScriptDirectory.from_config(alembic_config(url, plugin_locations))
+    async with engine.connect() as connection:
+        return await connection.run_sync(_status, script)
+
+
+def status(url: str, plugin_locations: Sequence[Path] = ()) -> list[BranchStatus]:
+    async def run() -> list[BranchStatus]:
+        engine = create_nullpool_engine(url)
+        try:
+            return await status_async(engine, plugin_locations)
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(run())

@@ -1,0 +1,1 @@
+"""The tenant tree: model, rules, service, routes and declarative provisioning."""

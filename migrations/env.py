@@ -1,0 +1,56 @@
+"""Alembic environment for the core and every installed plugin's branch.
+
+Run through :mod:`core.migrate` (``gongzhi db upgrade``), which passes the database URL and the
+version locations of installed plugins in ``config.attributes``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from alembic import context
+from sqlalchemy.engine import Connection
+
+from core.db import create_nullpool_engine
+from core.orm import metadata
+
+config = context.config
+
+
+def _run(connection: Connection) -> None:
+    context.configure(
+        connection=connection,
+        target_metadata=metadata,
+        render_as_batch=connection.dialect.name == "sqlite",
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+async def _run_async(url: str) -> None:
+    engine = create_nullpool_engine(url)
+    try:
+        async with engine.connect() as connection:
+            await connection.run_sync(_run)
+            await connection.commit()
+    finally:
+        await engine.dispose()
+
+
+def run_offline(url: str) -> None:
+    context.configure(url=url, target_metadata=metadata, literal_binds=True)
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+url: Any = config.attributes.get("url") or config.get_main_option("sqlalchemy.url")
+if context.is_offline_mode():
+    run_offline(url)
+else:
+    connection = config.attributes.get("connection")
+    if connection is not None:
+        _run(connection)
+    else:
+        asyncio.run(_run_async(url))

@@ -1,0 +1,1 @@
+"""First-party Gongzhi modules, each shaped like a third-party plugin distribution."""

@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from litestar import Litestar
+from litestar.testing import AsyncTestClient
+from sqlalchemy import text
+
+from core.db import Database
+
+
+async def test_live_answers_without_touching_the_database(
+    client: AsyncTestClient[Litestar],
+) -> None:
+    response = await client.get("/health/live")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+async def test_ready_when_database_is_migrated(client: AsyncTestClient[Litestar]) -> None:
+    response = await client.get("/health/ready")
+    assert response.status_code == 200, response.text
+    assert response.json()["checks"] == {"database": "ok", "migrations": "at head"}
+
+
+async def test_ready_is_503_when_a_migration_is_missing(
+    client: AsyncTestClient[Litestar], db: Database
+) -> None:
+    async with db.session(write=True) as session:
+        await session.execute(text("DELETE FROM alembic_version"))
+    response = await client.get("/health/ready")
+    assert response.status_code == 503
+    assert response.json()["checks"]["migrations"].startswith("behind")

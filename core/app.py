@@ -19,6 +19,7 @@ from core.errors import EXCEPTION_HANDLERS
 from core.logging import RequestContextMiddleware, configure_logging
 from core.settings import Settings, load_settings
 from core.tenancy import routes as tenancy_routes
+from core.tenancy.resolve import provide_tenant
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -47,7 +48,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
 
     return Litestar(
         route_handlers=[*health.ROUTES, *tenancy_routes.ROUTES],
-        dependencies={"session": Provide(provide_session)},
+        dependencies={
+            "session": Provide(provide_session),
+            "tenant": Provide(provide_tenant),
+        },
         middleware=[DefineMiddleware(RequestContextMiddleware)],
         exception_handlers=EXCEPTION_HANDLERS,
         state=State({"settings": settings, "db": db, "plugin_locations": []}),

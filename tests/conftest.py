@@ -140,3 +140,9 @@ async def db(settings: Settings) -> AsyncIterator[Database]:
         yield database
     finally:
         await database.dispose()
+
+
+@pytest.fixture
+async def admin_client(client: AsyncTestClient[Litestar]) -> AsyncTestClient[Litestar]:
+    """A client acting as a platform administrator (every permission everywhere)."""
+    return client

@@ -14,6 +14,7 @@ import shutil
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 import pytest
@@ -22,7 +23,7 @@ from litestar.testing import AsyncTestClient
 from sqlalchemy.engine import make_url
 
 from core import migrate
-from core.app import create_app
+from core.app import create_app, load_plugins
 from core.db import Database
 from core.settings import Settings
 
@@ -63,7 +64,9 @@ def pg_drop_database(name: str) -> None:
 
 
 def migrate_database(url: str) -> None:
-    migrate.upgrade(url)
+    """Migrate the core and every installed plugin's branch."""
+    host = load_plugins(Settings(database_url=url, secret_key=SECRET, strict_plugins=True))
+    migrate.upgrade(url, host.migration_locations())
 
 
 @pytest.fixture(scope="session")
@@ -119,8 +122,14 @@ def settings(database_url: str) -> Settings:
 
 
 @pytest.fixture
-async def app(settings: Settings) -> Litestar:
-    return create_app(settings)
+def app_plugins() -> list[tuple[str, Any]]:
+    """Extra ``(name, plugin)`` pairs loaded beside the installed plugins; override per module."""
+    return []
+
+
+@pytest.fixture
+async def app(settings: Settings, app_plugins: list[tuple[str, Any]]) -> Litestar:
+    return create_app(settings, plugins=app_plugins)
 
 
 @pytest.fixture

@@ -8,10 +8,12 @@ errors), never as a traceback.
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 
 from core import migrate
+from core.logging import configure_logging
 from core.settings import Settings, SettingsError, load_settings
 
 
@@ -41,8 +43,9 @@ def db() -> None:
 )
 def db_upgrade() -> None:
     settings = settings_or_exit()
-    migrate.upgrade(settings.migrations_url, plugin_migration_locations(settings))
-    for branch in migrate.status(settings.migrations_url, plugin_migration_locations(settings)):
+    locations = plugin_migration_locations(settings)
+    migrate.upgrade(settings.migrations_url, locations)
+    for branch in migrate.status(settings.migrations_url, locations):
         click.echo(f"{branch.branch}: {branch.current} (head)")
 
 
@@ -59,8 +62,11 @@ def db_status() -> None:
         )
 
 
-def plugin_migration_locations(settings: Settings) -> list:  # type: ignore[type-arg]
-    return []
+def plugin_migration_locations(settings: Settings) -> list[Path]:
+    """Version folders of every installed plugin that loads."""
+    from core.modules.cli import load_host
+
+    return load_host(settings).migration_locations()
 
 
 @main.command("serve", help="启动 HTTP 服务 / Serve the HTTP API")
@@ -86,5 +92,23 @@ def serve(host: str, port: int, workers: int, reload: bool) -> None:
     )
 
 
-if __name__ == "__main__":
+def _add_area_commands() -> None:
+    from core.modules.cli import load_host, plugins
+
+    main.add_command(plugins)
+    try:
+        settings = load_settings()
+    except SettingsError:
+        return
+    configure_logging(settings.with_(log_level="WARNING"))
+    load_host(settings).pm.hook.gongzhi_commands(cli=main)
+
+
+def run() -> None:
+    """Entry point of the ``gongzhi`` command: core commands plus those plugins add."""
+    _add_area_commands()
     main()
+
+
+if __name__ == "__main__":
+    run()

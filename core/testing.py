@@ -1,19 +1,97 @@
-"""Test helpers for Gongzhi and its plugin authors (also loaded as a pytest plugin).
+"""Pytest fixtures for Gongzhi and for plugin authors (registered as the ``gongzhi`` pytest11
+plugin, so installing Gongzhi makes them available to any test suite).
 
-``make_tree`` builds a tenant tree directly in the database from a nested mapping, so a test
-states the shape it needs in one line.
+Database fixtures run each test twice, on SQLite and on PostgreSQL; the PostgreSQL case runs
+when ``GONGZHI_TEST_POSTGRES`` names a server (``postgresql://postgres@127.0.0.1:5432/test``)
+and is skipped with that reason otherwise. Each test gets a fresh database cloned from a
+template migrated once per session with the core and every installed plugin's branch.
+
+Fixtures: ``gongzhi_backend``, ``gongzhi_database_url``, ``gongzhi_settings``,
+``gongzhi_plugins`` (override to load extra plugin objects), ``gongzhi_app``,
+``gongzhi_client`` (anonymous), ``gongzhi_db`` (a separate handle for arranging and checking
+rows), ``gongzhi_tree`` (build a tenant tree from a nested mapping).
 """
 
 from __future__ import annotations
 
+import asyncio
+import os
+import shutil
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
+import pytest
+from litestar import Litestar
+from litestar.testing import AsyncTestClient
+from sqlalchemy.engine import make_url
+
+from core import migrate
 from core.db import Database
+from core.settings import Settings
 from core.tenancy.models import Tenant
 
+TEST_SECRET = "test-secret-key-0123456789-abcdefghijklmnop"
 TreeSpec = Mapping[str, "TreeSpec"]
+
+
+def postgres_url() -> str | None:
+    return os.environ.get("GONGZHI_TEST_POSTGRES") or None
+
+
+def pg_async_url(database: str) -> str:
+    base = postgres_url()
+    assert base, "GONGZHI_TEST_POSTGRES is not set"
+    url = make_url(base).set(drivername="postgresql+asyncpg", database=database)
+    return url.render_as_string(hide_password=False)
+
+
+async def _pg_admin(*statements: str) -> None:
+    import asyncpg
+
+    base = postgres_url()
+    assert base, "GONGZHI_TEST_POSTGRES is not set"
+    url = make_url(base).set(drivername="postgresql")
+    conn = await asyncpg.connect(url.render_as_string(hide_password=False))
+    try:
+        for statement in statements:
+            await conn.execute(statement)
+    finally:
+        await conn.close()
+
+
+def pg_create_database(template: str | None = None) -> str:
+    """Create a uniquely named database (from ``template`` if given); returns its name."""
+    name = f"gongzhi_t_{uuid.uuid4().hex[:16]}"
+    clause = f" TEMPLATE {template}" if template else ""
+    asyncio.run(_pg_admin(f'CREATE DATABASE "{name}"{clause}'))
+    return name
+
+
+def pg_drop_database(name: str) -> None:
+    asyncio.run(_pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+def test_settings(database_url: str, **overrides: Any) -> Settings:
+    """Settings for a test process: strict plugin loading, quiet logs, a fixed secret."""
+    values: dict[str, Any] = {
+        "database_url": database_url,
+        "secret_key": TEST_SECRET,
+        "environment": "test",
+        "log_level": "WARNING",
+        "strict_plugins": True,
+    }
+    values.update(overrides)
+    return Settings(**values)
+
+
+def migrate_database(url: str) -> None:
+    """Migrate the core and every installed plugin's branch."""
+    from core.app import load_plugins
+
+    host = load_plugins(test_settings(url))
+    migrate.upgrade(url, host.migration_locations())
 
 
 async def make_tree(
@@ -35,11 +113,10 @@ async def make_tree(
     def build(node: TreeSpec, above: Tenant | None, rank: int) -> None:
         for slug, children in node.items():
             tenant_id = uuid.uuid4()
-            path = (above.path if above else "/") + tenant_id.hex + "/"
             tenant = Tenant(
                 id=tenant_id,
                 parent_id=above.id if above else None,
-                path=path,
+                path=(above.path if above else "/") + tenant_id.hex + "/",
                 depth=(above.depth + 1) if above else 0,
                 level=levels[rank],
                 kind=None,
@@ -52,8 +129,7 @@ async def make_tree(
             created[slug] = tenant
             build(children, tenant, rank + 1)
 
-    start = levels.index(parent.level) + 1 if parent else 0
-    build(spec, parent, start)
+    build(spec, parent, levels.index(parent.level) + 1 if parent else 0)
     async with db.session(write=True) as session:
         session.add_all(created.values())
     return created
@@ -62,3 +138,95 @@ async def make_tree(
 def problem_code(body: Mapping[str, Any]) -> str:
     """The last segment of a problem detail's ``type``."""
     return str(body.get("type", "")).rsplit("/", 1)[-1]
+
+
+@pytest.fixture(scope="session")
+def gongzhi_sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    migrate_database(f"sqlite+aiosqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def gongzhi_pg_template() -> Iterator[str]:
+    if not postgres_url():
+        pytest.skip("PostgreSQL not configured: set GONGZHI_TEST_POSTGRES to run these cases")
+    name = pg_create_database()
+    try:
+        migrate_database(pg_async_url(name))
+        yield name
+    finally:
+        pg_drop_database(name)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def gongzhi_backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def gongzhi_database_url(
+    gongzhi_backend: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> Iterator[str]:
+    """A fresh, fully migrated database for this test."""
+    if gongzhi_backend == "sqlite":
+        template: Path = request.getfixturevalue("gongzhi_sqlite_template")
+        target = tmp_path / "gongzhi.db"
+        shutil.copyfile(template, target)
+        yield f"sqlite+aiosqlite:///{target}"
+        return
+    pg_template: str = request.getfixturevalue("gongzhi_pg_template")
+    name = pg_create_database(template=pg_template)
+    try:
+        yield pg_async_url(name)
+    finally:
+        pg_drop_database(name)
+
+
+@pytest.fixture
+def gongzhi_settings(gongzhi_database_url: str) -> Settings:
+    return test_settings(gongzhi_database_url)
+
+
+@pytest.fixture
+def gongzhi_plugins() -> list[tuple[str, Any]]:
+    """Extra ``(name, plugin)`` pairs loaded beside the installed plugins; override to add."""
+    return []
+
+
+@pytest.fixture
+async def gongzhi_app(
+    gongzhi_settings: Settings, gongzhi_plugins: list[tuple[str, Any]]
+) -> Litestar:
+    from core.app import create_app
+
+    return create_app(gongzhi_settings, plugins=gongzhi_plugins)
+
+
+@pytest.fixture
+async def gongzhi_client(gongzhi_app: Litestar) -> AsyncIterator[AsyncTestClient[Litestar]]:
+    async with AsyncTestClient(app=gongzhi_app) as client:
+        yield client
+
+
+@pytest.fixture
+async def gongzhi_db(gongzhi_settings: Settings) -> AsyncIterator[Database]:
+    """A separate handle on the test's database for arranging and checking rows directly.
+
+    Use this rather than ``app.state.db``: the test client serves the app on its own loop.
+    """
+    database = Database(gongzhi_settings)
+    try:
+        yield database
+    finally:
+        await database.dispose()
+
+
+@pytest.fixture
+def gongzhi_tree(gongzhi_db: Database) -> Callable[..., Awaitable[dict[str, Tenant]]]:
+    """``await gongzhi_tree({"district": {"town": {"community": {}}}})`` → slug → tenant."""
+
+    async def build(spec: TreeSpec, **kwargs: Any) -> dict[str, Tenant]:
+        return await make_tree(gongzhi_db, spec, **kwargs)
+
+    return build

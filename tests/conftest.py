@@ -1,124 +1,35 @@
-"""Fixtures shared by the whole suite.
+"""The suite's fixtures: short names over the ``gongzhi`` pytest plugin (core/testing.py).
 
-Every test that takes ``database_url`` (directly or through ``settings``/``app``/``client``) runs
-twice: on SQLite and on PostgreSQL. PostgreSQL runs when ``GONGZHI_TEST_POSTGRES`` points at a
-server (``postgresql://postgres@127.0.0.1:5432/test``); without it those cases are skipped with
-that reason. Each test gets a fresh database cloned from a template migrated once per session.
+Every test that takes ``database_url`` (directly or through ``settings``/``app``/``client``/``db``)
+runs twice: on SQLite and on PostgreSQL (when ``GONGZHI_TEST_POSTGRES`` is set).
 """
 
 from __future__ import annotations
 
-import asyncio
-import os
-import shutil
-import uuid
-from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
+from collections.abc import AsyncIterator
 from typing import Any
 
-import asyncpg
 import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
-from sqlalchemy.engine import make_url
 
-from core import migrate
-from core.app import create_app, load_plugins
 from core.db import Database
 from core.settings import Settings
 
-POSTGRES_URL = os.environ.get("GONGZHI_TEST_POSTGRES")
-SECRET = "test-secret-key-0123456789-abcdefghijklmnop"
 
-
-def _pg_dsn(database: str) -> str:
-    assert POSTGRES_URL
-    return str(make_url(POSTGRES_URL).set(drivername="postgresql", database=database))
-
-
-def pg_async_url(database: str) -> str:
-    assert POSTGRES_URL
-    url = make_url(POSTGRES_URL).set(drivername="postgresql+asyncpg", database=database)
-    return url.render_as_string(hide_password=False)
-
-
-async def _pg_admin(*statements: str) -> None:
-    assert POSTGRES_URL
-    conn = await asyncpg.connect(_pg_dsn(make_url(POSTGRES_URL).database or "postgres"))
-    try:
-        for statement in statements:
-            await conn.execute(statement)
-    finally:
-        await conn.close()
-
-
-def pg_create_database(template: str | None = None) -> str:
-    name = f"gongzhi_t_{uuid.uuid4().hex[:16]}"
-    clause = f" TEMPLATE {template}" if template else ""
-    asyncio.run(_pg_admin(f'CREATE DATABASE "{name}"{clause}'))
-    return name
-
-
-def pg_drop_database(name: str) -> None:
-    asyncio.run(_pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-
-
-def migrate_database(url: str) -> None:
-    """Migrate the core and every installed plugin's branch."""
-    host = load_plugins(Settings(database_url=url, secret_key=SECRET, strict_plugins=True))
-    migrate.upgrade(url, host.migration_locations())
-
-
-@pytest.fixture(scope="session")
-def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("template") / "template.db"
-    migrate_database(f"sqlite+aiosqlite:///{path}")
-    return path
-
-
-@pytest.fixture(scope="session")
-def pg_template() -> Iterator[str]:
-    if not POSTGRES_URL:
-        pytest.skip("PostgreSQL not configured: set GONGZHI_TEST_POSTGRES to run these cases")
-    name = pg_create_database()
-    try:
-        migrate_database(pg_async_url(name))
-        yield name
-    finally:
-        pg_drop_database(name)
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def backend(request: pytest.FixtureRequest) -> str:
-    return str(request.param)
+@pytest.fixture
+def backend(gongzhi_backend: str) -> str:
+    return gongzhi_backend
 
 
 @pytest.fixture
-def database_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A fresh, fully migrated database for this test."""
-    if backend == "sqlite":
-        template: Path = request.getfixturevalue("sqlite_template")
-        target = tmp_path / "gongzhi.db"
-        shutil.copyfile(template, target)
-        yield f"sqlite+aiosqlite:///{target}"
-        return
-    pg_tmpl: str = request.getfixturevalue("pg_template")
-    name = pg_create_database(template=pg_tmpl)
-    try:
-        yield pg_async_url(name)
-    finally:
-        pg_drop_database(name)
+def database_url(gongzhi_database_url: str) -> str:
+    return gongzhi_database_url
 
 
 @pytest.fixture
-def settings(database_url: str) -> Settings:
-    return Settings(
-        database_url=database_url,
-        secret_key=SECRET,
-        environment="test",
-        log_level="WARNING",
-        strict_plugins=True,
-    )
+def settings(gongzhi_settings: Settings) -> Settings:
+    return gongzhi_settings
 
 
 @pytest.fixture
@@ -128,8 +39,13 @@ def app_plugins() -> list[tuple[str, Any]]:
 
 
 @pytest.fixture
-async def app(settings: Settings, app_plugins: list[tuple[str, Any]]) -> Litestar:
-    return create_app(settings, plugins=app_plugins)
+def gongzhi_plugins(app_plugins: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
+    return app_plugins
+
+
+@pytest.fixture
+def app(gongzhi_app: Litestar) -> Litestar:
+    return gongzhi_app
 
 
 @pytest.fixture
@@ -139,16 +55,8 @@ async def client(app: Litestar) -> AsyncIterator[AsyncTestClient[Litestar]]:
 
 
 @pytest.fixture
-async def db(settings: Settings) -> AsyncIterator[Database]:
-    """A separate handle on the test's database for arranging and checking rows directly.
-
-    Use this rather than ``app.state.db``: the test client serves the app on its own event loop.
-    """
-    database = Database(settings)
-    try:
-        yield database
-    finally:
-        await database.dispose()
+def db(gongzhi_db: Database) -> Database:
+    return gongzhi_db
 
 
 @pytest.fixture

@@ -189,6 +189,7 @@ class PluginHost:
         self.plugins[manifest.name] = LoadedPlugin(manifest.name, candidate.obj, manifest, dist)
 
     def _drop_missing_requirements(self) -> None:
+        """Skip plugins whose required modules are absent or that require each other in a cycle."""
         changed = True
         while changed:
             changed = False
@@ -199,6 +200,25 @@ class PluginHost:
                     del self.plugins[name]
                     self._fail(name, f"requires missing module(s): {', '.join(missing)}")
                     changed = True
+        for name in [n for n in self.plugins if self._in_cycle(n)]:
+            plugin = self.plugins.pop(name)
+            self.pm.unregister(plugin.obj)
+            self._fail(name, "requires form a cycle")
+        if any(r not in self.plugins for p in self.plugins.values() for r in p.manifest.requires):
+            self._drop_missing_requirements()
+
+    def _in_cycle(self, start: str) -> bool:
+        stack = list(self.plugins[start].manifest.requires)
+        seen: set[str] = set()
+        while stack:
+            name = stack.pop()
+            if name == start:
+                return True
+            if name in seen or name not in self.plugins:
+                continue
+            seen.add(name)
+            stack.extend(self.plugins[name].manifest.requires)
+        return False
 
     def _collect(self, plugin: LoadedPlugin) -> None:
         """Call the plugin's start-up hooks; any failure skips the whole plugin."""

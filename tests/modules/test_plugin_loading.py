@@ -111,3 +111,15 @@ def test_hook_subset_is_cached_per_enabled_set() -> None:
     first = host.hook_for("gongzhi_module_enabled", ["a"])
     assert host.hook_for("gongzhi_module_enabled", ["a"]) is first
     assert host.hook_for("gongzhi_module_enabled", ["a", "b"]) is not first
+
+
+def test_plugins_requiring_each_other_in_a_cycle_are_skipped() -> None:
+    host = load(
+        ("a", NotesPlugin("a", requires=["b"])),
+        ("b", NotesPlugin("b", requires=["a"])),
+        ("c", NotesPlugin("c", requires=["a"])),
+        ("d", NotesPlugin("d")),
+    )
+    assert list(host.plugins) == ["d"]
+    assert reasons(host)["a"] == "requires form a cycle"
+    assert "a" in reasons(host)["c"]

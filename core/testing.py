@@ -230,3 +230,11 @@ def gongzhi_tree(gongzhi_db: Database) -> Callable[..., Awaitable[dict[str, Tena
         return await make_tree(gongzhi_db, spec, **kwargs)
 
     return build
+
+
+@pytest.fixture
+async def gongzhi_admin_client(
+    gongzhi_client: AsyncTestClient[Litestar],
+) -> AsyncTestClient[Litestar]:
+    """A client acting as a platform administrator (every permission everywhere)."""
+    return gongzhi_client

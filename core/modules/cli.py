@@ -57,11 +57,12 @@ def list_plugins() -> None:
     show_default=True,
     help="在此目录下创建 / Where to create it",
 )
-def new_plugin(name: str, directory: Path) -> None:
+@click.option("--title", "title_zh", default="新模块", help="中文名称 / Chinese title")
+def new_plugin(name: str, directory: Path, title_zh: str) -> None:
     from core.modules.scaffold import ScaffoldError, scaffold
 
     try:
-        target = scaffold(name, directory)
+        target = scaffold(name, directory, title_zh=title_zh)
     except ScaffoldError as exc:
         click.echo(f"错误 / error: {exc}", err=True)
         sys.exit(2)

@@ -8,10 +8,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core.modules.enablement import ChainLink, effective_states, may_set_policy
-from core.modules.manifest import Manifest
+from core.modules.manifest import POLICIES, Manifest, Policy
 
 LEVELS = ("district", "town", "community")
-POLICY = st.sampled_from(["required", "allowed", "forbidden"])
+POLICY: st.SearchStrategy[Policy] = st.sampled_from(POLICIES)
 
 
 @st.composite
@@ -87,7 +87,7 @@ def test_effective_states_match_the_model(
 @settings(max_examples=150, deadline=None)
 @given(cases(), POLICY)
 def test_a_deeper_policy_only_narrows(
-    case: tuple[dict[str, Manifest], list[ChainLink], str, dict[str, bool]], policy: str
+    case: tuple[dict[str, Manifest], list[ChainLink], str, dict[str, bool]], policy: Policy
 ) -> None:
     manifests, chain, _level, _choices = case
     manifest = next(iter(manifests.values()))
@@ -98,4 +98,4 @@ def test_a_deeper_policy_only_narrows(
     ]
     fixed = inherited[0] if inherited else manifest.default_policy
     expected = fixed == "allowed" or policy == fixed
-    assert may_set_policy(chain, manifest, policy) is expected  # type: ignore[arg-type]
+    assert may_set_policy(chain, manifest, policy) is expected

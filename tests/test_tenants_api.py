@@ -372,3 +372,16 @@ async def test_archiving_covers_the_subtree_and_deletes_nothing(
     )
     assert detail["type"].endswith("tenant-archived")
     problem(await admin_client.get(f"{API}/wangcheng/children?status=gone"), 422)
+
+
+async def test_a_tenant_under_a_suspended_ancestor_cannot_be_reactivated_alone(
+    admin_client: Client, tree: dict[str, Tenant]
+) -> None:
+    assert (await admin_client.patch(f"{API}/wangfulu", json={"status": "suspended"})).is_success
+    assert (await admin_client.patch(f"{API}/gaotangling", json={"status": "suspended"})).is_success
+    detail = problem(await admin_client.patch(f"{API}/wangfulu", json={"status": "active"}), 409)
+    assert detail["blocked_by"] == "gaotangling"
+    assert (await admin_client.patch(f"{API}/gaotangling", json={"status": "active"})).is_success
+    again = await admin_client.patch(f"{API}/wangfulu", json={"status": "active", "name": "望府路"})
+    assert again.status_code == 200, again.text
+    assert (again.json()["status"], again.json()["name"]) == ("active", "望府路")

@@ -86,5 +86,9 @@ def serve(host: str, port: int, workers: int, reload: bool) -> None:
     )
 
 
+from core.tenancy.cli import tenants  # noqa: E402
+
+main.add_command(tenants)
+
 if __name__ == "__main__":
     main()

@@ -92,10 +92,17 @@ def serve(host: str, port: int, workers: int, reload: bool) -> None:
     )
 
 
-def _add_area_commands() -> None:
-    from core.modules.cli import load_host, plugins
+def _add_core_commands() -> None:
+    from core.modules.cli import plugins
+    from core.tenancy.cli import tenants
 
+    main.add_command(tenants)
     main.add_command(plugins)
+
+
+def _add_plugin_commands() -> None:
+    from core.modules.cli import load_host
+
     try:
         settings = load_settings()
     except SettingsError:
@@ -106,9 +113,11 @@ def _add_area_commands() -> None:
 
 def run() -> None:
     """Entry point of the ``gongzhi`` command: core commands plus those plugins add."""
-    _add_area_commands()
+    _add_plugin_commands()
     main()
 
+
+_add_core_commands()
 
 if __name__ == "__main__":
     run()

@@ -49,6 +49,27 @@ def db_upgrade() -> None:
         click.echo(f"{branch.branch}: {branch.current} (head)")
 
 
+@db.command(
+    "downgrade-branch",
+    help="删除某插件分支的全部表（卸载插件前）/ Remove a plugin branch's tables before uninstalling it",
+)
+@click.argument("branch")
+@click.option("--yes", is_flag=True, help="不再确认 / Do not ask for confirmation")
+def db_downgrade_branch(branch: str, yes: bool) -> None:
+    settings = settings_or_exit()
+    locations = plugin_migration_locations(settings)
+    branches = {b.branch for b in migrate.status(settings.migrations_url, locations)}
+    if branch == "core" or branch not in branches:
+        click.echo(
+            f"错误 / error: {branch!r} is not an installed plugin's migration branch", err=True
+        )
+        sys.exit(2)
+    if not yes:
+        click.confirm(f"Drop every table of {branch}? Its data is lost.", abort=True)
+    migrate.downgrade(settings.migrations_url, locations, f"{branch}@base")
+    click.echo(f"{branch}: removed")
+
+
 @db.command("status", help="各迁移分支的当前与最新版本 / Current and head revision of each branch")
 def db_status() -> None:
     settings = settings_or_exit()
@@ -93,6 +114,7 @@ def serve(host: str, port: int, workers: int, reload: bool) -> None:
 
 
 def _add_core_commands() -> None:
+    import core.modules.provisioning  # noqa: F401  (registers the modules: section of tenant files)
     from core.modules.cli import plugins
     from core.tenancy.cli import tenants
 

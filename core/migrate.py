@@ -60,6 +60,11 @@ def upgrade(url: str, plugin_locations: Sequence[Path] = (), target: str = "head
     command.upgrade(alembic_config(url, plugin_locations), target)
 
 
+def downgrade(url: str, plugin_locations: Sequence[Path], target: str) -> None:
+    """Downgrade to ``target`` (``<branch>@base`` removes a plugin's tables)."""
+    command.downgrade(alembic_config(url, plugin_locations), target)
+
+
 def _branch_of(script: ScriptDirectory, revision: str) -> str:
     rev = script.get_revision(revision)
     assert rev is not None

@@ -47,6 +47,35 @@ def list_plugins() -> None:
         sys.exit(1)
 
 
+@plugins.command("check", help="检查各插件的数据不变量 / Check every plugin's data invariants")
+def check_plugins() -> None:
+    import asyncio
+
+    from core.cli import settings_or_exit
+    from core.db import Database
+    from core.modules.invariants import check_invariants
+
+    settings = settings_or_exit()
+    host = load_host(settings)
+
+    async def run() -> dict[str, list[str]]:
+        db = Database(settings)
+        try:
+            return await check_invariants(db, host)
+        finally:
+            await db.dispose()
+
+    found = asyncio.run(run())
+    bad = 0
+    for name, violations in found.items():
+        click.echo(f"{name}: {'ok' if not violations else f'{len(violations)} violation(s)'}")
+        for violation in violations:
+            click.echo(f"  - {violation}")
+        bad += len(violations)
+    if bad:
+        sys.exit(1)
+
+
 @plugins.command("new", help="生成新插件项目 / Scaffold a new plugin distribution")
 @click.argument("name")
 @click.option(

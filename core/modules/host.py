@@ -102,6 +102,10 @@ class PluginHost:
         log.error("plugin_failed", plugin=name, reason=reason)
         self.failures.append(PluginFailure(name, reason, distribution))
 
+    def impl_of(self, plugin: Any, hook: str) -> Callable[..., Any] | None:
+        """The function ``plugin`` registered for ``hook``, if any."""
+        return self._impl(plugin, hook)
+
     def _impl(self, plugin: Any, hook: str) -> Callable[..., Any] | None:
         caller = getattr(self.pm.hook, hook)
         for impl in caller.get_hookimpls():

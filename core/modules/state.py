@@ -132,14 +132,14 @@ class ModuleStates:
     ) -> tuple[bool | None, ModuleState]:
         """Record ``tenant``'s own choice; returns the previous choice and the new state.
 
-        Refused (409) where a policy above decides, where the level does not allow the module,
+        Refused (409) where a policy above decides otherwise, where the level does not allow the module,
         where a module it requires is off (when switching on) or a module that is on requires
         it (when switching off).
         """
         manifest = self._manifest(module)
         before = await self.states(session, tenant)
         current = before[module]
-        if current.reason == "policy":
+        if current.reason == "policy" and current.enabled != enabled:
             raise Conflict(
                 "上级政策已决定该模块的状态",
                 title_en="A policy above decides this module",

@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+import click
 from litestar import get, post
 from sqlalchemy import literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -77,6 +78,24 @@ class NotesPlugin:
                 query=lambda: select(TenantModel.id, literal(1)),
             )
         ]
+
+    @hookimpl
+    async def gongzhi_tenant_created(self, session: AsyncSession, tenant: Tenant) -> None:
+        self.lifecycle.append(("created", tenant.slug))
+
+    @hookimpl
+    def gongzhi_commands(self, cli: click.Group) -> None:
+        @cli.command(f"{self.name}-hello", help=f"{self.name} says hello")
+        def hello() -> None:
+            click.echo(f"hello from {self.name}")
+
+    @hookimpl
+    def gongzhi_soak_invariants(self) -> Sequence[Callable[[AsyncSession], Any]]:
+        async def tenants_have_paths(session: AsyncSession) -> list[str]:
+            rows = await session.scalars(select(TenantModel.slug).where(TenantModel.path == ""))
+            return [f"tenant {slug} has no path" for slug in rows]
+
+        return [tenants_have_paths]
 
     @hookimpl
     async def gongzhi_module_enabled(

@@ -209,3 +209,19 @@ async def test_metrics_roll_up_by_child_and_skip_a_broken_module(
     assert figure["total"] == 6
     assert figure["own"] == 1
     assert {c["slug"]: c["value"] for c in figure["children"]} == {"town-a": 3, "town-b": 2}
+
+
+async def test_tenant_created_reaches_plugins_enabled_at_the_new_tenant(
+    admin_client: Client, tree: Any
+) -> None:
+    await put_policy(admin_client, "town-a", "notes", "required")
+    body = {"slug": "comm-a3", "name": "新社区", "level": "community"}
+    assert (
+        await admin_client.post("/api/v1/tenants/town-a/children", json=body)
+    ).status_code == 201
+    body = {"slug": "comm-b2", "name": "另一社区", "level": "community"}
+    assert (
+        await admin_client.post("/api/v1/tenants/town-b/children", json=body)
+    ).status_code == 201
+    assert ("created", "comm-a3") in notes.lifecycle
+    assert ("created", "comm-b2") not in notes.lifecycle

@@ -197,3 +197,33 @@ async def test_switching_off_through_one_worker_is_seen_by_the_other_within_a_se
         switched = time.monotonic()
         while (await http.get(route, headers=headers)).status_code != 404:
             assert time.monotonic() - switched < 1.0, "the other worker still serves the module"
+
+
+def test_a_plugin_branch_can_be_removed_before_uninstalling(
+    app_plugins: list[Any], settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    import core.modules.cli as plugins_cli
+    from core.cli import main
+
+    plugins_cli._loaded.clear()
+    monkeypatch.setenv("GONGZHI_DATABASE_URL", settings.database_url)
+    monkeypatch.setenv("GONGZHI_SECRET_KEY", TEST_SECRET)
+    runner = CliRunner()
+    status = runner.invoke(main, ["db", "status"])
+    assert status.exit_code == 0, status.output
+    assert any(
+        line.startswith("bulletin") and line.endswith("ok") for line in status.stdout.splitlines()
+    )
+    refused = runner.invoke(main, ["db", "downgrade-branch", "core", "--yes"])
+    assert refused.exit_code == 2
+    removed = runner.invoke(main, ["db", "downgrade-branch", "bulletin", "--yes"])
+    assert removed.exit_code == 0, removed.output
+    status = runner.invoke(main, ["db", "status"])
+    assert any(
+        line.startswith("bulletin") and line.endswith("behind")
+        for line in status.stdout.splitlines()
+    )
+    assert migrate.status(settings.database_url, load_plugins(settings).migration_locations())
+    plugins_cli._loaded.clear()

@@ -62,8 +62,29 @@ def pg_drop_database(name: str) -> None:
     asyncio.run(_pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
+def plugin_migration_locations() -> list[Path]:
+    """Version folders of the plugins under test; the plugin host's discovery replaces this."""
+    from plugins.five_sector import MIGRATIONS as five_sector_migrations
+
+    return [five_sector_migrations]
+
+
+async def _create_event_outbox(url: str) -> None:
+    """The outbox table ``core.emit`` writes to, until the host's migration creates it."""
+    from core.db import create_nullpool_engine
+    from core.modules.models import OutboxEvent
+
+    engine = create_nullpool_engine(url)
+    try:
+        async with engine.begin() as connection:
+            await connection.run_sync(OutboxEvent.__table__.create, checkfirst=True)  # type: ignore[attr-defined]
+    finally:
+        await engine.dispose()
+
+
 def migrate_database(url: str) -> None:
-    migrate.upgrade(url)
+    migrate.upgrade(url, plugin_locations=plugin_migration_locations())
+    asyncio.run(_create_event_outbox(url))
 
 
 @pytest.fixture(scope="session")
@@ -120,7 +141,9 @@ def settings(database_url: str) -> Settings:
 
 @pytest.fixture
 async def app(settings: Settings) -> Litestar:
-    return create_app(settings)
+    app = create_app(settings)
+    app.state.plugin_locations = plugin_migration_locations()
+    return app
 
 
 @pytest.fixture

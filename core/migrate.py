@@ -15,7 +15,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
+from alembic.script import Script, ScriptDirectory
 from alembic.util.exc import CommandError
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -58,7 +58,7 @@ def upgrade(url: str, plugin_locations: Sequence[Path] = (), target: str = "head
 def _branch_of(script: ScriptDirectory, revision: str) -> str:
     """The branch label of ``revision``'s own down-revision chain (dependencies excluded)."""
     labels: set[str] = set()
-    current = script.get_revision(revision)
+    current: Script | None = script.get_revision(revision)
     while current is not None:
         labels |= set(current.branch_labels)
         down = current.down_revision

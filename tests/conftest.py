@@ -64,9 +64,9 @@ def pg_drop_database(name: str) -> None:
 
 def plugin_migration_locations() -> list[Path]:
     """Version folders of the plugins under test; the plugin host's discovery replaces this."""
-    from plugins.five_sector import MIGRATIONS as five_sector_migrations
+    from plugins import five_sector
 
-    return [five_sector_migrations]
+    return [five_sector.gongzhi_migrations()]
 
 
 async def _create_event_outbox(url: str) -> None:

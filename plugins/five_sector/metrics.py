@@ -43,8 +43,8 @@ STATUS_TITLES = {
 }
 
 
-def _count_orgs(*conditions: Any) -> Callable[[], Select[Any]]:
-    def query() -> Select[Any]:
+def _count_orgs(*conditions: Any) -> Callable[[], Select[Any, Any]]:
+    def query() -> Select[Any, Any]:
         return (
             select(Organisation.tenant_id, func.count())
             .where(*conditions)
@@ -54,17 +54,17 @@ def _count_orgs(*conditions: Any) -> Callable[[], Select[Any]]:
     return query
 
 
-def _volunteers() -> Select[Any]:
+def _volunteers() -> Select[Any, Any]:
     return select(Volunteer.tenant_id, func.count()).group_by(Volunteer.tenant_id)
 
 
-def _service_hours() -> Select[Any]:
+def _service_hours() -> Select[Any, Any]:
     return select(ServiceEntry.tenant_id, func.sum(ServiceEntry.minutes) / 60).group_by(
         ServiceEntry.tenant_id
     )
 
 
-def _activities_closed() -> Select[Any]:
+def _activities_closed() -> Select[Any, Any]:
     return (
         select(Activity.tenant_id, func.count())
         .where(Activity.status == "closed")
@@ -72,11 +72,11 @@ def _activities_closed() -> Select[Any]:
     )
 
 
-def _person_times() -> Select[Any]:
+def _person_times() -> Select[Any, Any]:
     return select(Activity.tenant_id, func.sum(Activity.person_times)).group_by(Activity.tenant_id)
 
 
-def _money_received() -> Select[Any]:
+def _money_received() -> Select[Any, Any]:
     return (
         select(CharityResource.tenant_id, func.sum(CharityResource.quantity))
         .where(CharityResource.kind == "money")
@@ -84,7 +84,7 @@ def _money_received() -> Select[Any]:
     )
 
 
-def _money_allocated() -> Select[Any]:
+def _money_allocated() -> Select[Any, Any]:
     return (
         select(Allocation.tenant_id, func.sum(Allocation.amount))
         .join(CharityResource, CharityResource.id == Allocation.resource_id)
@@ -93,15 +93,15 @@ def _money_allocated() -> Select[Any]:
     )
 
 
-def _resources_received() -> Select[Any]:
+def _resources_received() -> Select[Any, Any]:
     return select(CharityResource.tenant_id, func.count()).group_by(CharityResource.tenant_id)
 
 
-def _pairings() -> Select[Any]:
+def _pairings() -> Select[Any, Any]:
     return select(Pairing.tenant_id, func.count()).group_by(Pairing.tenant_id)
 
 
-def _joint_activities() -> Select[Any]:
+def _joint_activities() -> Select[Any, Any]:
     return (
         select(Activity.tenant_id, func.count())
         .where(Activity.pairing_id.is_not(None))

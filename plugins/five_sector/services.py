@@ -77,10 +77,13 @@ def today() -> date:
 
 def in_subtree(column: Any, tenant: Tenant) -> ColumnElement[bool]:
     """``column`` (a tenant id) lies in ``tenant``'s subtree."""
-    return column.in_(select(Tenant.id).where(Tenant.path.like(tenant.path + "%")))
+    condition: ColumnElement[bool] = column.in_(
+        select(Tenant.id).where(Tenant.path.like(tenant.path + "%"))
+    )
+    return condition
 
 
-def visible_pairings(tenant: Tenant) -> Select[tuple[uuid.UUID]]:
+def visible_pairings(tenant: Tenant) -> Select[Any]:
     """Ids of pairings ``tenant`` sees: made in its subtree, or with a party in its subtree."""
     return select(Pairing.id).where(
         or_(
@@ -283,7 +286,7 @@ def organisations_query(
     status: str | None = None,
     q: str | None = None,
     brand_project: bool | None = None,
-) -> Select[tuple[Organisation]]:
+) -> Select[Any]:
     query = select(Organisation).where(in_subtree(Organisation.tenant_id, tenant))
     if kind:
         query = query.where(Organisation.kind == kind)
@@ -571,7 +574,7 @@ async def create_social_worker(
 
 def social_workers_query(
     tenant: Tenant, *, certificate_level: str | None = None, q: str | None = None
-) -> Select[tuple[SocialWorker]]:
+) -> Select[Any]:
     query = select(SocialWorker).where(in_subtree(SocialWorker.tenant_id, tenant))
     if certificate_level:
         query = query.where(SocialWorker.certificate_level == certificate_level)
@@ -676,7 +679,7 @@ async def volunteer_for_user(
 
 def volunteers_query(
     tenant: Tenant, *, skill: str | None = None, q: str | None = None, number: str | None = None
-) -> Select[tuple[Volunteer, int]]:
+) -> Select[Any]:
     query = select(Volunteer, _total_minutes()).where(in_subtree(Volunteer.tenant_id, tenant))
     if q:
         query = query.where(Volunteer.name.contains(q, autoescape=True))
@@ -934,7 +937,7 @@ def activities_query(
     category: str | None = None,
     pairing_id: uuid.UUID | None = None,
     q: str | None = None,
-) -> Select[tuple[Activity]]:
+) -> Select[Any]:
     query = select(Activity).where(activity_visible(tenant))
     if status:
         query = query.where(Activity.status == status)
@@ -1196,7 +1199,7 @@ async def get_resource(
 
 def resources_query(
     tenant: Tenant, *, kind: str | None = None, donor_kind: str | None = None
-) -> Select[tuple[CharityResource]]:
+) -> Select[Any]:
     query = select(CharityResource).where(in_subtree(CharityResource.tenant_id, tenant))
     if kind:
         query = query.where(CharityResource.kind == kind)
@@ -1322,7 +1325,7 @@ async def get_pairing(session: AsyncSession, tenant: Tenant, pairing_id: uuid.UU
     return pairing
 
 
-def pairings_query(tenant: Tenant) -> Select[tuple[Pairing]]:
+def pairings_query(tenant: Tenant) -> Select[Any]:
     return (
         select(Pairing)
         .where(Pairing.id.in_(visible_pairings(tenant)))

@@ -127,7 +127,7 @@ async def test_a_village_volunteer_serves_in_a_joint_activity(
                 "starts_at": "2026-09-02T01:00:00Z",
                 "ends_at": "2026-09-02T03:00:00Z",
             },
-        )  # fmt: skip
+        )
     ).json()["id"]
     volunteer = (
         await admin_client.post(

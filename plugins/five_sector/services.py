@@ -919,12 +919,16 @@ async def create_activity(
     return activity
 
 
-async def get_activity(session: AsyncSession, tenant: Tenant, activity_id: uuid.UUID) -> Activity:
-    activity = (
-        await session.execute(
-            select(Activity).where(Activity.id == activity_id, activity_visible(tenant))
-        )
-    ).scalar_one_or_none()
+async def get_activity(
+    session: AsyncSession, tenant: Tenant, activity_id: uuid.UUID, *, lock: bool = False
+) -> Activity:
+    """The activity if ``tenant`` sees it. ``lock`` holds its row until commit (PostgreSQL; a
+    SQLite write transaction holds the whole database already), so sign-ups, check-ins and the
+    close of one activity take turns: none is lost to a close that ran in between."""
+    query = select(Activity).where(Activity.id == activity_id, activity_visible(tenant))
+    if lock:
+        query = query.with_for_update(of=Activity)
+    activity = (await session.execute(query)).scalar_one_or_none()
     if activity is None:
         raise NotFound("活动")
     return activity
@@ -957,16 +961,16 @@ async def list_activities(
     return page([activity_out(a) for a in rows], total, limit, offset)
 
 
-def _closed(activity: Activity) -> Conflict:
+def _closed() -> Conflict:
     return Conflict("活动已结束", title_en="Activity is closed", code="activity-closed")
 
 
 async def sign_up(
     session: AsyncSession, tenant: Tenant, activity_id: uuid.UUID, body: SignUp
 ) -> Participant:
-    activity = await get_activity(session, tenant, activity_id)
+    activity = await get_activity(session, tenant, activity_id, lock=True)
     if activity.status != "open":
-        raise _closed(activity)
+        raise _closed()
     volunteer_id = None
     if body.role == "volunteer":
         if body.volunteer_id is None:
@@ -1011,7 +1015,7 @@ async def check_in(
     session: AsyncSession, tenant: Tenant, activity_id: uuid.UUID, participant_id: uuid.UUID
 ) -> Participant:
     """Mark attendance; repeating it is harmless, doing it after closing is refused."""
-    activity = await get_activity(session, tenant, activity_id)
+    activity = await get_activity(session, tenant, activity_id, lock=True)
     participant = (
         await session.execute(
             select(Participant).where(
@@ -1035,7 +1039,7 @@ async def check_in(
     if result.rowcount != 1:  # type: ignore[attr-defined]
         await session.refresh(activity)
         if activity.status != "open":
-            raise _closed(activity)
+            raise _closed()
     await session.refresh(participant)
     return participant
 
@@ -1057,12 +1061,12 @@ async def close_activity(
     The status flips with a conditional UPDATE, so of two concurrent closes exactly one wins
     and the other gets 409; the unique key on (tenant, activity, volunteer, kind) backs it up.
     """
-    activity = await get_activity(session, tenant, activity_id)
+    activity = await get_activity(session, tenant, activity_id, lock=True)
     verified_by = _required("verified_by", body.verified_by)
     if body.beneficiary_person_times is not None and body.beneficiary_person_times < 0:
         raise Invalid("beneficiary_person_times", "不能为负数", message_en="must not be negative")
     if activity.status != "open":
-        raise _closed(activity)
+        raise _closed()
     stamp = now()
     result = await session.execute(
         update(Activity)
@@ -1071,7 +1075,7 @@ async def close_activity(
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]
-        raise _closed(activity)
+        raise _closed()
     attended = [p for p in await participants(session, activity) if p.checked_in_at is not None]
     person_times = body.beneficiary_person_times
     if person_times is None:

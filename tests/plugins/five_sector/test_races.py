@@ -116,3 +116,28 @@ async def test_two_allocations_racing_for_the_last_yuan_leave_zero(
         assert balance == 0
         for invariant in INVARIANTS:
             assert await invariant(session) == []
+
+
+async def test_two_sign_ups_racing_for_the_last_place_admit_one(db: Database, tree: Tree) -> None:
+    start = datetime(2026, 10, 1, 1, 0, tzinfo=UTC)
+    async with db.session(write=True) as session:
+        tenant = await _tenant(session, tree.urban.id)
+        activity = await services.create_activity(
+            session,
+            tenant,
+            ActivityCreate(title="插花课", category="文体", place="活动室", starts_at=start,
+                           ends_at=start + timedelta(hours=1), capacity=1),
+        )  # fmt: skip
+
+    def join(name: str) -> Any:
+        async def action(session: Any, tenant: Tenant) -> None:
+            await services.sign_up(
+                session, tenant, activity.id, SignUp(role="beneficiary", name=name)
+            )
+
+        return action
+
+    outcomes = await asyncio.gather(
+        _attempt(db, tree.urban.id, join("甲")), _attempt(db, tree.urban.id, join("乙"))
+    )
+    assert sorted(outcomes) == ["conflict", "ok"]

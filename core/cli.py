@@ -86,5 +86,13 @@ def serve(host: str, port: int, workers: int, reload: bool) -> None:
     )
 
 
+def _register_commands() -> None:
+    from core.identity.cli import users
+
+    main.add_command(users)
+
+
+_register_commands()
+
 if __name__ == "__main__":
     main()

@@ -12,19 +12,23 @@ import asyncio
 import os
 import shutil
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from pathlib import Path
 
 import asyncpg
 import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
+from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
 from core import migrate
 from core.app import create_app
 from core.db import Database
+from core.identity.models import Membership, User
+from core.identity.passwords import hasher_for
 from core.settings import Settings
+from core.tenancy.resolve import find_tenant
 
 POSTGRES_URL = os.environ.get("GONGZHI_TEST_POSTGRES")
 SECRET = "test-secret-key-0123456789-abcdefghijklmnop"
@@ -115,6 +119,9 @@ def settings(database_url: str) -> Settings:
         environment="test",
         log_level="WARNING",
         strict_plugins=True,
+        argon2_time_cost=1,
+        argon2_memory_cost=8,
+        argon2_parallelism=1,
     )
 
 
@@ -142,7 +149,74 @@ async def db(settings: Settings) -> AsyncIterator[Database]:
         await database.dispose()
 
 
+MakeUser = Callable[..., Awaitable[uuid.UUID]]
+LoginAs = Callable[..., Awaitable[dict[str, str]]]
+DEFAULT_PASSWORD = "correct-horse-battery"
+
+
 @pytest.fixture
-async def admin_client(client: AsyncTestClient[Litestar]) -> AsyncTestClient[Litestar]:
-    """A client acting as a platform administrator (every permission everywhere)."""
+async def make_user(db: Database, settings: Settings) -> MakeUser:
+    """Create a user directly in the database: ``await make_user("li", [("wangcheng", "admin")])``.
+
+    Each membership is ``(tenant slug or division code, role)``, or ``(None, "platform_admin")``
+    for a global platform administrator. An existing username only gains the memberships.
+    Returns the user's id.
+    """
+    hasher = hasher_for(settings)
+
+    async def make(
+        username: str,
+        memberships: Sequence[tuple[str | None, str]] = (),
+        password: str = DEFAULT_PASSWORD,
+        display_name: str | None = None,
+        status: str = "active",
+    ) -> uuid.UUID:
+        async with db.session(write=True) as session:
+            user = await session.scalar(select(User).where(User.username == username))
+            if user is None:
+                user = User(
+                    username=username,
+                    display_name=display_name or username,
+                    password_hash=hasher.hash(password),
+                    status=status,
+                )
+                session.add(user)
+                await session.flush()
+            for key, role in memberships:
+                tenant_id = None
+                if key is not None:
+                    tenant = await find_tenant(session, key)
+                    assert tenant is not None, f"no tenant {key!r}"
+                    tenant_id = tenant.id
+                session.add(Membership(user_id=user.id, tenant_id=tenant_id, role=role))
+            return user.id
+
+    return make
+
+
+@pytest.fixture
+async def login_as(client: AsyncTestClient[Litestar]) -> LoginAs:
+    """Log in through the API and return the ``Authorization`` header to send."""
+
+    async def login(username: str, password: str = DEFAULT_PASSWORD) -> dict[str, str]:
+        response = await client.post(
+            "/api/v1/auth/login", json={"username": username, "password": password}
+        )
+        assert response.status_code == 200, response.text
+        return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+    return login
+
+
+@pytest.fixture
+async def admin_client(
+    client: AsyncTestClient[Litestar], make_user: MakeUser, login_as: LoginAs
+) -> AsyncTestClient[Litestar]:
+    """The test's client, logged in as a global platform administrator (user ``root``).
+
+    It is the same object as ``client``: a test that also needs an anonymous request passes
+    ``headers={"Authorization": ""}`` on it.
+    """
+    await make_user("root", [(None, "platform_admin")], display_name="平台管理员")
+    client.headers.update(await login_as("root"))
     return client

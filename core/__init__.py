@@ -6,17 +6,30 @@ notice.
 
 from core.errors import Conflict, Invalid, NotFound, Problem
 from core.identity.permissions import Permission
+from core.modules.events import Event, emit
+from core.modules.hookspecs import hookimpl
+from core.modules.manifest import Manifest
+from core.modules.metrics import MetricQuery
+from core.modules.settings import module_settings
 from core.orm import Base, TenantOwned, Timestamps, UTCDateTime, UUIDPrimaryKey
+from core.tenancy.models import Tenant
 
 __all__ = [
     "Base",
     "Conflict",
+    "Event",
     "Invalid",
+    "Manifest",
+    "MetricQuery",
     "NotFound",
     "Permission",
     "Problem",
+    "Tenant",
     "TenantOwned",
     "Timestamps",
     "UTCDateTime",
     "UUIDPrimaryKey",
+    "emit",
+    "hookimpl",
+    "module_settings",
 ]

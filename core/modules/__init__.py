@@ -1,0 +1,2 @@
+"""The plugin host: hook specifications, loading, per-tenant enablement, mounting, events and
+metrics."""

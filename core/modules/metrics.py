@@ -1,0 +1,34 @@
+"""Roll-up figures: modules describe aggregates over their own tables; the core adds them up."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from sqlalchemy import Select
+
+Unit = Literal["count", "hours", "fen", "person_times"]
+
+
+@dataclass(frozen=True, slots=True)
+class MetricQuery:
+    """One named figure of a module.
+
+    ``query()`` returns a SELECT of exactly two columns, ``(tenant_id, value)``, grouped by
+    tenant over the module's own tables (e.g. ``select(Volunteer.tenant_id, func.count())
+    .group_by(Volunteer.tenant_id)``). The core joins it to the tenant tree, restricts it to the
+    subtree asked for and sums it per child, so the module never sees the tree. ``name`` is
+    ``<module>.<figure>``; hours are reported in the unit's natural integer (e.g. minutes are not
+    mixed with hours: pick one and say so in ``unit``).
+    """
+
+    name: str
+    title: str
+    title_en: str
+    unit: Unit
+    query: Callable[[], Select[Any]]
+
+
+MetricRow = tuple[uuid.UUID, int]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import jwt
 from litestar import Litestar
@@ -19,7 +20,7 @@ Client = AsyncTestClient[Litestar]
 LOGIN = "/api/v1/auth/login"
 
 
-async def _login(client: Client, username: str, password: str = DEFAULT_PASSWORD) -> dict:
+async def _login(client: Client, username: str, password: str = DEFAULT_PASSWORD) -> dict[str, Any]:
     response = await client.post(LOGIN, json={"username": username, "password": password})
     assert response.status_code == 200, response.text
     return dict(response.json())
@@ -59,7 +60,7 @@ async def test_unknown_user_and_wrong_password_get_the_same_answer(
     wrong = await client.post(LOGIN, json={"username": "li", "password": "whatever-1"})
     assert unknown.status_code == wrong.status_code == 401
 
-    def strip(body: dict) -> dict:
+    def strip(body: dict[str, Any]) -> dict[str, Any]:
         return {k: v for k, v in body.items() if k != "request_id"}
 
     assert strip(unknown.json()) == strip(wrong.json())
@@ -137,7 +138,7 @@ async def test_logout_needs_a_token(client: Client) -> None:
     assert (await client.post("/api/v1/auth/logout")).status_code == 401
 
 
-def _claims(token: str, settings: Settings) -> dict:
+def _claims(token: str, settings: Settings) -> dict[str, Any]:
     return dict(
         jwt.decode(token, settings.secret_key, algorithms=["HS256"], audience=settings.audience)
     )

@@ -79,11 +79,19 @@ def principal_of(request: Request[Any, Any, Any]) -> Principal | None:
 
 
 async def authorize(
-    request: Request[Any, Any, Any], session: AsyncSession, tenant: Tenant, permission: str
+    request: Request[Any, Any, Any],
+    session: AsyncSession,
+    tenant: Tenant,
+    permission: str,
+    *,
+    not_found: NotFound | None = None,
 ) -> None:
     """Raise :class:`~core.errors.NotFound` unless the caller may use ``permission`` at ``tenant``.
 
-    An anonymous caller gets 401. The tenant is remembered for the request's audit record.
+    An anonymous caller gets 401. The refusal is the 404 an unknown ``{tenant_key}`` gets; a
+    route checking a second tenant (e.g. a move's new parent) passes ``not_found``, the problem
+    it raises when that tenant does not exist, so both cases read the same. The first tenant
+    authorised in a request is the one its audit records name.
     """
     principal = principal_of(request)
     if principal is None:
@@ -91,9 +99,11 @@ async def authorize(
     if not decide(
         principal.grants, tenant.path, permission, registry_of(request), principal.api_scope
     ):
+        if not_found is not None:
+            raise not_found
         key = request.path_params.get("tenant_key", tenant.slug)
         raise NotFound("组织", detail=f"no tenant {key!r}")
-    request.scope.setdefault("state", {})["audit_tenant_id"] = tenant.id
+    request.scope.setdefault("state", {}).setdefault("audit_tenant_id", tenant.id)
 
 
 async def require_user(request: Request[Any, Any, Any], session: AsyncSession) -> Principal:

@@ -86,13 +86,11 @@ def serve(host: str, port: int, workers: int, reload: bool) -> None:
     )
 
 
-def _register_commands() -> None:
-    from core.identity.cli import users
+from core.identity.cli import users  # noqa: E402
+from core.tenancy.cli import tenants  # noqa: E402
 
-    main.add_command(users)
-
-
-_register_commands()
+main.add_command(tenants)
+main.add_command(users)
 
 if __name__ == "__main__":
     main()

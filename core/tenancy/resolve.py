@@ -4,6 +4,8 @@ Every route under ``/api/v1/tenants/{tenant_key}`` receives its tenant through
 :func:`provide_tenant`, which resolves the key (a slug or a division code), asks the access
 check whether the caller reaches it with the permission the route declares in
 ``opt={"permission": ...}``, and answers 404 for both "no such tenant" and "not yours".
+For writes it also refuses (409) a tenant that is, or lies under, a suspended or archived
+tenant, unless the route declares ``opt={"allow_inactive": True}`` (reactivation, archiving).
 """
 
 from __future__ import annotations
@@ -18,6 +20,9 @@ from core.errors import NotFound
 from core.identity.access import authorize
 from core.logging import bind
 from core.tenancy.models import Tenant
+from core.tenancy.service import ensure_writable
+
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def is_division_code(key: str) -> bool:
@@ -34,7 +39,11 @@ async def find_tenant(session: AsyncSession, key: str) -> Tenant | None:
 async def provide_tenant(
     request: Request[Any, Any, Any], session: AsyncSession, tenant_key: str
 ) -> Tenant:
-    """Resolve ``{tenant_key}`` and check the route's permission there; 404 otherwise."""
+    """Resolve ``{tenant_key}`` and check the route's permission there; 404 otherwise.
+
+    Write methods on an inactive tenant or subtree get 409 ``tenant-suspended`` /
+    ``tenant-archived`` after the access check, so outsiders still see only 404.
+    """
     permission = request.route_handler.opt.get("permission")
     if not isinstance(permission, str):
         raise RuntimeError(
@@ -45,4 +54,6 @@ async def provide_tenant(
         raise NotFound("组织", detail=f"no tenant {tenant_key!r}")
     await authorize(request, session, tenant, permission)
     bind(tenant=tenant.slug)
+    if request.method not in READ_METHODS and not request.route_handler.opt.get("allow_inactive"):
+        await ensure_writable(session, tenant)
     return tenant

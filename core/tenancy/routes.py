@@ -1,7 +1,158 @@
-"""HTTP routes of the tenant tree under ``/api/v1/tenants``."""
+"""HTTP routes of the tenant tree under ``/api/v1/tenants``.
+
+``{tenant_key}`` is a slug or a division code; the ``tenant`` dependency resolves it, checks the
+permission each route declares in ``opt`` and refuses writes to inactive subtrees.
+"""
 
 from __future__ import annotations
 
-from litestar.types import ControllerRouterHandler
+from typing import Annotated
 
-ROUTES: list[ControllerRouterHandler] = []
+from litestar import Controller, Request, get, patch, post
+from litestar.datastructures import State
+from litestar.params import Parameter
+from litestar.types import ControllerRouterHandler
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.errors import NotFound
+from core.identity.access import authorize
+from core.settings import Settings
+from core.tenancy import service
+from core.tenancy.models import Tenant
+from core.tenancy.resolve import find_tenant
+from core.tenancy.schemas import TenantCreate, TenantMove, TenantOut, TenantPage, TenantUpdate
+from core.tenancy.service import LIST_LIMIT_DEFAULT, LIST_LIMIT_MAX, ListFilter, NewTenant
+
+READ = {"permission": "tenants:read"}
+WRITE = {"permission": "tenants:write"}
+
+Limit = Annotated[
+    int,
+    Parameter(ge=1, le=LIST_LIMIT_MAX, description="page size (1–200)"),
+]
+Offset = Annotated[int, Parameter(ge=0, description="items to skip")]
+TextFilter = Annotated[str | None, Parameter(max_length=100)]
+
+
+def _filter(
+    level: str | None, kind: str | None, status: str | None, q: str | None, limit: int, offset: int
+) -> ListFilter:
+    return ListFilter(level=level, kind=kind, status=status, q=q, limit=limit, offset=offset)
+
+
+def _page(items: object, total: int, flt: ListFilter) -> TenantPage:
+    rows: list[Tenant] = list(items)  # type: ignore[call-overload]
+    return TenantPage(
+        items=[TenantOut.of(t) for t in rows], total=total, limit=flt.limit, offset=flt.offset
+    )
+
+
+class TenantController(Controller):
+    """The tenant tree: read a node, its children or subtree; create, edit, move, archive."""
+
+    path = "/api/v1/tenants"
+    tags = ["tenants"]  # noqa: RUF012
+
+    @get("/{tenant_key:str}", opt=READ, summary="One tenant with its ancestors")
+    async def read(self, session: AsyncSession, tenant: Tenant) -> TenantOut:
+        return TenantOut.of(tenant, await service.ancestors_of(session, tenant))
+
+    @get("/{tenant_key:str}/children", opt=READ, summary="Direct children, paginated")
+    async def children(
+        self,
+        session: AsyncSession,
+        tenant: Tenant,
+        level: TextFilter = None,
+        kind: TextFilter = None,
+        status: TextFilter = None,
+        q: TextFilter = None,
+        limit: Limit = LIST_LIMIT_DEFAULT,
+        offset: Offset = 0,
+    ) -> TenantPage:
+        flt = _filter(level, kind, status, q, limit, offset)
+        items, total = await service.list_children(session, tenant, flt)
+        return _page(items, total, flt)
+
+    @get("/{tenant_key:str}/subtree", opt=READ, summary="Descendants down to depth N, paginated")
+    async def subtree(
+        self,
+        session: AsyncSession,
+        tenant: Tenant,
+        depth: Annotated[int | None, Parameter(ge=1, le=32)] = None,
+        level: TextFilter = None,
+        kind: TextFilter = None,
+        status: TextFilter = None,
+        q: TextFilter = None,
+        limit: Limit = LIST_LIMIT_DEFAULT,
+        offset: Offset = 0,
+    ) -> TenantPage:
+        flt = _filter(level, kind, status, q, limit, offset)
+        items, total = await service.list_subtree(session, tenant, flt, depth)
+        return _page(items, total, flt)
+
+    @post("/{tenant_key:str}/children", opt=WRITE, summary="Create a child tenant")
+    async def create_child(
+        self, session: AsyncSession, state: State, tenant: Tenant, data: TenantCreate
+    ) -> TenantOut:
+        settings: Settings = state.settings
+        child = await service.create_tenant(
+            session,
+            settings,
+            tenant,
+            NewTenant(
+                slug=data.slug,
+                name=data.name,
+                level=data.level,
+                name_en=data.name_en,
+                kind=data.kind,
+                division_code=data.division_code,
+                division_year=data.division_year,
+                settings=data.settings,
+            ),
+        )
+        return TenantOut.of(child)
+
+    @patch(
+        "/{tenant_key:str}",
+        opt={**WRITE, "allow_inactive": True},
+        summary="Change fields or status (suspend / reactivate)",
+    )
+    async def update(
+        self, session: AsyncSession, state: State, tenant: Tenant, data: TenantUpdate
+    ) -> TenantOut:
+        await service.update_tenant(session, state.settings, tenant, data.changes())
+        return TenantOut.of(tenant)
+
+    @post(
+        "/{tenant_key:str}/move",
+        opt=WRITE,
+        status_code=200,
+        summary="Re-parent the tenant and its subtree",
+    )
+    async def move(
+        self,
+        request: Request,  # type: ignore[type-arg]
+        session: AsyncSession,
+        state: State,
+        tenant: Tenant,
+        data: TenantMove,
+    ) -> TenantOut:
+        new_parent = await find_tenant(session, data.parent)
+        if new_parent is None:
+            raise NotFound("上级组织", detail=f"parent: no tenant {data.parent!r}")
+        await authorize(request, session, new_parent, "tenants:write")
+        await service.move_tenant(session, state.settings, tenant, new_parent)
+        return TenantOut.of(tenant)
+
+    @post(
+        "/{tenant_key:str}/archive",
+        opt={**WRITE, "allow_inactive": True},
+        status_code=200,
+        summary="Archive the tenant and its subtree (nothing is deleted)",
+    )
+    async def archive(self, session: AsyncSession, tenant: Tenant) -> TenantOut:
+        await service.archive_tenant(session, tenant)
+        return TenantOut.of(tenant)
+
+
+ROUTES: list[ControllerRouterHandler] = [TenantController]

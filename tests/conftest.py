@@ -27,10 +27,12 @@ from core.app import create_app
 from core.db import Database
 from core.identity.models import Membership, User
 from core.identity.passwords import hasher_for
+from core.identity.provisioning import register_users_section
 from core.settings import Settings
 from core.tenancy.resolve import find_tenant
 
 POSTGRES_URL = os.environ.get("GONGZHI_TEST_POSTGRES")
+register_users_section()
 SECRET = "test-secret-key-0123456789-abcdefghijklmnop"
 
 

@@ -41,9 +41,11 @@ TARGETS = {
 """Relative to where the role is held. A district has no ancestor; a community no descendant;
 a district's sibling is another district."""
 
+ALL_ROLES = {"platform_admin", "admin", "staff", "member"}
 READERS = {"platform_admin", "admin", "staff"}
-"""Roles holding ``users:read`` (the read route); ``users:manage`` (the write route): admins."""
 WRITERS = {"platform_admin", "admin"}
+"""Who holds ``tenants:read`` (everyone), ``users:read`` (staff and up), and ``tenants:write``
+and ``users:manage`` (admins)."""
 
 
 def expected(role: str, relation: str, allowed_roles: set[str]) -> int:
@@ -65,18 +67,27 @@ async def test_role_reaches_its_tenant_and_subtree_only(
     seen: dict[tuple[str, str], int] = {}
     want: dict[tuple[str, str], int] = {}
     for relation, slug in TARGETS[level].items():
+        tenant = await client.get(f"/api/v1/tenants/{slug}", headers=headers)
+        seen[(relation, "tenants:read")] = tenant.status_code
+        want[(relation, "tenants:read")] = expected(role, relation, ALL_ROLES)
+        renamed = await client.patch(
+            f"/api/v1/tenants/{slug}", json={"name": f"改名 {slug}"}, headers=headers
+        )
+        seen[(relation, "tenants:write")] = renamed.status_code
+        want[(relation, "tenants:write")] = expected(role, relation, WRITERS)
         read = await client.get(f"/api/v1/tenants/{slug}/members", headers=headers)
-        seen[(relation, "read")] = read.status_code
-        want[(relation, "read")] = expected(role, relation, READERS)
+        seen[(relation, "users:read")] = read.status_code
+        want[(relation, "users:read")] = expected(role, relation, READERS)
         write = await client.post(
             f"/api/v1/tenants/{slug}/members",
             json={"username": f"new-{slug}", "role": "member", "password": "new-user-pass"},
             headers=headers,
         )
-        seen[(relation, "write")] = 200 if write.status_code == 201 else write.status_code
-        want[(relation, "write")] = expected(role, relation, WRITERS)
-        if write.status_code == 404:
-            assert write.json()["title_en"] == "Not found"
+        seen[(relation, "users:manage")] = 200 if write.status_code == 201 else write.status_code
+        want[(relation, "users:manage")] = expected(role, relation, WRITERS)
+        for response in (tenant, renamed, read, write):
+            if response.status_code == 404:
+                assert response.json()["title_en"] == "Not found"
     assert seen == want
 
 
@@ -102,3 +113,20 @@ async def test_anonymous_tenant_requests_get_401_whether_or_not_the_tenant_exist
     await add_tenants(db, DEMO_TREE)
     assert (await client.get("/api/v1/tenants/d1/members")).status_code == 401
     assert (await client.get("/api/v1/tenants/no-such/members")).status_code == 401
+
+
+async def test_moving_under_a_hidden_parent_reads_like_a_missing_one(
+    client: Client, db: Database, make_user: MakeUser, login_as: LoginAs
+) -> None:
+    await add_tenants(db, DEMO_TREE)
+    await make_user("town-admin", [("d1-t1", "admin")])
+    headers = await login_as("town-admin")
+    url = "/api/v1/tenants/d1-t1-c1/move"
+    hidden = await client.post(url, json={"parent": "d2-t1"}, headers=headers)
+    missing = await client.post(url, json={"parent": "d9-t9"}, headers=headers)
+    assert hidden.status_code == missing.status_code == 404
+
+    def shape(body: dict[str, object]) -> dict[str, object]:
+        return {k: v for k, v in body.items() if k not in ("request_id", "detail")}
+
+    assert shape(hidden.json()) == shape(missing.json())

@@ -22,6 +22,7 @@ from core.errors import Problem
 from core.identity import service
 from core.identity.models import Membership, User
 from core.identity.passwords import hasher_for
+from core.identity.provisioning import register_users_section
 from core.settings import Settings
 from core.tenancy.models import Tenant
 from core.tenancy.resolve import find_tenant
@@ -29,6 +30,8 @@ from core.tenancy.resolve import find_tenant
 T = TypeVar("T")
 
 DEMO_ADMIN = "admin"
+
+register_users_section()
 
 
 def _settings() -> Settings:

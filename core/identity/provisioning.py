@@ -129,4 +129,8 @@ class UsersSection:
 
 
 USERS_SECTION = UsersSection()
-register_section("users", USERS_SECTION)
+
+
+def register_users_section() -> None:
+    """Make ``users:`` a known key of tenant nodes (idempotent); the CLI calls it on start."""
+    register_section("users", USERS_SECTION)

@@ -6,9 +6,12 @@ import asyncio
 
 import pytest
 from click.testing import CliRunner
+from sqlalchemy import select
 
 from core.cli import main
 from core.db import Database
+from core.identity.models import User
+from core.identity.passwords import hasher_for
 from core.settings import Settings
 from tests.tree import DEMO_TREE, add_tenants
 
@@ -52,9 +55,22 @@ def test_create_adds_user_and_membership_then_list_shows_them(cli_env: CliRunner
     )
     assert result.exit_code == 0, result.output
     again = cli_env.invoke(
-        main, ["users", "create", "--username", "li", "--tenant", "d1-t2", "--role", "staff"]
+        main,
+        [
+            "users",
+            "create",
+            "--username",
+            "li",
+            "--tenant",
+            "d1-t2",
+            "--role",
+            "staff",
+            "--password-stdin",
+        ],
+        input="another-password\n",
     )
     assert again.exit_code == 0, again.output
+    assert "password unchanged" in again.output
     listed = cli_env.invoke(main, ["users", "list"])
     assert listed.exit_code == 0
     line = next(row for row in listed.output.splitlines() if row.startswith("li\t"))
@@ -135,13 +151,29 @@ def test_disable_marks_the_user_disabled(cli_env: CliRunner) -> None:
     assert unknown.exit_code == 2
 
 
-def test_ensure_demo_admin_prints_the_password_once(cli_env: CliRunner) -> None:
+def _password_matches(settings: Settings, username: str, password: str) -> bool:
+    async def read() -> str | None:
+        db = Database(settings)
+        try:
+            async with db.session() as session:
+                return await session.scalar(
+                    select(User.password_hash).where(User.username == username)
+                )
+        finally:
+            await db.dispose()
+
+    stored = asyncio.run(read())
+    return stored is not None and hasher_for(settings).verify(stored, password)
+
+
+def test_ensure_demo_admin_prints_the_password_once(cli_env: CliRunner, settings: Settings) -> None:
     first = cli_env.invoke(main, ["users", "ensure-demo-admin"])
     assert first.exit_code == 0, first.output
     assert "用户名 / username: admin" in first.output
     password = next(
         line.split(": ", 1)[1] for line in first.output.splitlines() if line.startswith("密码")
     )
+    assert _password_matches(settings, "admin", password)
     second = cli_env.invoke(main, ["users", "ensure-demo-admin"])
     assert second.exit_code == 0
     assert password not in second.output

@@ -110,6 +110,8 @@ def create(
                 tenant_id=tenant.id if tenant else None,
             )
         await service.add_membership(session, user, tenant, role)
+        if not created and password is not None:
+            click.echo("注意：用户已存在，密码未更改 / note: the user exists; password unchanged")
         where = tenant.slug if tenant else "*"
         return f"{'已创建' if created else '已更新'} / {'created' if created else 'updated'}: {username} {role}@{where}"
 

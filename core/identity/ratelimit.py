@@ -12,6 +12,9 @@ from collections import deque
 from collections.abc import Callable
 from typing import Protocol
 
+MAX_KEYS = 100_000
+"""Keys kept before idle ones are dropped, so a flood of addresses cannot grow memory forever."""
+
 
 class RateLimiter(Protocol):
     async def retry_after(self, key: str, limit: int, window: float) -> int | None:
@@ -46,6 +49,9 @@ class MemoryRateLimiter:
         return max(1, math.ceil(oldest_that_counts + window - self._clock()))
 
     async def hit(self, key: str, window: float) -> None:
+        if len(self._hits) > MAX_KEYS:
+            horizon = self._clock() - window
+            self._hits = {k: v for k, v in self._hits.items() if v and v[-1] > horizon}
         self._prune(key, window).append(self._clock())
 
     async def reset(self, key: str) -> None:

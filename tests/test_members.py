@@ -199,3 +199,23 @@ async def test_api_token_with_an_unknown_permission_is_422(
         headers=await login_as("boss"),
     )
     assert response.status_code == 422
+
+
+async def test_api_token_stops_when_its_creator_is_disabled(
+    app: Litestar, client: Client, db: Database, make_user: MakeUser, login_as: LoginAs
+) -> None:
+    await add_tenants(db, DEMO_TREE)
+    boss_id = await make_user("boss", [("d1", "admin")])
+    created = await client.post(
+        "/api/v1/tenants/d1/api-tokens",
+        json={"name": "sync", "permissions": ["users:read"]},
+        headers=await login_as("boss"),
+    )
+    bearer = {"Authorization": f"Bearer {created.json()['token']}"}
+    assert (await client.get("/api/v1/tenants/d1/members", headers=bearer)).status_code == 200
+    async with db.session(write=True) as session:
+        boss = await session.get(User, boss_id)
+        assert boss is not None
+        boss.status = "disabled"
+    app.state.principal_cache.clear()  # as after the cache's 2 s in another process
+    assert (await client.get("/api/v1/tenants/d1/members", headers=bearer)).status_code == 401

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
-from litestar import Litestar, Request
+from litestar import Litestar, Request, Router
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
@@ -23,6 +24,11 @@ from core.identity.passwords import hasher_for
 from core.identity.permissions import PermissionRegistry, core_permissions
 from core.identity.ratelimit import MemoryRateLimiter
 from core.logging import RequestContextMiddleware, configure_logging
+from core.modules import routes as module_routes
+from core.modules.dispatch import EventDispatcher
+from core.modules.events import PENDING_EVENTS_KEY
+from core.modules.host import PluginHost
+from core.modules.state import ModuleStates
 from core.settings import Settings, load_settings
 from core.tenancy import routes as tenancy_routes
 from core.tenancy.resolve import provide_tenant
@@ -45,17 +51,67 @@ async def provide_session(
         yield session
         if write and not session.info.get(audit.RECORDED_KEY):
             await audit.record_request(session, request)
+    events = session.info.pop(PENDING_EVENTS_KEY, None)
+    if events:
+        await state.dispatcher.dispatch(events)
 
 
-def create_app(settings: Settings | None = None) -> Litestar:
-    """Build the ASGI application for ``settings`` (default: read from the environment)."""
+def module_routers(host: PluginHost) -> list[Router]:
+    """One router per loaded plugin, at ``/api/v1/tenants/{tenant_key}/{module}``."""
+    return [
+        Router(
+            path=f"/api/v1/tenants/{{tenant_key:str}}/{name}",
+            route_handlers=list(plugin.routes),
+            opt={"module": name},
+            tags=[name],
+        )
+        for name, plugin in sorted(host.plugins.items())
+        if plugin.routes
+    ]
+
+
+def load_plugins(
+    settings: Settings, plugins: Sequence[tuple[str, Any]] = (), *, discover: bool = True
+) -> PluginHost:
+    """Load the installed plugins (and ``plugins``, for tests) as ``settings`` select them."""
+    host = PluginHost(settings)
+    host.load(plugins, discover=discover)
+    return host
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    plugins: Sequence[tuple[str, Any]] = (),
+    discover_plugins: bool = True,
+) -> Litestar:
+    """Build the ASGI application for ``settings`` (default: read from the environment).
+
+    Installed plugins are discovered through the ``gongzhi.plugins`` entry points;
+    ``plugins`` adds ``(name, object)`` pairs (the test fixtures use it) and
+    ``discover_plugins=False`` loads only those.
+    """
     settings = settings or load_settings()
     configure_logging(settings)
     db = Database(settings)
+    host = load_plugins(settings, plugins, discover=discover_plugins)
     permissions = PermissionRegistry()
     permissions.register_all(core_permissions())
+    permissions.register_all(host.permissions)
+    module_states = ModuleStates(host, settings.module_state_ttl)
+    dispatcher = EventDispatcher(db, host, module_states)
+    background: list[asyncio.Task[None]] = []
 
-    async def dispose_db() -> None:
+    async def start() -> None:
+        if db.dialect == "postgresql":
+            url = db.engine.url.set(drivername="postgresql")
+            await module_states.start_listening(url.render_as_string(hide_password=False))
+        background.append(asyncio.create_task(dispatcher.run_retries()))
+
+    async def stop() -> None:
+        for task in background:
+            task.cancel()
+        await module_states.stop_listening()
         await db.dispose()
 
     return Litestar(
@@ -64,6 +120,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *tenancy_routes.ROUTES,
             *identity_routes.ROUTES,
             *audit.ROUTES,
+            *module_routes.ROUTES,
+            *module_routers(host),
         ],
         dependencies={
             "session": Provide(provide_session),
@@ -79,14 +137,18 @@ def create_app(settings: Settings | None = None) -> Litestar:
             {
                 "settings": settings,
                 "db": db,
-                "plugin_locations": [],
+                "host": host,
                 "permissions": permissions,
+                "module_states": module_states,
+                "dispatcher": dispatcher,
+                "plugin_locations": host.migration_locations(),
                 "password_hasher": hasher_for(settings),
                 "login_limiter": MemoryRateLimiter(),
                 "principal_cache": PrincipalCache(),
             }
         ),
-        on_shutdown=[dispose_db],
+        on_startup=[start],
+        on_shutdown=[stop],
         openapi_config=OpenAPIConfig(
             title="Gongzhi 共治 API",
             version="1",

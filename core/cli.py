@@ -8,10 +8,12 @@ errors), never as a traceback.
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 
 from core import migrate
+from core.logging import configure_logging
 from core.settings import Settings, SettingsError, load_settings
 
 
@@ -41,9 +43,31 @@ def db() -> None:
 )
 def db_upgrade() -> None:
     settings = settings_or_exit()
-    migrate.upgrade(settings.migrations_url, plugin_migration_locations(settings))
-    for branch in migrate.status(settings.migrations_url, plugin_migration_locations(settings)):
+    locations = plugin_migration_locations(settings)
+    migrate.upgrade(settings.migrations_url, locations)
+    for branch in migrate.status(settings.migrations_url, locations):
         click.echo(f"{branch.branch}: {branch.current} (head)")
+
+
+@db.command(
+    "downgrade-branch",
+    help="删除某插件分支的全部表（卸载插件前）/ Remove a plugin branch's tables before uninstalling it",
+)
+@click.argument("branch")
+@click.option("--yes", is_flag=True, help="不再确认 / Do not ask for confirmation")
+def db_downgrade_branch(branch: str, yes: bool) -> None:
+    settings = settings_or_exit()
+    locations = plugin_migration_locations(settings)
+    branches = {b.branch for b in migrate.status(settings.migrations_url, locations)}
+    if branch == "core" or branch not in branches:
+        click.echo(
+            f"错误 / error: {branch!r} is not an installed plugin's migration branch", err=True
+        )
+        sys.exit(2)
+    if not yes:
+        click.confirm(f"Drop every table of {branch}? Its data is lost.", abort=True)
+    migrate.downgrade(settings.migrations_url, locations, f"{branch}@base")
+    click.echo(f"{branch}: removed")
 
 
 @db.command("status", help="各迁移分支的当前与最新版本 / Current and head revision of each branch")
@@ -59,8 +83,11 @@ def db_status() -> None:
         )
 
 
-def plugin_migration_locations(settings: Settings) -> list:  # type: ignore[type-arg]
-    return []
+def plugin_migration_locations(settings: Settings) -> list[Path]:
+    """Version folders of every installed plugin that loads."""
+    from core.modules.cli import load_host
+
+    return load_host(settings).migration_locations()
 
 
 @main.command("serve", help="启动 HTTP 服务 / Serve the HTTP API")
@@ -86,11 +113,35 @@ def serve(host: str, port: int, workers: int, reload: bool) -> None:
     )
 
 
-from core.identity.cli import users  # noqa: E402
-from core.tenancy.cli import tenants  # noqa: E402
+def _add_core_commands() -> None:
+    import core.modules.provisioning  # noqa: F401  (registers the modules: section of tenant files)
+    from core.identity.cli import users
+    from core.modules.cli import plugins
+    from core.tenancy.cli import tenants
 
-main.add_command(tenants)
-main.add_command(users)
+    main.add_command(tenants)
+    main.add_command(users)
+    main.add_command(plugins)
+
+
+def _add_plugin_commands() -> None:
+    from core.modules.cli import load_host
+
+    try:
+        settings = load_settings()
+    except SettingsError:
+        return
+    configure_logging(settings.with_(log_level="WARNING"))
+    load_host(settings).pm.hook.gongzhi_commands(cli=main)
+
+
+def run() -> None:
+    """Entry point of the ``gongzhi`` command: core commands plus those plugins add."""
+    _add_plugin_commands()
+    main()
+
+
+_add_core_commands()
 
 if __name__ == "__main__":
-    main()
+    run()

@@ -32,10 +32,16 @@ class BranchStatus:
     branch: str
     current: str | None
     head: str
+    ahead: bool = False
 
     @property
     def at_head(self) -> bool:
-        return self.current == self.head
+        """At head, or ahead of this code (a newer release already migrated the database).
+
+        Readiness accepts "ahead" so pods of the previous release keep serving once the
+        migration job of a rolling upgrade has run (migrations are expand-then-contract).
+        """
+        return self.current == self.head or self.ahead
 
 
 def alembic_config(url: str, plugin_locations: Sequence[Path] = ()) -> Config:
@@ -54,6 +60,11 @@ def upgrade(url: str, plugin_locations: Sequence[Path] = (), target: str = "head
     command.upgrade(alembic_config(url, plugin_locations), target)
 
 
+def downgrade(url: str, plugin_locations: Sequence[Path], target: str) -> None:
+    """Downgrade to ``target`` (``<branch>@base`` removes a plugin's tables)."""
+    command.downgrade(alembic_config(url, plugin_locations), target)
+
+
 def _branch_of(script: ScriptDirectory, revision: str) -> str:
     rev = script.get_revision(revision)
     assert rev is not None
@@ -65,12 +76,17 @@ def _branch_of(script: ScriptDirectory, revision: str) -> str:
 
 def _status(connection: Connection, script: ScriptDirectory) -> list[BranchStatus]:
     current_heads = set(MigrationContext.configure(connection).get_current_heads())
+    known = {rev.revision for rev in script.walk_revisions()}
+    unknown = sorted(current_heads - known)
     statuses: list[BranchStatus] = []
     for head in sorted(script.get_heads()):
         branch = _branch_of(script, head)
         chain = {rev.revision for rev in script.iterate_revisions(head, "base")}
         current = next((rev for rev in current_heads if rev in chain), None)
-        statuses.append(BranchStatus(branch=branch, current=current, head=head))
+        if current is None and unknown:
+            statuses.append(BranchStatus(branch, unknown[0], head, ahead=True))
+        else:
+            statuses.append(BranchStatus(branch=branch, current=current, head=head))
     return sorted(statuses, key=lambda s: (s.branch != "core", s.branch))
 
 

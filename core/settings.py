@@ -53,7 +53,7 @@ class Settings:
     strict_plugins: bool = False
     access_token_ttl: int = 900
     refresh_token_ttl: int = 30 * 24 * 3600
-    module_state_ttl: float = 1.0
+    module_state_ttl: float = 0.5
     max_body_bytes: int = 1_048_576
     issuer: str = "gongzhi"
     audience: str = "gongzhi-api"

@@ -204,7 +204,7 @@ def test_archived_status_in_the_file_archives_the_subtree(
 
 BAD_CASES = [
     ("unknown field", SMALL.replace("kind: 街道", "colour: red"), 10, "colour", "unknown field"),
-    ("unknown section", SMALL.replace("kind: 街道", "modules: []"), 10, "modules", "unknown"),
+    ("unknown section", SMALL.replace("kind: 街道", "widgets: []"), 10, "widgets", "unknown"),
     ("empty name", SMALL.replace("name: 高塘岭街道", 'name: ""'), 9, "name", "empty"),
     ("long name", SMALL.replace("高塘岭街道", "长" * 10_000), 9, "name", "at most 100"),
     ("emoji", SMALL.replace("望府路社区", "望府路社区🏠"), 14, "name", "U+1F3E0"),
@@ -375,17 +375,17 @@ async def test_the_applied_district_lists_its_16_towns_over_http(
     assert total == 36
 
 
-class ModulesSection:
-    """A stand-in for the plugin host's ``modules:`` key."""
+class TagsSection:
+    """A sample extra key ``tags:`` registered the way identity and the plugin host do."""
 
     def __init__(self) -> None:
         self.seen: list[tuple[str, list[str]]] = []
 
     def validate(self, value: yaml.Node, settings: Settings) -> list[LineError]:
         if not isinstance(value, yaml.SequenceNode):
-            return [error_at(value, "modules", "expected a list of module names")]
+            return [error_at(value, "tags", "expected a list of tags")]
         return [
-            error_at(item, "modules", "expected a module name")
+            error_at(item, "tags", "expected a tag")
             for item in value.value
             if not isinstance(item, yaml.ScalarNode)
         ]
@@ -396,34 +396,32 @@ class ModulesSection:
         assert (await session.get(Tenant, tenant.id)) is not None
         names = [str(item.value) for item in value.value]
         self.seen.append((tenant.slug, names))
-        return [PlanLine("update", f"modules {tenant.slug}", ", ".join(names))]
+        return [PlanLine("update", f"tags {tenant.slug}", ", ".join(names))]
 
 
 @pytest.fixture
-def modules_section() -> Any:
-    handler = ModulesSection()
-    register_section("modules", handler)
+def tags_section() -> Any:
+    handler = TagsSection()
+    register_section("tags", handler)
     yield handler
-    unregister_section("modules")
+    unregister_section("tags")
 
 
 def test_registered_sections_validate_and_apply_in_the_same_transaction(
-    cli: CliRunner, tmp_path: Path, modules_section: ModulesSection
+    cli: CliRunner, tmp_path: Path, tags_section: TagsSection
 ) -> None:
-    text = SMALL.replace("kind: 街道", "kind: 街道\n        modules: [party_building, five_sector]")
+    text = SMALL.replace("kind: 街道", "kind: 街道\n        tags: [party_building, five_sector]")
     result = run(cli, "apply", write(tmp_path, text))
     assert result.exit_code == 0, result.stderr
-    assert "~ update modules gaotangling: party_building, five_sector" in result.stdout
-    assert modules_section.seen == [("gaotangling", ["party_building", "five_sector"])]
-    bad = SMALL.replace("kind: 街道", "modules: {a: 1}")
+    assert "~ update tags gaotangling: party_building, five_sector" in result.stdout
+    assert tags_section.seen == [("gaotangling", ["party_building", "five_sector"])]
+    bad = SMALL.replace("kind: 街道", "tags: {a: 1}")
     path = write(tmp_path, bad, "bad.yaml")
     failed = run(cli, "apply", path)
     assert failed.exit_code == 2
-    assert failed.stderr.strip() == (
-        f"错误 / error: {path}:10: modules: expected a list of module names"
-    )
+    assert failed.stderr.strip() == (f"错误 / error: {path}:10: tags: expected a list of tags")
 
 
 def test_a_section_cannot_take_a_tenant_field_name() -> None:
     with pytest.raises(ValueError, match="tenant field"):
-        register_section("name", ModulesSection())
+        register_section("name", TagsSection())

@@ -28,7 +28,7 @@ class MetricQuery:
     title: str
     title_en: str
     unit: Unit
-    query: Callable[[], Select[Any]]
+    query: Callable[[], Select[Any, Any]]
 
 
 MetricRow = tuple[uuid.UUID, int]

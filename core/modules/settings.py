@@ -25,7 +25,7 @@ async def module_settings(
         select(Tenant.depth, Tenant.settings).where(Tenant.id.in_(tenant.ancestor_ids))
     )
     effective = dict(manifest.settings)
-    for _depth, settings in sorted(rows.tuples(), key=lambda row: row[0]):
+    for _depth, settings in sorted(rows.all(), key=lambda row: row[0]):
         overrides = (settings or {}).get("modules", {}).get(manifest.name, {})
         if isinstance(overrides, dict):
             effective.update({k: v for k, v in overrides.items() if k in manifest.settings})

@@ -404,6 +404,7 @@ class _Applier:
         self.file = file
         self.plan = Plan()
         self.applied: list[tuple[NodeSpec, Tenant]] = []
+        self.created: list[Tenant] = []
 
     def fail(self, line: int, fieldname: str, message: str) -> ProvisioningError:
         return ProvisioningError(self.file, [LineError(line, fieldname, message)])
@@ -456,6 +457,7 @@ class _Applier:
             self.plan.lines.append(
                 PlanLine("create", _subject(tenant.level, tenant.slug, tenant.name))
             )
+            self.created.append(tenant)
             return tenant
         tenant = existing
         old_parent = await self.session.get(Tenant, tenant.parent_id) if tenant.parent_id else None
@@ -501,6 +503,20 @@ class _Applier:
                         value.start_mark.line + 1, name, exc.detail or exc.title
                     ) from exc
                 self.plan.lines.extend(lines)
+        await self.announce_created()
+
+    async def announce_created(self) -> None:
+        """Let plugins enabled at each new tenant know of it, once its modules are settled."""
+        from core.modules.cli import load_host
+        from core.modules.lifecycle import announce_tenant_created
+        from core.modules.state import ModuleStates
+
+        if not self.created:
+            return
+        host = load_host(self.settings)
+        states = ModuleStates(host, self.settings.module_state_ttl)
+        for tenant in self.created:
+            await announce_tenant_created(self.session, host, states, tenant)
 
 
 async def apply_specs(

@@ -16,7 +16,7 @@ from litestar import Request
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.errors import NotFound
+from core.errors import NotFound, Problem
 from core.identity.access import authorize
 from core.logging import bind
 from core.tenancy.models import Tenant
@@ -54,6 +54,18 @@ async def provide_tenant(
         raise NotFound("组织", detail=f"no tenant {tenant_key!r}")
     await authorize(request, session, tenant, permission)
     bind(tenant=tenant.slug)
+    module = request.route_handler.opt.get("module")
+    if isinstance(module, str):
+        states = request.app.state.module_states
+        if not await states.is_enabled(session, tenant, module):
+            raise Problem(
+                "该模块未对此组织启用",
+                title_en="Module not enabled for this tenant",
+                detail=f"{module} is not enabled for {tenant.slug}",
+                status=404,
+                code="module-not-enabled",
+            )
+        bind(module=module)
     if request.method not in READ_METHODS and not request.route_handler.opt.get("allow_inactive"):
         await ensure_writable(session, tenant)
     return tenant

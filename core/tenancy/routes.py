@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.errors import NotFound
 from core.identity.access import authorize
+from core.modules.lifecycle import announce_tenant_created
 from core.settings import Settings
 from core.tenancy import service
 from core.tenancy.models import Tenant
@@ -110,6 +111,7 @@ class TenantController(Controller):
                 settings=data.settings,
             ),
         )
+        await announce_tenant_created(session, state.host, state.module_states, child)
         return TenantOut.of(child)
 
     @patch(

@@ -1,0 +1,104 @@
+"""Delivering outbox events to subscribers after commit, and retrying what failed."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from datetime import timedelta
+
+import structlog
+from sqlalchemy import select, update
+
+from core.db import Database
+from core.modules.events import Event
+from core.modules.host import PluginHost
+from core.modules.models import OutboxEvent
+from core.modules.state import ModuleStates
+from core.orm import utcnow
+from core.tenancy.models import Tenant
+
+HANDLER_TIMEOUT = 10.0
+MAX_ATTEMPTS = 10
+RETRY_AFTER = timedelta(seconds=5)
+
+log = structlog.get_logger("gongzhi.events")
+
+
+class EventDispatcher:
+    """Runs each subscriber of an event in its own transaction, isolated from the others.
+
+    A subscriber that raises or times out is logged with its plugin's name; the event stays
+    pending and is offered again by :meth:`retry_pending` (so subscribers must be idempotent on
+    ``event.id``). The emitting request has already committed and is never affected.
+    """
+
+    def __init__(self, db: Database, host: PluginHost, states: ModuleStates) -> None:
+        self.db = db
+        self.host = host
+        self.states = states
+
+    async def dispatch(self, events: Sequence[Event]) -> None:
+        for event in events:
+            await self._deliver(event)
+
+    async def _deliver(self, event: Event) -> None:
+        handlers = self.host.subscriptions.get(event.type, [])
+        error: str | None = None
+        if handlers:
+            async with self.db.session() as session:
+                tenant = await session.get(Tenant, event.tenant_id)
+                enabled = (
+                    await self.states.enabled_modules(session, tenant) if tenant else frozenset()
+                )
+            for plugin, handler in handlers:
+                if plugin not in enabled:
+                    continue
+                try:
+                    async with self.db.session(write=True) as session:
+                        await asyncio.wait_for(handler(session, event), timeout=HANDLER_TIMEOUT)
+                except Exception as exc:
+                    error = f"{plugin}: {type(exc).__name__}: {exc}"[:500]
+                    log.exception(
+                        "event_handler_failed",
+                        plugin=plugin,
+                        event_type=event.type,
+                        event_id=str(event.id),
+                    )
+        async with self.db.session(write=True) as session:
+            if error is None:
+                values: dict[str, object] = {"dispatched_at": utcnow()}
+            else:
+                values = {"attempts": OutboxEvent.attempts + 1, "last_error": error}
+            await session.execute(
+                update(OutboxEvent).where(OutboxEvent.id == event.id).values(**values)
+            )
+
+    async def retry_pending(self, limit: int = 100) -> int:
+        """Offer again events not yet delivered (older than a few seconds); returns how many."""
+        async with self.db.session() as session:
+            rows = (
+                await session.scalars(
+                    select(OutboxEvent)
+                    .where(
+                        OutboxEvent.dispatched_at.is_(None),
+                        OutboxEvent.attempts < MAX_ATTEMPTS,
+                        OutboxEvent.created_at < utcnow() - RETRY_AFTER,
+                    )
+                    .order_by(OutboxEvent.created_at)
+                    .limit(limit)
+                )
+            ).all()
+        events = [
+            Event(r.id, r.type, r.source, r.tenant_id, dict(r.payload), r.created_at) for r in rows
+        ]
+        await self.dispatch(events)
+        return len(events)
+
+    async def run_retries(self, interval: float = 10.0) -> None:
+        """Background loop of :meth:`retry_pending` for the life of the app."""
+        while True:
+            await asyncio.sleep(interval)
+            try:
+                await self.retry_pending()
+            except Exception:
+                log.exception("event_retry_failed")

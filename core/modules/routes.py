@@ -1,0 +1,83 @@
+"""HTTP routes of the plugin host: module states per tenant, and roll-up figures."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+from litestar import Controller, Request, get, put
+from litestar.datastructures import State
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.modules.manifest import Policy
+from core.modules.rollup import rollup
+from core.modules.state import ModuleStates, states_as_json
+from core.tenancy.models import Tenant
+
+
+class ChoiceIn(msgspec.Struct, forbid_unknown_fields=True):
+    enabled: bool
+
+
+class PolicyIn(msgspec.Struct, forbid_unknown_fields=True):
+    policy: Policy
+
+
+class ModulesController(Controller):
+    path = "/api/v1/tenants/{tenant_key:str}"
+    tags = ["modules"]  # noqa: RUF012
+
+    @get("/modules", opt={"permission": "modules:read"}, summary="Module states at a tenant")
+    async def list_modules(
+        self, state: State, session: AsyncSession, tenant: Tenant
+    ) -> dict[str, Any]:
+        """Every installed module with its effective state here and the rule that decided it."""
+        states: ModuleStates = state.module_states
+        return {
+            "tenant": tenant.slug,
+            "items": states_as_json(await states.states(session, tenant), state.host),
+        }
+
+    @put(
+        "/modules/{module:str}",
+        opt={"permission": "modules:manage"},
+        summary="Switch a module on or off for this tenant",
+    )
+    async def set_choice(
+        self, state: State, session: AsyncSession, tenant: Tenant, module: str, data: ChoiceIn
+    ) -> dict[str, Any]:
+        states: ModuleStates = state.module_states
+        previous, after = await states.set_choice(session, tenant, module, data.enabled)
+        await _audit(session, tenant, "modules.choice", module, previous, data.enabled)
+        return states_as_json({module: after}, state.host)[0]
+
+    @put(
+        "/modules/{module:str}/policy",
+        opt={"permission": "modules:manage"},
+        summary="Set a module's policy for this tenant's subtree",
+    )
+    async def set_policy(
+        self, state: State, session: AsyncSession, tenant: Tenant, module: str, data: PolicyIn
+    ) -> dict[str, Any]:
+        states: ModuleStates = state.module_states
+        previous, after = await states.set_policy(session, tenant, module, data.policy)
+        await _audit(session, tenant, "modules.policy", module, previous, data.policy)
+        return {"policy": data.policy, **states_as_json({module: after}, state.host)[0]}
+
+    @get("/metrics", opt={"permission": "metrics:read"}, summary="Roll-up figures of a subtree")
+    async def metrics(
+        self, state: State, session: AsyncSession, tenant: Tenant, request: Request[Any, Any, Any]
+    ) -> dict[str, Any]:
+        """Figures of the modules enabled here, summed over the subtree and per child."""
+        states: ModuleStates = state.module_states
+        enabled = await states.enabled_modules(session, tenant)
+        return await rollup(session, state.host, tenant, enabled)
+
+
+async def _audit(
+    session: AsyncSession, tenant: Tenant, action: str, module: str, before: Any, after: Any
+) -> None:
+    """Placeholder until audit lands."""
+
+
+ROUTES = [ModulesController]

@@ -1,0 +1,311 @@
+"""Pytest fixtures for Gongzhi and for plugin authors (registered as the ``gongzhi`` pytest11
+plugin, so installing Gongzhi makes them available to any test suite).
+
+Database fixtures run each test twice, on SQLite and on PostgreSQL; the PostgreSQL case runs
+when ``GONGZHI_TEST_POSTGRES`` names a server (``postgresql://postgres@127.0.0.1:5432/test``)
+and is skipped with that reason otherwise. Each test gets a fresh database cloned from a
+template migrated once per session with the core and every installed plugin's branch.
+
+Fixtures: ``gongzhi_backend``, ``gongzhi_database_url``, ``gongzhi_settings``,
+``gongzhi_plugins`` (override to load extra plugin objects), ``gongzhi_app``,
+``gongzhi_client`` (anonymous), ``gongzhi_db`` (a separate handle for arranging and checking
+rows), ``gongzhi_tree`` (build a tenant tree from a nested mapping), ``gongzhi_admin_client``
+(logged in as a platform administrator). :func:`create_user` and :func:`login_headers` arrange
+other callers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+from litestar import Litestar
+from litestar.testing import AsyncTestClient
+from sqlalchemy import select
+from sqlalchemy.engine import make_url
+
+from core import migrate
+from core.db import Database
+from core.identity.models import Membership, User
+from core.identity.passwords import hasher_for
+from core.settings import Settings
+from core.tenancy.models import Tenant
+from core.tenancy.resolve import find_tenant
+
+TEST_SECRET = "test-secret-key-0123456789-abcdefghijklmnop"
+TreeSpec = Mapping[str, "TreeSpec"]
+
+
+def postgres_url() -> str | None:
+    return os.environ.get("GONGZHI_TEST_POSTGRES") or None
+
+
+def pg_async_url(database: str) -> str:
+    base = postgres_url()
+    assert base, "GONGZHI_TEST_POSTGRES is not set"
+    url = make_url(base).set(drivername="postgresql+asyncpg", database=database)
+    return url.render_as_string(hide_password=False)
+
+
+async def _pg_admin(*statements: str) -> None:
+    import asyncpg
+
+    base = postgres_url()
+    assert base, "GONGZHI_TEST_POSTGRES is not set"
+    url = make_url(base).set(drivername="postgresql")
+    conn = await asyncpg.connect(url.render_as_string(hide_password=False))
+    try:
+        for statement in statements:
+            await conn.execute(statement)
+    finally:
+        await conn.close()
+
+
+def pg_create_database(template: str | None = None) -> str:
+    """Create a uniquely named database (from ``template`` if given); returns its name."""
+    name = f"gongzhi_t_{uuid.uuid4().hex[:16]}"
+    clause = f" TEMPLATE {template}" if template else ""
+    asyncio.run(_pg_admin(f'CREATE DATABASE "{name}"{clause}'))
+    return name
+
+
+def pg_drop_database(name: str) -> None:
+    asyncio.run(_pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+def test_settings(database_url: str, **overrides: Any) -> Settings:
+    """Settings for a test process: strict plugin loading, quiet logs, a fixed secret."""
+    values: dict[str, Any] = {
+        "database_url": database_url,
+        "secret_key": TEST_SECRET,
+        "environment": "test",
+        "log_level": "WARNING",
+        "strict_plugins": True,
+        "argon2_time_cost": 1,
+        "argon2_memory_cost": 8,
+        "argon2_parallelism": 1,
+    }
+    values.update(overrides)
+    return Settings(**values)
+
+
+def migrate_database(url: str) -> None:
+    """Migrate the core and every installed plugin's branch."""
+    from core.app import load_plugins
+
+    host = load_plugins(test_settings(url))
+    migrate.upgrade(url, host.migration_locations())
+
+
+async def make_tree(
+    db: Database,
+    spec: TreeSpec,
+    *,
+    levels: Sequence[str] = ("district", "town", "community"),
+    parent: Tenant | None = None,
+    codes: Mapping[str, str] | None = None,
+) -> dict[str, Tenant]:
+    """Create ``spec`` (``{"slug": {"child-slug": {...}}}``) under ``parent``; slug → tenant.
+
+    Levels follow depth: the top of ``spec`` takes the level below ``parent`` (or the first
+    level). Names are the slugs; ``codes`` optionally gives division codes by slug.
+    """
+    created: dict[str, Tenant] = {}
+    codes = codes or {}
+
+    def build(node: TreeSpec, above: Tenant | None, rank: int) -> None:
+        for slug, children in node.items():
+            tenant_id = uuid.uuid4()
+            tenant = Tenant(
+                id=tenant_id,
+                parent_id=above.id if above else None,
+                path=(above.path if above else "/") + tenant_id.hex + "/",
+                depth=(above.depth + 1) if above else 0,
+                level=levels[rank],
+                kind=None,
+                slug=slug,
+                name=slug,
+                division_code=codes.get(slug),
+                status="active",
+                settings={},
+            )
+            created[slug] = tenant
+            build(children, tenant, rank + 1)
+
+    build(spec, parent, levels.index(parent.level) + 1 if parent else 0)
+    async with db.session(write=True) as session:
+        session.add_all(created.values())
+    return created
+
+
+def problem_code(body: Mapping[str, Any]) -> str:
+    """The last segment of a problem detail's ``type``."""
+    return str(body.get("type", "")).rsplit("/", 1)[-1]
+
+
+DEFAULT_PASSWORD = "correct-horse-battery"
+"""The password :func:`create_user` gives when none is named."""
+
+MakeUser = Callable[..., Awaitable[uuid.UUID]]
+LoginAs = Callable[..., Awaitable[dict[str, str]]]
+
+
+async def create_user(
+    db: Database,
+    settings: Settings,
+    username: str,
+    memberships: Sequence[tuple[str | None, str]] = (),
+    password: str = DEFAULT_PASSWORD,
+    display_name: str | None = None,
+    status: str = "active",
+) -> uuid.UUID:
+    """Create ``username`` directly in the database (or reuse it) with ``memberships``.
+
+    Each membership is ``(tenant slug or division code, role)``, or ``(None, "platform_admin")``
+    for a global platform administrator. Returns the user's id.
+    """
+    async with db.session(write=True) as session:
+        user = await session.scalar(select(User).where(User.username == username))
+        if user is None:
+            user = User(
+                username=username,
+                display_name=display_name or username,
+                password_hash=hasher_for(settings).hash(password),
+                status=status,
+            )
+            session.add(user)
+            await session.flush()
+        for key, role in memberships:
+            tenant_id = None
+            if key is not None:
+                tenant = await find_tenant(session, key)
+                assert tenant is not None, f"no tenant {key!r}"
+                tenant_id = tenant.id
+            session.add(Membership(user_id=user.id, tenant_id=tenant_id, role=role))
+        return user.id
+
+
+async def login_headers(
+    client: AsyncTestClient[Litestar], username: str, password: str = DEFAULT_PASSWORD
+) -> dict[str, str]:
+    """Log in through the API; the ``Authorization`` header to send as that user."""
+    response = await client.post(
+        "/api/v1/auth/login", json={"username": username, "password": password}
+    )
+    assert response.status_code == 200, response.text
+    return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+
+async def become_platform_admin(
+    client: AsyncTestClient[Litestar], db: Database, settings: Settings
+) -> AsyncTestClient[Litestar]:
+    """Create the global platform administrator ``root`` and log ``client`` in as them."""
+    await create_user(db, settings, "root", [(None, "platform_admin")], display_name="平台管理员")
+    client.headers.update(await login_headers(client, "root"))
+    return client
+
+
+@pytest.fixture(scope="session")
+def gongzhi_sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    migrate_database(f"sqlite+aiosqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def gongzhi_pg_template() -> Iterator[str]:
+    if not postgres_url():
+        pytest.skip("PostgreSQL not configured: set GONGZHI_TEST_POSTGRES to run these cases")
+    name = pg_create_database()
+    try:
+        migrate_database(pg_async_url(name))
+        yield name
+    finally:
+        pg_drop_database(name)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def gongzhi_backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def gongzhi_database_url(
+    gongzhi_backend: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> Iterator[str]:
+    """A fresh, fully migrated database for this test."""
+    if gongzhi_backend == "sqlite":
+        template: Path = request.getfixturevalue("gongzhi_sqlite_template")
+        target = tmp_path / "gongzhi.db"
+        shutil.copyfile(template, target)
+        yield f"sqlite+aiosqlite:///{target}"
+        return
+    pg_template: str = request.getfixturevalue("gongzhi_pg_template")
+    name = pg_create_database(template=pg_template)
+    try:
+        yield pg_async_url(name)
+    finally:
+        pg_drop_database(name)
+
+
+@pytest.fixture
+def gongzhi_settings(gongzhi_database_url: str) -> Settings:
+    return test_settings(gongzhi_database_url)
+
+
+@pytest.fixture
+def gongzhi_plugins() -> list[tuple[str, Any]]:
+    """Extra ``(name, plugin)`` pairs loaded beside the installed plugins; override to add."""
+    return []
+
+
+@pytest.fixture
+async def gongzhi_app(
+    gongzhi_settings: Settings, gongzhi_plugins: list[tuple[str, Any]]
+) -> Litestar:
+    from core.app import create_app
+
+    return create_app(gongzhi_settings, plugins=gongzhi_plugins)
+
+
+@pytest.fixture
+async def gongzhi_client(gongzhi_app: Litestar) -> AsyncIterator[AsyncTestClient[Litestar]]:
+    async with AsyncTestClient(app=gongzhi_app) as client:
+        yield client
+
+
+@pytest.fixture
+async def gongzhi_db(gongzhi_settings: Settings) -> AsyncIterator[Database]:
+    """A separate handle on the test's database for arranging and checking rows directly.
+
+    Use this rather than ``app.state.db``: the test client serves the app on its own loop.
+    """
+    database = Database(gongzhi_settings)
+    try:
+        yield database
+    finally:
+        await database.dispose()
+
+
+@pytest.fixture
+def gongzhi_tree(gongzhi_db: Database) -> Callable[..., Awaitable[dict[str, Tenant]]]:
+    """``await gongzhi_tree({"district": {"town": {"community": {}}}})`` → slug → tenant."""
+
+    async def build(spec: TreeSpec, **kwargs: Any) -> dict[str, Tenant]:
+        return await make_tree(gongzhi_db, spec, **kwargs)
+
+    return build
+
+
+@pytest.fixture
+async def gongzhi_admin_client(
+    gongzhi_client: AsyncTestClient[Litestar], gongzhi_db: Database, gongzhi_settings: Settings
+) -> AsyncTestClient[Litestar]:
+    """``gongzhi_client`` logged in as the global platform administrator ``root``."""
+    return await become_platform_admin(gongzhi_client, gongzhi_db, gongzhi_settings)

@@ -29,6 +29,8 @@ from core.tenancy.provisioning import (
 
 ROOT = Path(__file__).resolve().parent.parent
 WANGCHENG = str(ROOT / "tenants" / "wangcheng.yaml")
+DEMO_USERS = 4
+"""Memberships the demo file declares under ``users:`` (one plan line each)."""
 TOWN_CODES = [
     "430112001", "430112003", "430112005", "430112006", "430112007", "430112008",
     "430112009", "430112011", "430112012", "430112013", "430112017", "430112101",
@@ -40,6 +42,9 @@ TOWN_CODES = [
 def cli(database_url: str, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
     monkeypatch.setenv("GONGZHI_DATABASE_URL", database_url)
     monkeypatch.setenv("GONGZHI_SECRET_KEY", "k" * 40)
+    monkeypatch.setenv("GONGZHI_ARGON2_TIME_COST", "1")
+    monkeypatch.setenv("GONGZHI_ARGON2_MEMORY_COST", "8")
+    monkeypatch.setenv("GONGZHI_ARGON2_PARALLELISM", "1")
     return CliRunner()
 
 
@@ -107,8 +112,8 @@ def test_wangcheng_applies_all_towns_and_communities_then_changes_nothing(
     assert lines[0] == "+ create district wangcheng 望城区"
     assert "+ create town gaotangling 高塘岭街道" in lines
     assert "+ create community longwangling 龙王岭村" in lines
-    assert sum(line.startswith("+ create ") for line in lines) == 36
-    assert "plan: 36 to create, 0 to update, 0 to move, 0 unchanged" in lines[-1]
+    assert sum(line.startswith("+ create ") for line in lines) == 36 + DEMO_USERS
+    assert "plan: 40 to create, 0 to update, 0 to move, 0 unchanged" in lines[-1]
     stored = rows(database_url)
     towns = [t for t in stored.values() if t["level"] == "town"]
     assert sorted(t["division_code"] for t in towns) == TOWN_CODES
@@ -119,16 +124,17 @@ def test_wangcheng_applies_all_towns_and_communities_then_changes_nothing(
     second = run(cli, "apply", WANGCHENG)
     assert second.exit_code == 0, second.stderr
     *plan, summary = second.stdout.splitlines()
-    assert len(plan) == 36
+    assert len(plan) == 36 + DEMO_USERS
     assert all(line.startswith("= unchanged ") for line in plan)
-    assert "0 to create, 0 to update, 0 to move, 36 unchanged" in summary
+    assert "0 to create, 0 to update, 0 to move, 40 unchanged" in summary
     assert rows(database_url) == stored
 
 
 def test_dry_run_prints_the_plan_and_writes_nothing(cli: CliRunner, database_url: str) -> None:
     result = run(cli, "apply", "--dry-run", WANGCHENG)
     assert result.exit_code == 0, result.stderr
-    assert sum(line.startswith("+ create ") for line in result.stdout.splitlines()) == 36
+    created = sum(line.startswith("+ create ") for line in result.stdout.splitlines())
+    assert created == 36 + DEMO_USERS
     assert "dry run" in result.stdout
     assert rows(database_url) == {}
 

@@ -8,6 +8,7 @@ from core.errors import Conflict, Invalid, NotFound, Problem
 from core.identity.permissions import Permission
 from core.modules.events import Event, emit
 from core.modules.hookspecs import hookimpl
+from core.modules.isolation import ApiCall, IsolationFixtures, IsolationTenant
 from core.modules.manifest import Manifest
 from core.modules.metrics import MetricQuery
 from core.modules.settings import module_settings
@@ -15,10 +16,13 @@ from core.orm import Base, TenantOwned, Timestamps, UTCDateTime, UUIDPrimaryKey
 from core.tenancy.models import Tenant
 
 __all__ = [
+    "ApiCall",
     "Base",
     "Conflict",
     "Event",
     "Invalid",
+    "IsolationFixtures",
+    "IsolationTenant",
     "Manifest",
     "MetricQuery",
     "NotFound",

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 if TYPE_CHECKING:
     from core.modules.events import Event
+    from core.modules.isolation import IsolationFixtures
     from core.modules.manifest import Manifest
     from core.modules.metrics import MetricQuery
     from core.tenancy.models import Tenant
@@ -116,6 +117,16 @@ def gongzhi_soak_invariants() -> Sequence[Callable[[AsyncSession], Awaitable[lis
     Run by the soak and crash tests after load; an empty list means the data is consistent.
     """
     return []
+
+
+@hookspec(firstresult=True)
+def gongzhi_isolation_fixtures() -> IsolationFixtures:
+    """Return how to create the module's data at a tenant and a body for each write route.
+
+    Used by the tenant-isolation matrix, which fails for any route of the module whose path
+    parameters or request body no fixture supplies.
+    """
+    raise NotImplementedError
 
 
 def all_hook_names() -> list[str]:

@@ -13,8 +13,8 @@ from pathlib import Path
 from litestar.types import ControllerRouterHandler
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core import Manifest, MetricQuery, hookimpl
-from plugins.five_sector import metrics
+from core import IsolationFixtures, Manifest, MetricQuery, hookimpl
+from plugins.five_sector import isolation, metrics
 from plugins.five_sector.manifest import MANIFEST
 from plugins.five_sector.routes import ROUTES
 
@@ -46,3 +46,8 @@ def gongzhi_metrics() -> Sequence[MetricQuery]:
 @hookimpl
 def gongzhi_soak_invariants() -> Sequence[Callable[[AsyncSession], Awaitable[list[str]]]]:
     return metrics.INVARIANTS
+
+
+@hookimpl
+def gongzhi_isolation_fixtures() -> IsolationFixtures:
+    return isolation.FIXTURES

@@ -188,7 +188,7 @@ def coverage_gap(
     return None
 
 
-def _tenant(parent: Tenant | None, slug: str, level: str, kind: str) -> Tenant:
+def make_tenant(parent: Tenant | None, slug: str, level: str, kind: str) -> Tenant:
     tenant_id = uuid.uuid4()
     path = (parent.path if parent else "/") + tenant_id.hex + "/"
     return Tenant(
@@ -208,17 +208,17 @@ def _tenant(parent: Tenant | None, slug: str, level: str, kind: str) -> Tenant:
 async def build_world(
     db: Database, client: Client, host: PluginHost, make_user: Any, login_as: Any
 ) -> World:
-    d1 = _tenant(None, "iso-d1", "district", "区")
-    d2 = _tenant(None, "iso-d2", "district", "区")
-    a = _tenant(d1, "iso-a", "town", "街道")
-    b = _tenant(d1, "iso-b", "town", "街道")
-    c = _tenant(d2, "iso-c", "town", "街道")
+    d1 = make_tenant(None, "iso-d1", "district", "区")
+    d2 = make_tenant(None, "iso-d2", "district", "区")
+    a = make_tenant(d1, "iso-a", "town", "街道")
+    b = make_tenant(d1, "iso-b", "town", "街道")
+    c = make_tenant(d2, "iso-c", "town", "街道")
     tenants = [d1, d2, a, b, c]
-    tenants += [_tenant(a, f"iso-a-u{i}", "community", "社区") for i in (1, 2)]
-    tenants += [_tenant(a, f"iso-a-r{i}", "community", "村") for i in (1, 2)]
+    tenants += [make_tenant(a, f"iso-a-u{i}", "community", "社区") for i in (1, 2)]
+    tenants += [make_tenant(a, f"iso-a-r{i}", "community", "村") for i in (1, 2)]
     tenants += [
-        _tenant(b, "iso-b-u1", "community", "社区"),
-        _tenant(c, "iso-c-u1", "community", "社区"),
+        make_tenant(b, "iso-b-u1", "community", "社区"),
+        make_tenant(c, "iso-c-u1", "community", "社区"),
     ]
     async with db.session(write=True) as session:
         for tenant in tenants:

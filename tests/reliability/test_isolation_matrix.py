@@ -5,7 +5,8 @@ administrator of A's sibling B, an administrator of C in another district, and a
 caller then try it. Against A's URL they get 404 (anonymous: 401 or 404); against their own
 tenant with A's ids, reads answer 404 and writes are refused; lists and searches at their own
 tenant contain none of A's ids; A's rows are byte-for-byte the same afterwards. The same call
-by A's administrator succeeds (the positive control). An operation whose ids or body no
+by A's administrator succeeds (the positive control) and, for a write, leaves an audit
+record carrying its request id. An operation whose ids or body no
 fixture supplies fails here, so a new endpoint is covered or the suite is red.
 """
 
@@ -16,9 +17,11 @@ from typing import Any
 
 import pytest
 from litestar import Litestar
+from sqlalchemy import func, select
 
 from core import IsolationFixtures
 from core.app import create_app
+from core.audit import AuditRecord
 from core.db import Database
 from core.testing import test_settings
 from tests.modules.sample_plugins import NotesPlugin
@@ -58,6 +61,18 @@ async def world(
     db: Database, client: Client, app: Litestar, make_user: Any, login_as: Any
 ) -> World:
     return await build_world(db, client, app.state.host, make_user, login_as)
+
+
+async def assert_audited(db: Database, request_id: str, what: str) -> None:
+    """The write answered with ``request_id`` left at least one audit record naming it."""
+    async with db.session() as session:
+        found = await session.scalar(
+            select(func.count())
+            .select_from(AuditRecord)
+            .where(AuditRecord.request_id == request_id)
+        )
+    assert found, f"{what}: the write left no audit record"
+    count("writes with an audit record")
 
 
 def test_the_matrix_sees_every_tenant_route() -> None:
@@ -171,3 +186,4 @@ async def test_outsiders_change_nothing_at_a(
     control = await client.request(op.method, at_a, json=body, headers=world.headers[positive])
     assert 200 <= control.status_code < 300, f"{positive} {op.key}: {control.text}"
     count("isolation positive controls")
+    await assert_audited(db, control.headers["x-request-id"], op.key)

@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run serve lint format typecheck test test-fast clean
+.PHONY: install run serve lint format typecheck test test-fast soak fuzz clean
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is required" >&2; exit 1; }
@@ -39,6 +39,19 @@ typecheck: install
 
 test: lint typecheck
 	$(BIN)/pytest
+
+# Longer reliability runs; the same tests run briefly inside `make test`.
+SOAK_SECONDS ?= 120
+SOAK_WORKERS ?= 12
+CRASHES ?= 10
+FUZZ_EXAMPLES ?= 200
+
+soak: install
+	GONGZHI_SOAK_SECONDS=$(SOAK_SECONDS) GONGZHI_SOAK_WORKERS=$(SOAK_WORKERS) \
+	GONGZHI_CRASHES=$(CRASHES) $(BIN)/pytest -q tests/reliability/test_soak.py tests/reliability/test_crash.py
+
+fuzz: install
+	GONGZHI_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest -q tests/reliability/test_fuzz.py
 
 test-fast: install
 	$(BIN)/pytest -x -q

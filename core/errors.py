@@ -1,7 +1,7 @@
 """Errors as RFC 9457 problem details.
 
 Domain code raises :class:`Problem` (or a subclass); the app turns it, Litestar's own HTTP
-errors, validation failures and database integrity errors into ``application/problem+json``
+errors, validation failures, database integrity errors and values the database refuses into ``application/problem+json``
 responses. Unexpected exceptions become a 500 whose body names only the request id, never
 internals.
 """
@@ -16,7 +16,7 @@ import structlog
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, NotAuthorizedException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 TYPE_BASE = "https://gongzhi.dev/problems/"
@@ -190,6 +190,28 @@ def integrity_handler(request: Request[Any, Any, Any], exc: IntegrityError) -> R
     return _problem_response(request, problem)
 
 
+DATA_EXCEPTION_CLASS = "22"
+"""SQLSTATE class of data exceptions (22003 numeric value out of range, 22021 a NUL byte in
+text, ...): the database refusing a value the request carried."""
+
+
+def database_handler(request: Request[Any, Any, Any], exc: DBAPIError) -> Response[Any]:
+    """A value the database refuses is the client's input (422); any other database error is
+    the server's (500, logged)."""
+    sqlstate = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
+    if not str(sqlstate or "").startswith(DATA_EXCEPTION_CLASS):
+        return internal_handler(request, exc)
+    log.info("data_error", sqlstate=sqlstate, error=str(exc.orig)[:200])
+    problem = Problem(
+        "输入值无法保存",
+        title_en="Input value not storable",
+        detail="a value is out of range or contains a character the database cannot store",
+        status=422,
+        code="invalid-value",
+    )
+    return _problem_response(request, problem)
+
+
 def internal_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     log.exception("unhandled_error", exc_info=exc)
     problem = Problem(
@@ -206,6 +228,7 @@ EXCEPTION_HANDLERS: dict[Any, Any] = {
     ValidationException: validation_handler,
     HTTPException: http_handler,
     IntegrityError: integrity_handler,
+    DBAPIError: database_handler,
     Exception: internal_handler,
 }
 

@@ -31,7 +31,8 @@ Limit = Annotated[
     int,
     Parameter(ge=1, le=LIST_LIMIT_MAX, description="page size (1–200)"),
 ]
-Offset = Annotated[int, Parameter(ge=0, description="items to skip")]
+MAX_OFFSET = 2**31 - 1
+Offset = Annotated[int, Parameter(ge=0, le=MAX_OFFSET, description="items to skip")]
 TextFilter = Annotated[str | None, Parameter(max_length=100)]
 
 

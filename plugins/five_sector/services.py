@@ -50,6 +50,7 @@ from plugins.five_sector.schemas import (
 MODULE = "five-sector"
 HOURS_EVENT = "five-sector.service-hours-recorded"
 MAX_LIMIT = 500
+MAX_OFFSET = 2**31 - 1
 
 Row = dict[str, Any]
 Settings = dict[str, Any]
@@ -121,6 +122,8 @@ async def _page(
 ) -> tuple[list[Any], int]:
     if offset < 0:
         raise Invalid("offset", "不能为负数", message_en="must not be negative")
+    if offset > MAX_OFFSET:
+        raise Invalid("offset", f"不能大于{MAX_OFFSET}", message_en=f"at most {MAX_OFFSET}")
     total = (
         await session.execute(select(func.count()).select_from(query.order_by(None).subquery()))
     ).scalar_one()

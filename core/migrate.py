@@ -15,7 +15,8 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
+from alembic.script import Script, ScriptDirectory
+from alembic.util.exc import CommandError
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -66,24 +67,42 @@ def downgrade(url: str, plugin_locations: Sequence[Path], target: str) -> None:
 
 
 def _branch_of(script: ScriptDirectory, revision: str) -> str:
-    rev = script.get_revision(revision)
-    assert rev is not None
-    labels = set(rev.branch_labels)
-    for base in script.iterate_revisions(revision, "base"):
-        labels |= set(base.branch_labels)
+    """The branch label of ``revision``'s own down-revision chain (dependencies excluded)."""
+    labels: set[str] = set()
+    current: Script | None = script.get_revision(revision)
+    while current is not None:
+        labels |= set(current.branch_labels)
+        down = current.down_revision
+        if isinstance(down, tuple | list):
+            down = down[0] if down else None
+        current = script.get_revision(down) if down else None
     return sorted(labels)[0] if labels else revision
 
 
+def _known(script: ScriptDirectory, revision: str) -> bool:
+    try:
+        return script.get_revision(revision) is not None
+    except CommandError:
+        return False
+
+
 def _status(connection: Connection, script: ScriptDirectory) -> list[BranchStatus]:
-    current_heads = set(MigrationContext.configure(connection).get_current_heads())
-    known = {rev.revision for rev in script.walk_revisions()}
-    unknown = sorted(current_heads - known)
+    # alembic_version keeps only the topmost revisions: a revision another branch depends on is
+    # applied without being listed, so everything below the listed heads counts as applied.
+    stored = MigrationContext.configure(connection).get_current_heads()
+    current_heads = tuple(rev for rev in stored if _known(script, rev))
+    unknown = sorted(set(stored) - set(current_heads))
+    applied = (
+        {rev.revision for rev in script.iterate_revisions(current_heads, "base")}
+        if current_heads
+        else set()
+    )
     statuses: list[BranchStatus] = []
     for head in sorted(script.get_heads()):
         branch = _branch_of(script, head)
-        chain = {rev.revision for rev in script.iterate_revisions(head, "base")}
-        current = next((rev for rev in current_heads if rev in chain), None)
-        if current is None and unknown:
+        chain = [rev.revision for rev in script.iterate_revisions(head, "base")]
+        current = next((rev for rev in chain if rev in applied), None)
+        if current != head and unknown:
             statuses.append(BranchStatus(branch, unknown[0], head, ahead=True))
         else:
             statuses.append(BranchStatus(branch=branch, current=current, head=head))

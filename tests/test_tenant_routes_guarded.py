@@ -70,6 +70,6 @@ async def test_every_tenant_route_hides_what_the_caller_does_not_reach(
         hidden = await client.request(method, fill(path, "d1"), json={}, headers=outsider)
         missing = await client.request(method, fill(path, "no-such"), json={}, headers=outsider)
         assert hidden.status_code == missing.status_code, (method, path)
-        assert hidden.status_code in (400, 404), (method, path, hidden.text)
+        assert hidden.status_code in (400, 404, 422), (method, path, hidden.text)
         if hidden.status_code == 404:
             assert hidden.json()["title"] == missing.json()["title"], (method, path)

@@ -3,6 +3,8 @@ nothing in the application can change or remove one."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from litestar import Litestar, post
 from litestar.testing import AsyncTestClient
@@ -12,9 +14,16 @@ from core.audit import AuditContext, AuditLogIsAppendOnly, AuditRecord, audit_co
 from core.db import Database
 from core.tenancy.models import Tenant
 from tests.conftest import LoginAs, MakeUser
+from tests.modules.sample_plugins import NotesPlugin
 from tests.tree import DEMO_TREE, add_tenants
 
 Client = AsyncTestClient[Litestar]
+
+
+@pytest.fixture
+def app_plugins() -> list[tuple[str, Any]]:
+    """A sample module, so module switches and plugin routes are covered too."""
+    return [("notes", NotesPlugin("notes"))]
 
 
 async def test_granting_a_membership_records_actor_tenant_target_and_request(
@@ -163,3 +172,20 @@ async def _delete_first_row(db: Database) -> None:
 async def _execute(db: Database, statement: Executable) -> None:
     async with db.session(write=True) as session:
         await session.execute(statement)
+
+
+async def test_switching_a_module_records_its_value_before_and_after(
+    admin_client: Client, db: Database
+) -> None:
+    tenants = await add_tenants(db, DEMO_TREE)
+    name = "notes"
+    response = await admin_client.put(f"/api/v1/tenants/d1/modules/{name}", json={"enabled": False})
+    assert response.status_code == 200, response.text
+    async with db.session() as session:
+        row = await session.scalar(
+            select(AuditRecord).where(AuditRecord.action == "modules.choice")
+        )
+    assert row is not None
+    assert row.tenant_id == tenants["d1"].id
+    assert row.target_id == name
+    assert row.after == {"value": False}

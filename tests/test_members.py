@@ -103,8 +103,8 @@ async def test_bad_membership_input_is_a_clear_4xx_and_writes_nothing(
     url = "/api/v1/tenants/d1/members"
     cases: list[tuple[object, int]] = [
         ({"username": "ok-user", "role": "mayor"}, 422),
-        ({"username": "ok-user"}, 400),
-        ({"username": "ok-user", "role": "member", "colour": "red"}, 400),
+        ({"username": "ok-user"}, 422),
+        ({"username": "ok-user", "role": "member", "colour": "red"}, 422),
         ({"username": "ok-user", "role": "member", "password": "short"}, 422),
         ({"username": "ok-user", "role": "member", "password": "x" * 1025}, 422),
         ({"username": "bad name!", "role": "member"}, 422),
@@ -219,3 +219,20 @@ async def test_api_token_stops_when_its_creator_is_disabled(
         boss.status = "disabled"
     app.state.principal_cache.clear()  # as after the cache's 2 s in another process
     assert (await client.get("/api/v1/tenants/d1/members", headers=bearer)).status_code == 401
+
+
+async def test_granting_at_a_tenant_out_of_reach_is_404_and_writes_nothing(
+    client: Client, db: Database, make_user: MakeUser, login_as: LoginAs
+) -> None:
+    await add_tenants(db, DEMO_TREE)
+    await make_user("town-admin", [("d1-t1", "admin")])
+    headers = await login_as("town-admin")
+    before = await _counts(db)
+    for slug in ("d1-t2", "d1", "d2-t1-c1"):
+        response = await client.post(
+            f"/api/v1/tenants/{slug}/members",
+            json={"username": "sneaky", "role": "admin", "password": "long-enough"},
+            headers=headers,
+        )
+        assert response.status_code == 404, slug
+    assert await _counts(db) == before

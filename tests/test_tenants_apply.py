@@ -48,6 +48,11 @@ def cli(database_url: str, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
     return CliRunner()
 
 
+def plan_lines(stdout: str) -> list[str]:
+    """The plan's lines (``+``, ``~``, ``=``), without the summary or any log line."""
+    return [line for line in stdout.splitlines() if line[:2] in ("+ ", "~ ", "= ")]
+
+
 def run(cli: CliRunner, *args: str) -> Result:
     return cli.invoke(main, ["tenants", *args], catch_exceptions=False)
 
@@ -108,13 +113,13 @@ def test_wangcheng_applies_all_towns_and_communities_then_changes_nothing(
 ) -> None:
     first = run(cli, "apply", WANGCHENG)
     assert first.exit_code == 0, first.stderr
-    lines = first.stdout.splitlines()
+    lines = plan_lines(first.stdout)
     assert lines[0] == "+ create district wangcheng 望城区"
     assert "+ create town gaotangling 高塘岭街道" in lines
     assert "+ create community longwangling 龙王岭村" in lines
     assert sum(line.startswith("+ create ") for line in lines) == 36 + DEMO_USERS
     assert "~ update module five-sector at wangcheng: policy required" in lines
-    assert "plan: 40 to create, 1 to update, 0 to move, 0 unchanged" in lines[-1]
+    assert "plan: 40 to create, 1 to update, 0 to move, 0 unchanged" in first.stdout
     stored = rows(database_url)
     towns = [t for t in stored.values() if t["level"] == "town"]
     assert sorted(t["division_code"] for t in towns) == TOWN_CODES
@@ -124,17 +129,17 @@ def test_wangcheng_applies_all_towns_and_communities_then_changes_nothing(
 
     second = run(cli, "apply", WANGCHENG)
     assert second.exit_code == 0, second.stderr
-    *plan, summary = second.stdout.splitlines()
-    assert len(plan) == 37 + DEMO_USERS
+    plan = plan_lines(second.stdout)
+    assert len(plan) == 36 + DEMO_USERS + 1
     assert all(line.startswith("= unchanged ") for line in plan)
-    assert "0 to create, 0 to update, 0 to move, 41 unchanged" in summary
+    assert "0 to create, 0 to update, 0 to move, 41 unchanged" in second.stdout
     assert rows(database_url) == stored
 
 
 def test_dry_run_prints_the_plan_and_writes_nothing(cli: CliRunner, database_url: str) -> None:
     result = run(cli, "apply", "--dry-run", WANGCHENG)
     assert result.exit_code == 0, result.stderr
-    created = sum(line.startswith("+ create ") for line in result.stdout.splitlines())
+    created = sum(line.startswith("+ create ") for line in plan_lines(result.stdout))
     assert created == 36 + DEMO_USERS
     assert "dry run" in result.stdout
     assert rows(database_url) == {}

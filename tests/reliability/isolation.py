@@ -18,7 +18,7 @@ from typing import Any
 
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 
 from core import ApiCall, IsolationFixtures, IsolationTenant, hookimpl
 from core.db import Database
@@ -279,13 +279,20 @@ def _is_uuid(value: str) -> bool:
 
 
 async def snapshot(db: Database, a: Tenant) -> dict[str, list[str]]:
-    """Every row of every tenant-owned table (and the tenants) in A's subtree, serialised."""
+    """Every row of every tenant-owned table (and the tenants) in A's subtree, serialised.
+
+    Tables come from the shared metadata, limited to those in this database: a plugin imported
+    by another test may have declared tables that this database never got."""
     out: dict[str, list[str]] = {}
     async with db.session() as session:
         subtree = list(
             await session.scalars(select(Tenant.id).where(Tenant.path.startswith(a.path)))
         )
+        connection = await session.connection()
+        present = set(await connection.run_sync(lambda c: inspect(c).get_table_names()))
         for table in Base.metadata.sorted_tables:
+            if table.name not in present:
+                continue
             if table.name == "tenants":
                 query = select(table).where(table.c.id.in_(subtree))
             elif "tenant_id" in table.c:

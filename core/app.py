@@ -14,7 +14,8 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core import health
+from core import health, prometheus
+from core.broadcast import RedisLink
 from core.db import Database
 from core.errors import EXCEPTION_HANDLERS
 from core.identity.permissions import PermissionRegistry, core_permissions
@@ -26,7 +27,7 @@ from core.modules.host import PluginHost
 from core.modules.state import ModuleStates
 from core.settings import Settings, load_settings
 from core.tenancy import routes as tenancy_routes
-from core.tenancy.resolve import provide_tenant
+from core.tenancy.resolve import provide_tenant, request_context
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -37,10 +38,12 @@ async def provide_session(
     """The request's session, inside one transaction committed when the handler returns.
 
     Litestar throws a handler's exception into this generator, which rolls the transaction
-    back; writes are therefore all-or-nothing per request.
+    back; writes are therefore all-or-nothing per request. The transaction starts with the
+    request's row-level security context: its tenant (resolved and checked first) and caller.
     """
     db: Database = state.db
-    async with db.session(write=request.method not in SAFE_METHODS) as session:
+    context = await request_context(request)
+    async with db.session(write=request.method not in SAFE_METHODS, context=context) as session:
         yield session
     events = session.info.pop(PENDING_EVENTS_KEY, None)
     if events:
@@ -92,22 +95,32 @@ def create_app(
     module_states = ModuleStates(host, settings.module_state_ttl)
     dispatcher = EventDispatcher(db, host, module_states)
     background: list[asyncio.Task[None]] = []
+    redis = (
+        RedisLink(settings.redis_url, prefix=settings.redis_prefix) if settings.redis_url else None
+    )
+    if redis is not None:
+        module_states.use_redis(redis)
 
     async def start() -> None:
         if db.dialect == "postgresql":
             url = db.engine.url.set(drivername="postgresql")
             await module_states.start_listening(url.render_as_string(hide_password=False))
+        if redis is not None:
+            await redis.start()
         background.append(asyncio.create_task(dispatcher.run_retries()))
 
     async def stop() -> None:
         for task in background:
             task.cancel()
         await module_states.stop_listening()
+        if redis is not None:
+            await redis.close()
         await db.dispose()
 
     return Litestar(
         route_handlers=[
             *health.ROUTES,
+            *prometheus.ROUTES,
             *tenancy_routes.ROUTES,
             *module_routes.ROUTES,
             *module_routers(host),
@@ -116,7 +129,10 @@ def create_app(
             "session": Provide(provide_session),
             "tenant": Provide(provide_tenant),
         },
-        middleware=[DefineMiddleware(RequestContextMiddleware)],
+        middleware=[
+            DefineMiddleware(RequestContextMiddleware),
+            DefineMiddleware(prometheus.MetricsMiddleware),
+        ],
         exception_handlers=EXCEPTION_HANDLERS,
         state=State(
             {
@@ -126,6 +142,7 @@ def create_app(
                 "permissions": permissions,
                 "module_states": module_states,
                 "dispatcher": dispatcher,
+                "redis": redis,
                 "plugin_locations": host.migration_locations(),
             }
         ),

@@ -69,6 +69,7 @@ def policy_expressions(
     ancestors_write: bool = False,
     user_column: str | None = None,
     global_rows: bool = False,
+    global_insert: bool = False,
     extra_read: Sequence[str] = (),
     extra_write: Sequence[str] = (),
 ) -> tuple[str, str]:
@@ -79,6 +80,8 @@ def policy_expressions(
     closed it).
     ``global_rows``: rows whose tenant column is NULL (platform-wide rows, e.g. a global
     ``platform_admin`` membership) belong to the whole forest, i.e. to the context ``"/"``.
+    ``global_insert``: any context may write such a row (an append-only log whose app role has
+    no UPDATE or DELETE: a login's audit record).
     ``extra_read``: further SQL conditions under which a row may be read (e.g. a pairing is
     readable by both paired communities: ``in_context_subtree("rural_tenant_id")``);
     ``extra_write``: the same for writes (a paired community adds to a joint activity owned by
@@ -93,6 +96,8 @@ def policy_expressions(
         root = f"({col} IS NULL AND {CTX_PATH} = '/')"
         read.append(root)
         write.append(root)
+    if global_insert:
+        write.append(f"{col} IS NULL")
     if user_column is not None:
         read.append(f"{_identifier(user_column)} = {CTX_USER}")
     read.extend(f"({condition})" for condition in (*extra_read, *extra_write))
@@ -108,6 +113,7 @@ def tenant_rls_statements(
     ancestors_write: bool = False,
     user_column: str | None = None,
     global_rows: bool = False,
+    global_insert: bool = False,
     extra_read: Sequence[str] = (),
     extra_write: Sequence[str] = (),
 ) -> list[str]:
@@ -119,6 +125,7 @@ def tenant_rls_statements(
         ancestors_write=ancestors_write,
         user_column=user_column,
         global_rows=global_rows,
+        global_insert=global_insert,
         extra_read=extra_read,
         extra_write=extra_write,
     )
@@ -156,6 +163,7 @@ def enable_tenant_rls(
     ancestors_write: bool = False,
     user_column: str | None = None,
     global_rows: bool = False,
+    global_insert: bool = False,
     extra_read: Sequence[str] = (),
     extra_write: Sequence[str] = (),
 ) -> None:
@@ -175,6 +183,7 @@ def enable_tenant_rls(
         ancestors_write=ancestors_write,
         user_column=user_column,
         global_rows=global_rows,
+        global_insert=global_insert,
         extra_read=extra_read,
         extra_write=extra_write,
     ):

@@ -1,14 +1,14 @@
 """Row-level security on PostgreSQL: the policies of tenant-owned tables and the app role.
 
 Every tenant-owned table gets RLS enabled *and forced* (so even its owner is bound, unless
-superuser) with two policies that read the transaction-local settings :mod:`core.db` writes at
+superuser) with policies that read the transaction-local settings :mod:`core.db` writes at
 the start of every transaction:
 
 - ``gongzhi_read`` (SELECT): the row's tenant lies in the subtree of ``app.tenant_path`` (and,
   with ``ancestors_read``, on the path above it), or it belongs to ``app.user_id`` (with
   ``user_column``), or ``app.system`` is on;
-- ``gongzhi_write`` (INSERT, UPDATE, DELETE): the row's tenant lies in the subtree, before and
-  after the change (or ``app.system`` is on).
+- ``gongzhi_insert``, ``gongzhi_update``, ``gongzhi_delete``: the row's tenant lies in the
+  subtree, before and after the change (or ``app.system`` is on).
 
 An unset setting is NULL in every comparison, so a transaction without a context sees and writes
 nothing. Settings are wrapped in ``(select ...)`` so PostgreSQL evaluates them once per
@@ -34,7 +34,13 @@ CTX_PATH = "(select nullif(current_setting('app.tenant_path', true), ''))"
 CTX_USER = "(select nullif(current_setting('app.user_id', true), '')::uuid)"
 CTX_SYSTEM = "(select coalesce(current_setting('app.system', true), '') = 'on')"
 READ_POLICY = "gongzhi_read"
-WRITE_POLICY = "gongzhi_write"
+WRITE_POLICIES = {
+    "gongzhi_insert": "FOR INSERT WITH CHECK ({write})",
+    "gongzhi_update": "FOR UPDATE USING ({write}) WITH CHECK ({write})",
+    "gongzhi_delete": "FOR DELETE USING ({write})",
+}
+"""One policy per writing command: a ``FOR ALL`` policy would also widen what SELECT sees."""
+POLICY_NAMES = (READ_POLICY, *WRITE_POLICIES)
 _IDENTIFIER_RE = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
 
@@ -129,13 +135,19 @@ def tenant_rls_statements(
         extra_read=extra_read,
         extra_write=extra_write,
     )
+    return _policy_statements(name, read, write)
+
+
+def _policy_statements(name: str, read: str, write: str) -> list[str]:
     return [
         f"ALTER TABLE {name} ENABLE ROW LEVEL SECURITY",
         f"ALTER TABLE {name} FORCE ROW LEVEL SECURITY",
-        f"DROP POLICY IF EXISTS {READ_POLICY} ON {name}",
-        f"DROP POLICY IF EXISTS {WRITE_POLICY} ON {name}",
+        *(f"DROP POLICY IF EXISTS {policy} ON {name}" for policy in POLICY_NAMES),
         f"CREATE POLICY {READ_POLICY} ON {name} FOR SELECT USING ({read})",
-        f"CREATE POLICY {WRITE_POLICY} ON {name} FOR ALL USING ({write}) WITH CHECK ({write})",
+        *(
+            f"CREATE POLICY {policy} ON {name} " + clause.format(write=write)
+            for policy, clause in WRITE_POLICIES.items()
+        ),
     ]
 
 
@@ -144,14 +156,7 @@ def tenants_table_statements() -> list[str]:
     writable. (Keyed on ``path`` directly: a policy on ``tenants`` cannot query ``tenants``.)"""
     read = f"{CTX_SYSTEM} OR path LIKE {CTX_PATH} || '%' OR {CTX_PATH} LIKE path || '%'"
     write = f"{CTX_SYSTEM} OR path LIKE {CTX_PATH} || '%'"
-    return [
-        "ALTER TABLE tenants ENABLE ROW LEVEL SECURITY",
-        "ALTER TABLE tenants FORCE ROW LEVEL SECURITY",
-        f"DROP POLICY IF EXISTS {READ_POLICY} ON tenants",
-        f"DROP POLICY IF EXISTS {WRITE_POLICY} ON tenants",
-        f"CREATE POLICY {READ_POLICY} ON tenants FOR SELECT USING ({read})",
-        f"CREATE POLICY {WRITE_POLICY} ON tenants FOR ALL USING ({write}) WITH CHECK ({write})",
-    ]
+    return _policy_statements("tenants", read, write)
 
 
 def enable_tenant_rls(
@@ -196,8 +201,7 @@ def disable_tenant_rls(op: Any, table: str) -> None:
         return
     name = _identifier(table)
     for statement in (
-        f"DROP POLICY IF EXISTS {READ_POLICY} ON {name}",
-        f"DROP POLICY IF EXISTS {WRITE_POLICY} ON {name}",
+        *(f"DROP POLICY IF EXISTS {policy} ON {name}" for policy in POLICY_NAMES),
         f"ALTER TABLE {name} NO FORCE ROW LEVEL SECURITY",
         f"ALTER TABLE {name} DISABLE ROW LEVEL SECURITY",
     ):

@@ -1,8 +1,8 @@
 """Redis, when configured: module-state changes reach every replica at once.
 
-Runs against the local Redis (``127.0.0.1:6379``) under a random key prefix that is removed
-afterwards; skipped when Redis is unreachable, unless ``GONGZHI_TEST_REDIS`` is set (CI), where
-an unreachable Redis fails the run.
+Runs against ``GONGZHI_TEST_REDIS`` (a Redis URL; CI sets it) or else the local Redis at
+``127.0.0.1:6379``, under a random key prefix that is removed afterwards. Skipped when Redis is
+unreachable, unless ``GONGZHI_TEST_REDIS`` is set: then an unreachable Redis fails the run.
 """
 
 from __future__ import annotations
@@ -25,7 +25,8 @@ from core.db import Database
 from core.settings import Settings
 from core.testing import make_tree
 
-REDIS_URL = os.environ.get("GONGZHI_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+REQUIRED = bool(os.environ.get("GONGZHI_TEST_REDIS"))
+REDIS_URL = os.environ.get("GONGZHI_TEST_REDIS") or "redis://127.0.0.1:6379/0"
 
 
 @pytest.fixture
@@ -36,7 +37,7 @@ async def redis_prefix() -> AsyncIterator[str]:
         await client.ping()
     except Exception as exc:
         await client.aclose()
-        if os.environ.get("GONGZHI_TEST_REDIS"):
+        if REQUIRED:
             pytest.fail(f"GONGZHI_TEST_REDIS is set but Redis at {REDIS_URL} is unreachable: {exc}")
         pytest.skip(f"Redis not reachable at {REDIS_URL}: set GONGZHI_TEST_REDIS to require it")
     prefix = f"gongzhi-test-{uuid.uuid4().hex[:12]}:"

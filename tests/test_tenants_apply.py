@@ -110,7 +110,8 @@ def test_wangcheng_applies_all_towns_and_communities_then_changes_nothing(
     assert "+ create town gaotangling 高塘岭街道" in lines
     assert "+ create community longwangling 龙王岭村" in lines
     assert sum(line.startswith("+ create ") for line in lines) == 36
-    assert "plan: 36 to create, 0 to update, 0 to move, 0 unchanged" in lines[-1]
+    assert "~ update module five-sector at wangcheng: policy required" in lines
+    assert "plan: 36 to create, 1 to update, 0 to move, 0 unchanged" in lines[-1]
     stored = rows(database_url)
     towns = [t for t in stored.values() if t["level"] == "town"]
     assert sorted(t["division_code"] for t in towns) == TOWN_CODES
@@ -121,9 +122,9 @@ def test_wangcheng_applies_all_towns_and_communities_then_changes_nothing(
     second = run(cli, "apply", WANGCHENG)
     assert second.exit_code == 0, second.stderr
     *plan, summary = second.stdout.splitlines()
-    assert len(plan) == 36
+    assert len(plan) == 37
     assert all(line.startswith("= unchanged ") for line in plan)
-    assert "0 to create, 0 to update, 0 to move, 36 unchanged" in summary
+    assert "0 to create, 0 to update, 0 to move, 37 unchanged" in summary
     assert rows(database_url) == stored
 
 

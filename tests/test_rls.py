@@ -9,24 +9,51 @@ role cannot step around any of it. PostgreSQL only: SQLite has no row-level secu
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from typing import Any
 
 import pytest
-from sqlalchemy import text
+from litestar import Litestar, get
+from litestar.testing import AsyncTestClient
+from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from core import Manifest, hookimpl
 from core.db import NO_CONTEXT, SYSTEM, Database, DbContext, create_engine
 from core.modules.models import ModuleChoice, ModulePolicy, OutboxEvent
 from core.rls import POLICY_NAMES
 from core.settings import Settings
 from core.tenancy.models import Tenant
+from tests.modules.sample_plugins import manifest
 
 TREE: dict[str, Any] = {"district": {"town-a": {"community-a": {}}, "town-b": {"community-b": {}}}}
 
 # Tables with a tenant column that deliberately have no row-level security, each with the reason.
 # Keep this list empty unless a table truly holds nothing a tenant may not see.
 RLS_EXEMPT: dict[str, str] = {}
+
+
+class CarelessPlugin:
+    """A module whose route forgets its tenant filter: what row-level security is for."""
+
+    @hookimpl
+    def gongzhi_manifest(self) -> Manifest:
+        return manifest("careless", default_enabled=True)
+
+    @hookimpl
+    def gongzhi_routes(self) -> Sequence[Any]:
+        @get("/every-choice", opt={"permission": "careless:read"})
+        async def every_choice(session: AsyncSession) -> list[str]:
+            rows = await session.execute(select(ModuleChoice.tenant_id))
+            return sorted({str(tenant_id) for (tenant_id,) in rows})
+
+        return [every_choice]
+
+
+@pytest.fixture
+def app_plugins() -> list[tuple[str, Any]]:
+    return [("careless", CarelessPlugin())]
 
 
 @pytest.fixture
@@ -88,6 +115,19 @@ async def visible_tenant_ids(database: Database, context: DbContext, table: str)
     async with database.session(context=context) as session:
         rows = await session.execute(text(f"SELECT {column} FROM {table}"))
         return {row[0] for row in rows}
+
+
+async def test_a_handler_that_forgets_its_tenant_filter_still_sees_only_its_subtree(
+    pg_only: None,
+    admin_client: AsyncTestClient[Litestar],
+    db: Database,
+    gongzhi_tree: Callable[..., Any],
+) -> None:
+    built = await gongzhi_tree(TREE)
+    await arrange(db, built)
+    response = await admin_client.get("/api/v1/tenants/town-a/careless/every-choice")
+    assert response.status_code == 200, response.text
+    assert response.json() == sorted(str(built[s].id) for s in ("town-a", "community-a"))
 
 
 async def test_the_app_role_has_neither_superuser_nor_bypassrls_nor_owns_a_table(

@@ -14,11 +14,16 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core import health, prometheus
+from core import audit, health, prometheus
 from core.broadcast import RedisLink
 from core.db import Database
 from core.errors import EXCEPTION_HANDLERS
+from core.identity import routes as identity_routes
+from core.identity.access import require_user
+from core.identity.authn import AuthenticationMiddleware, PrincipalCache
+from core.identity.passwords import hasher_for
 from core.identity.permissions import PermissionRegistry, core_permissions
+from core.identity.ratelimit import MemoryRateLimiter
 from core.logging import RequestContextMiddleware, configure_logging
 from core.modules import routes as module_routes
 from core.modules.dispatch import EventDispatcher
@@ -40,11 +45,16 @@ async def provide_session(
     Litestar throws a handler's exception into this generator, which rolls the transaction
     back; writes are therefore all-or-nothing per request. The transaction starts with the
     request's row-level security context: its tenant (resolved and checked first) and caller.
+    A successful state-changing request that wrote no audit record of its own gets a generic
+    one (method and route) before commit.
     """
     db: Database = state.db
+    write = request.method not in SAFE_METHODS
     context = await request_context(request)
-    async with db.session(write=request.method not in SAFE_METHODS, context=context) as session:
+    async with db.session(write=write, context=context) as session:
         yield session
+        if write and not session.info.get(audit.RECORDED_KEY):
+            await audit.record_request(session, request)
     events = session.info.pop(PENDING_EVENTS_KEY, None)
     if events:
         await state.dispatcher.dispatch(events)
@@ -122,16 +132,20 @@ def create_app(
             *health.ROUTES,
             *prometheus.ROUTES,
             *tenancy_routes.ROUTES,
+            *identity_routes.ROUTES,
+            *audit.ROUTES,
             *module_routes.ROUTES,
             *module_routers(host),
         ],
         dependencies={
             "session": Provide(provide_session),
             "tenant": Provide(provide_tenant),
+            "principal": Provide(require_user),
         },
         middleware=[
             DefineMiddleware(RequestContextMiddleware),
             DefineMiddleware(prometheus.MetricsMiddleware),
+            DefineMiddleware(AuthenticationMiddleware),
         ],
         exception_handlers=EXCEPTION_HANDLERS,
         state=State(
@@ -144,6 +158,9 @@ def create_app(
                 "dispatcher": dispatcher,
                 "redis": redis,
                 "plugin_locations": host.migration_locations(),
+                "password_hasher": hasher_for(settings),
+                "login_limiter": MemoryRateLimiter(),
+                "principal_cache": PrincipalCache(),
             }
         ),
         on_startup=[start],

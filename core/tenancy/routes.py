@@ -150,11 +150,12 @@ class TenantController(Controller):
         tenant: Tenant,
         data: TenantMove,
     ) -> TenantOut:
+        missing = NotFound("上级组织", detail=f"parent: no tenant {data.parent!r}")
         async with across_tree(session):
             new_parent = await find_tenant(session, data.parent)
             if new_parent is None:
-                raise NotFound("上级组织", detail=f"parent: no tenant {data.parent!r}")
-            await authorize(request, session, new_parent, "tenants:write")
+                raise missing
+            await authorize(request, session, new_parent, "tenants:write", not_found=missing)
         # The move rewrites rows under the old and the new parent: authorised at both, the
         # transaction continues in the context of their nearest common ancestor.
         await set_context(

@@ -23,7 +23,21 @@ ANCESTORS_READ = {"module_policies"}
 # Modules record events at a tenant above the request's (a joint activity belongs to the
 # pairing's tenant); subscribers then run in the event tenant's own context.
 ANCESTORS_WRITE = {"event_outbox"}
-TABLES = ("module_policies", "module_choices", "event_outbox")
+# The caller reads their own memberships and tokens from any context.
+OWN_ROWS = {"memberships", "api_tokens"}
+# Rows without a tenant (a global platform_admin membership, a login's audit record) belong to
+# the whole forest: the context "/".
+GLOBAL_ROWS = {"memberships", "audit_log"}
+# Any request may append a platform-wide audit record; the app role cannot update or delete one.
+GLOBAL_INSERT = {"audit_log"}
+TABLES = (
+    "memberships",
+    "api_tokens",
+    "audit_log",
+    "module_policies",
+    "module_choices",
+    "event_outbox",
+)
 
 
 def upgrade() -> None:
@@ -37,6 +51,9 @@ def upgrade() -> None:
             table,
             ancestors_read=table in ANCESTORS_READ,
             ancestors_write=table in ANCESTORS_WRITE,
+            user_column="user_id" if table in OWN_ROWS else None,
+            global_rows=table in GLOBAL_ROWS,
+            global_insert=table in GLOBAL_INSERT,
         )
 
 

@@ -20,10 +20,10 @@ from core.db import Database
 from core.errors import EXCEPTION_HANDLERS
 from core.identity import routes as identity_routes
 from core.identity.access import require_user
-from core.identity.authn import AuthenticationMiddleware, PrincipalCache
+from core.identity.authn import PRINCIPALS_CHANNEL, AuthenticationMiddleware, PrincipalCache
 from core.identity.passwords import hasher_for
 from core.identity.permissions import PermissionRegistry, core_permissions
-from core.identity.ratelimit import MemoryRateLimiter
+from core.identity.ratelimit import MemoryRateLimiter, RedisRateLimiter
 from core.logging import RequestContextMiddleware, configure_logging
 from core.modules import routes as module_routes
 from core.modules.dispatch import EventDispatcher
@@ -108,8 +108,12 @@ def create_app(
     redis = (
         RedisLink(settings.redis_url, prefix=settings.redis_prefix) if settings.redis_url else None
     )
+    principal_cache = PrincipalCache()
     if redis is not None:
         module_states.use_redis(redis)
+        link = redis
+        principal_cache.publish = lambda message: link.publish_soon(PRINCIPALS_CHANNEL, message)
+        redis.subscribe(PRINCIPALS_CHANNEL, principal_cache.receive)
 
     async def start() -> None:
         if db.dialect == "postgresql":
@@ -159,8 +163,8 @@ def create_app(
                 "redis": redis,
                 "plugin_locations": host.migration_locations(),
                 "password_hasher": hasher_for(settings),
-                "login_limiter": MemoryRateLimiter(),
-                "principal_cache": PrincipalCache(),
+                "login_limiter": RedisRateLimiter(redis) if redis else MemoryRateLimiter(),
+                "principal_cache": principal_cache,
             }
         ),
         on_startup=[start],

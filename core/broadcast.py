@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 import structlog
@@ -50,6 +50,10 @@ class RedisLink:
             await self.client.publish(self.key(channel), message)
         except Exception as exc:
             log.warning("redis_publish_failed", channel=channel, error=str(exc))
+
+    def publish_soon(self, channel: str, message: str = "") -> None:
+        """:meth:`publish` from synchronous code running on the event loop, without waiting."""
+        _spawn(self.publish(channel, message))
 
     def subscribe(self, channel: str, handler: Handler) -> None:
         """Call ``handler(message)`` for every message on ``channel`` (register before start)."""
@@ -102,12 +106,16 @@ def after_commit(session: Any, callback: Callable[[], Any]) -> None:
     from sqlalchemy import event
 
     def schedule(_session: Any) -> None:
-        loop = asyncio.get_running_loop()
-        task = loop.create_task(callback())
-        _pending.add(task)
-        task.add_done_callback(_pending.discard)
+        _spawn(callback())
 
     event.listen(session.sync_session, "after_commit", schedule, once=True)
 
 
 _pending: set[asyncio.Task[Any]] = set()
+
+
+def _spawn(coroutine: Coroutine[Any, Any, Any]) -> None:
+    """Run ``coroutine`` as a task of the running loop, keeping a reference until it ends."""
+    task = asyncio.get_running_loop().create_task(coroutine)
+    _pending.add(task)
+    task.add_done_callback(_pending.discard)

@@ -30,8 +30,9 @@ def request_count(body: str, **labels: str) -> float:
 
 
 async def test_metrics_count_requests_by_route_template_status_module_and_tenant_level(
-    client: AsyncTestClient[Litestar], db: Database
+    admin_client: AsyncTestClient[Litestar], db: Database
 ) -> None:
+    client = admin_client
     await make_tree(db, {"district": {"town": {}}})
     before = (await client.get("/metrics")).text
     route = "/api/v1/tenants/{tenant_key}/modules"
@@ -65,8 +66,9 @@ async def test_metrics_count_requests_by_route_template_status_module_and_tenant
 
 
 async def test_metrics_label_a_module_route_with_its_module(
-    client: AsyncTestClient[Litestar], db: Database
+    admin_client: AsyncTestClient[Litestar], db: Database
 ) -> None:
+    client = admin_client
     await make_tree(db, {"district": {}})
     await client.get("/api/v1/tenants/district/five-sector/organisations")
     body = (await client.get("/metrics")).text

@@ -8,6 +8,7 @@ role cannot step around any of it. PostgreSQL only: SQLite has no row-level secu
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator, Callable, Sequence
 from typing import Any
@@ -270,3 +271,36 @@ async def test_every_table_with_a_tenant_column_has_row_level_security_enabled_a
     }
     assert unprotected == {}
     assert set(RLS_EXEMPT) <= set(tables), "an exemption names a table without tenant column"
+
+
+async def test_db_grant_gives_the_app_role_a_table_the_owner_just_created(
+    pg_only: None,
+    settings: Settings,
+    gongzhi_owner_db: Database,
+    app_db: Callable[..., Database],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from click.testing import CliRunner
+
+    from core.cli import main
+
+    async with gongzhi_owner_db.session(write=True) as session:
+        await session.execute(text("CREATE TABLE later_table (id integer PRIMARY KEY)"))
+    database = app_db()
+    with pytest.raises(DBAPIError, match="permission denied"):
+        async with database.session() as session:
+            await session.execute(text("SELECT count(*) FROM later_table"))
+    monkeypatch.setenv("GONGZHI_DATABASE_URL", settings.database_url)
+    monkeypatch.setenv("GONGZHI_MIGRATION_DATABASE_URL", settings.migrations_url)
+    monkeypatch.setenv("GONGZHI_SECRET_KEY", settings.secret_key)
+    runner = CliRunner()
+    # The command runs its own event loop: give it a thread.
+    refused = await asyncio.to_thread(runner.invoke, main, ["db", "grant", "no such role"])
+    assert refused.exit_code == 2
+    granted = await asyncio.to_thread(runner.invoke, main, ["db", "grant", "gongzhi_app"])
+    assert granted.exit_code == 0, granted.output
+    async with database.session() as session:
+        assert await session.scalar(text("SELECT count(*) FROM later_table")) == 0
+    with pytest.raises(DBAPIError, match="permission denied"):
+        async with database.session(write=True) as session:
+            await session.execute(text("DELETE FROM alembic_version"))

@@ -31,6 +31,31 @@ def settings_or_exit() -> Settings:
         sys.exit(2)
 
 
+def migrated_settings_or_exit() -> Settings:
+    """Settings, after checking the database is reachable and migrated; else one line, exit 2."""
+    settings = settings_or_exit()
+    try:
+        behind = [
+            b.branch
+            for b in migrate.status(settings.migrations_url, plugin_migration_locations(settings))
+            if not b.at_head
+        ]
+    except Exception as exc:
+        click.echo(
+            f"错误：无法连接数据库 / error: cannot reach the database: {type(exc).__name__}: {exc}",
+            err=True,
+        )
+        sys.exit(2)
+    if behind:
+        click.echo(
+            "错误：数据库尚未迁移，请先运行 gongzhi db upgrade / error: the database is not "
+            f"migrated ({', '.join(behind)}); run gongzhi db upgrade first",
+            err=True,
+        )
+        sys.exit(2)
+    return settings
+
+
 @click.group(help="共治 Gongzhi：基层共治平台 / Gongzhi grassroots co-governance platform")
 def main() -> None:
     pass

@@ -357,3 +357,27 @@ async def gongzhi_admin_client(
 ) -> AsyncTestClient[Litestar]:
     """``gongzhi_client`` logged in as the global platform administrator ``root``."""
     return await become_platform_admin(gongzhi_client, gongzhi_db, gongzhi_settings)
+
+
+@pytest.fixture
+def gongzhi_make_user(gongzhi_db: Database, gongzhi_settings: Settings) -> MakeUser:
+    """``await gongzhi_make_user("li", [("wangfulu", "staff")])`` creates a user; returns its id.
+
+    Each membership is ``(tenant slug or division code, role)``, or ``(None, "platform_admin")``
+    for a global platform administrator. An existing username only gains the memberships.
+    """
+
+    async def make(username: str, memberships: Any = (), **kwargs: Any) -> uuid.UUID:
+        return await create_user(gongzhi_db, gongzhi_settings, username, memberships, **kwargs)
+
+    return make
+
+
+@pytest.fixture
+def gongzhi_login_as(gongzhi_client: AsyncTestClient[Litestar]) -> LoginAs:
+    """``await gongzhi_login_as("li")`` logs in through the API; returns the header to send."""
+
+    async def login(username: str, password: str = DEFAULT_PASSWORD) -> dict[str, str]:
+        return await login_headers(gongzhi_client, username, password)
+
+    return login

@@ -35,9 +35,9 @@ register_users_section()
 
 
 def _settings() -> Settings:
-    from core.cli import settings_or_exit
+    from core.cli import migrated_settings_or_exit
 
-    return settings_or_exit()
+    return migrated_settings_or_exit()
 
 
 def fail(message: str, message_en: str) -> None:

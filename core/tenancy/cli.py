@@ -20,9 +20,9 @@ from core.tenancy.resolve import find_tenant
 
 
 def _settings() -> Settings:
-    from core.cli import settings_or_exit
+    from core.cli import migrated_settings_or_exit
 
-    return settings_or_exit()
+    return migrated_settings_or_exit()
 
 
 @click.group("tenants", help="组织架构 / The tenant tree")

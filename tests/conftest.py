@@ -6,7 +6,6 @@ runs twice: on SQLite and on PostgreSQL (when ``GONGZHI_TEST_POSTGRES`` is set).
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -60,9 +59,10 @@ def app(gongzhi_app: Litestar) -> Litestar:
 
 
 @pytest.fixture
-async def client(app: Litestar) -> AsyncIterator[AsyncTestClient[Litestar]]:
-    async with AsyncTestClient(app=app) as client:
-        yield client
+def client(gongzhi_client: AsyncTestClient[Litestar]) -> AsyncTestClient[Litestar]:
+    """The test's one client: ``login_as`` logs in through it too, so the app is served on a
+    single event loop (two clients would share its connection pool across loops)."""
+    return gongzhi_client
 
 
 @pytest.fixture

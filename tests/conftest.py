@@ -60,8 +60,9 @@ def app(gongzhi_app: Litestar) -> Litestar:
 
 @pytest.fixture
 def client(gongzhi_client: AsyncTestClient[Litestar]) -> AsyncTestClient[Litestar]:
-    """The test's one client: ``login_as`` logs in through it too, so the app is served on a
-    single event loop (two clients would share its connection pool across loops)."""
+    """The one client of the test. ``login_as`` logs in through it too: a second client on the
+    same app would serve it from another event loop, and a pooled asyncpg connection cannot
+    move between loops."""
     return gongzhi_client
 
 

@@ -58,7 +58,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from core import Manifest, Permission, hookimpl
+from core import (
+    ApiCall,
+    IsolationFixtures,
+    IsolationTenant,
+    Manifest,
+    Permission,
+    hookimpl,
+)
 
 from $package.routes import ROUTES
 
@@ -93,6 +100,19 @@ def gongzhi_routes() -> Sequence[Any]:
 @hookimpl
 def gongzhi_migrations() -> Path:
     return Path(__file__).parent / "migrations" / "versions"
+
+
+@hookimpl
+def gongzhi_isolation_fixtures() -> IsolationFixtures:
+    """How the tenant-isolation tests make this module's data and write to it."""
+
+    async def create(call: ApiCall, tenant: IsolationTenant) -> dict[str, str]:
+        item = await call("POST", "/$name/items", {"title": "隔离测试"})
+        return {"item_id": str(item["id"])}
+
+    return IsolationFixtures(
+        create=create, bodies={"POST /$name/items": lambda ids: {"title": "新条目"}}
+    )
 ''',
     "src/$package/models.py": '''\
 """Tables of the $name module."""

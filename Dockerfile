@@ -41,6 +41,9 @@ ENV PATH=/opt/venv/bin:$PATH \
     PYTHONUNBUFFERED=1 \
     GONGZHI_ENV=production \
     GONGZHI_LOG_FORMAT=json
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends fonts-wqy-microhei fontconfig \
+ && rm -rf /var/lib/apt/lists/*
 RUN groupadd --system --gid ${APP_UID} gongzhi \
  && useradd --system --uid ${APP_UID} --gid ${APP_UID} --no-create-home \
       --home-dir /var/lib/gongzhi --shell /usr/sbin/nologin gongzhi \

@@ -14,10 +14,15 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core import health
+from core import audit, health
 from core.db import Database
 from core.errors import EXCEPTION_HANDLERS
+from core.identity import routes as identity_routes
+from core.identity.access import require_user
+from core.identity.authn import AuthenticationMiddleware, PrincipalCache
+from core.identity.passwords import hasher_for
 from core.identity.permissions import PermissionRegistry, core_permissions
+from core.identity.ratelimit import MemoryRateLimiter
 from core.logging import RequestContextMiddleware, configure_logging
 from core.modules import routes as module_routes
 from core.modules.dispatch import EventDispatcher
@@ -37,11 +42,15 @@ async def provide_session(
     """The request's session, inside one transaction committed when the handler returns.
 
     Litestar throws a handler's exception into this generator, which rolls the transaction
-    back; writes are therefore all-or-nothing per request.
+    back; writes are therefore all-or-nothing per request. A successful state-changing request
+    that wrote no audit record of its own gets a generic one (method and route) before commit.
     """
     db: Database = state.db
-    async with db.session(write=request.method not in SAFE_METHODS) as session:
+    write = request.method not in SAFE_METHODS
+    async with db.session(write=write) as session:
         yield session
+        if write and not session.info.get(audit.RECORDED_KEY):
+            await audit.record_request(session, request)
     events = session.info.pop(PENDING_EVENTS_KEY, None)
     if events:
         await state.dispatcher.dispatch(events)
@@ -109,14 +118,20 @@ def create_app(
         route_handlers=[
             *health.ROUTES,
             *tenancy_routes.ROUTES,
+            *identity_routes.ROUTES,
+            *audit.ROUTES,
             *module_routes.ROUTES,
             *module_routers(host),
         ],
         dependencies={
             "session": Provide(provide_session),
             "tenant": Provide(provide_tenant),
+            "principal": Provide(require_user),
         },
-        middleware=[DefineMiddleware(RequestContextMiddleware)],
+        middleware=[
+            DefineMiddleware(RequestContextMiddleware),
+            DefineMiddleware(AuthenticationMiddleware),
+        ],
         exception_handlers=EXCEPTION_HANDLERS,
         state=State(
             {
@@ -127,6 +142,9 @@ def create_app(
                 "module_states": module_states,
                 "dispatcher": dispatcher,
                 "plugin_locations": host.migration_locations(),
+                "password_hasher": hasher_for(settings),
+                "login_limiter": MemoryRateLimiter(),
+                "principal_cache": PrincipalCache(),
             }
         ),
         on_startup=[start],

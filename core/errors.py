@@ -8,6 +8,7 @@ internals.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -118,24 +119,38 @@ def problem_handler(request: Request[Any, Any, Any], exc: Problem) -> Response[A
 
 
 def validation_handler(request: Request[Any, Any, Any], exc: ValidationException) -> Response[Any]:
-    errors = exc.extra if isinstance(exc.extra, list) else []
-    fields = [
-        {"field": str(e.get("key", "")), "message": str(e.get("message", ""))}
-        for e in errors
-        if isinstance(e, dict)
-    ]
+    """A body that parses but does not fit its schema is 422 naming each field; a bad path or
+    query parameter is 400. (JSON that does not parse never gets here: it is a plain 400.)"""
+    errors = [e for e in (exc.extra if isinstance(exc.extra, list) else []) if isinstance(e, dict)]
+    fields = [{"field": _field_of(e), "message": str(e.get("message", ""))} for e in errors]
     detail = "; ".join(
         f"{f['field']}: {f['message']}" if f["field"] else f["message"] for f in fields
     )
+    in_body = bool(errors) and all(e.get("source") == "body" for e in errors)
     problem = Problem(
-        "请求格式不正确",
-        title_en="Malformed request",
+        "输入不符合规则" if in_body else "请求格式不正确",
+        title_en="Invalid input" if in_body else "Malformed request",
         detail=detail or str(exc.detail),
-        code="validation",
-        status=400,
+        code="invalid" if in_body else "validation",
+        status=422 if in_body else 400,
         errors=fields,
     )
     return _problem_response(request, problem)
+
+
+_NAMED_FIELD = re.compile(r"field `([^`]+)`")
+_AT_PATH = re.compile(r"at `\$\.([^`]+)`")
+
+
+def _field_of(error: dict[str, Any]) -> str:
+    """The field an error concerns: Litestar's key, or the one msgspec names in its message."""
+    message = str(error.get("message", ""))
+    if match := _AT_PATH.search(message):
+        return match.group(1)
+    key = str(error.get("key", ""))
+    if key in ("", "data") and (match := _NAMED_FIELD.search(message)):
+        return match.group(1)
+    return key
 
 
 _HTTP_TITLES = {

@@ -57,6 +57,12 @@ class Settings:
     max_body_bytes: int = 1_048_576
     issuer: str = "gongzhi"
     audience: str = "gongzhi-api"
+    argon2_time_cost: int = 3
+    argon2_memory_cost: int = 65_536
+    argon2_parallelism: int = 4
+    login_account_limit: int = 5
+    login_address_limit: int = 20
+    login_window: int = 900
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -186,6 +192,12 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         ("ACCESS_TOKEN_TTL", "access_token_ttl"),
         ("REFRESH_TOKEN_TTL", "refresh_token_ttl"),
         ("MAX_BODY_BYTES", "max_body_bytes"),
+        ("ARGON2_TIME_COST", "argon2_time_cost"),
+        ("ARGON2_MEMORY_COST", "argon2_memory_cost"),
+        ("ARGON2_PARALLELISM", "argon2_parallelism"),
+        ("LOGIN_ACCOUNT_LIMIT", "login_account_limit"),
+        ("LOGIN_ADDRESS_LIMIT", "login_address_limit"),
+        ("LOGIN_WINDOW", "login_window"),
     ):
         if (raw := get(name)) is not None and (num := _int(name, raw, problems)) is not None:
             values[attr] = num

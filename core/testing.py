@@ -9,7 +9,9 @@ template migrated once per session with the core and every installed plugin's br
 Fixtures: ``gongzhi_backend``, ``gongzhi_database_url``, ``gongzhi_settings``,
 ``gongzhi_plugins`` (override to load extra plugin objects), ``gongzhi_app``,
 ``gongzhi_client`` (anonymous), ``gongzhi_db`` (a separate handle for arranging and checking
-rows), ``gongzhi_tree`` (build a tenant tree from a nested mapping).
+rows), ``gongzhi_tree`` (build a tenant tree from a nested mapping), ``gongzhi_admin_client``
+(logged in as a platform administrator). :func:`create_user` and :func:`login_headers` arrange
+other callers.
 """
 
 from __future__ import annotations
@@ -25,12 +27,16 @@ from typing import Any
 import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
+from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
 from core import migrate
 from core.db import Database
+from core.identity.models import Membership, User
+from core.identity.passwords import hasher_for
 from core.settings import Settings
 from core.tenancy.models import Tenant
+from core.tenancy.resolve import find_tenant
 
 TEST_SECRET = "test-secret-key-0123456789-abcdefghijklmnop"
 TreeSpec = Mapping[str, "TreeSpec"]
@@ -81,6 +87,9 @@ def test_settings(database_url: str, **overrides: Any) -> Settings:
         "environment": "test",
         "log_level": "WARNING",
         "strict_plugins": True,
+        "argon2_time_cost": 1,
+        "argon2_memory_cost": 8,
+        "argon2_parallelism": 1,
     }
     values.update(overrides)
     return Settings(**values)
@@ -138,6 +147,68 @@ async def make_tree(
 def problem_code(body: Mapping[str, Any]) -> str:
     """The last segment of a problem detail's ``type``."""
     return str(body.get("type", "")).rsplit("/", 1)[-1]
+
+
+DEFAULT_PASSWORD = "correct-horse-battery"
+"""The password :func:`create_user` gives when none is named."""
+
+MakeUser = Callable[..., Awaitable[uuid.UUID]]
+LoginAs = Callable[..., Awaitable[dict[str, str]]]
+
+
+async def create_user(
+    db: Database,
+    settings: Settings,
+    username: str,
+    memberships: Sequence[tuple[str | None, str]] = (),
+    password: str = DEFAULT_PASSWORD,
+    display_name: str | None = None,
+    status: str = "active",
+) -> uuid.UUID:
+    """Create ``username`` directly in the database (or reuse it) with ``memberships``.
+
+    Each membership is ``(tenant slug or division code, role)``, or ``(None, "platform_admin")``
+    for a global platform administrator. Returns the user's id.
+    """
+    async with db.session(write=True) as session:
+        user = await session.scalar(select(User).where(User.username == username))
+        if user is None:
+            user = User(
+                username=username,
+                display_name=display_name or username,
+                password_hash=hasher_for(settings).hash(password),
+                status=status,
+            )
+            session.add(user)
+            await session.flush()
+        for key, role in memberships:
+            tenant_id = None
+            if key is not None:
+                tenant = await find_tenant(session, key)
+                assert tenant is not None, f"no tenant {key!r}"
+                tenant_id = tenant.id
+            session.add(Membership(user_id=user.id, tenant_id=tenant_id, role=role))
+        return user.id
+
+
+async def login_headers(
+    client: AsyncTestClient[Litestar], username: str, password: str = DEFAULT_PASSWORD
+) -> dict[str, str]:
+    """Log in through the API; the ``Authorization`` header to send as that user."""
+    response = await client.post(
+        "/api/v1/auth/login", json={"username": username, "password": password}
+    )
+    assert response.status_code == 200, response.text
+    return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+
+async def become_platform_admin(
+    client: AsyncTestClient[Litestar], db: Database, settings: Settings
+) -> AsyncTestClient[Litestar]:
+    """Create the global platform administrator ``root`` and log ``client`` in as them."""
+    await create_user(db, settings, "root", [(None, "platform_admin")], display_name="平台管理员")
+    client.headers.update(await login_headers(client, "root"))
+    return client
 
 
 @pytest.fixture(scope="session")
@@ -234,7 +305,7 @@ def gongzhi_tree(gongzhi_db: Database) -> Callable[..., Awaitable[dict[str, Tena
 
 @pytest.fixture
 async def gongzhi_admin_client(
-    gongzhi_client: AsyncTestClient[Litestar],
+    gongzhi_client: AsyncTestClient[Litestar], gongzhi_db: Database, gongzhi_settings: Settings
 ) -> AsyncTestClient[Litestar]:
-    """A client acting as a platform administrator (every permission everywhere)."""
-    return gongzhi_client
+    """``gongzhi_client`` logged in as the global platform administrator ``root``."""
+    return await become_platform_admin(gongzhi_client, gongzhi_db, gongzhi_settings)

@@ -14,7 +14,20 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from core.db import Database
+from core.identity.provisioning import register_users_section
 from core.settings import Settings
+from core.testing import (
+    DEFAULT_PASSWORD,
+    LoginAs,
+    MakeUser,
+    become_platform_admin,
+    create_user,
+    login_headers,
+)
+
+__all__ = ["DEFAULT_PASSWORD", "LoginAs", "MakeUser"]
+
+register_users_section()
 
 
 @pytest.fixture
@@ -60,6 +73,37 @@ def db(gongzhi_db: Database) -> Database:
 
 
 @pytest.fixture
-async def admin_client(client: AsyncTestClient[Litestar]) -> AsyncTestClient[Litestar]:
-    """A client acting as a platform administrator (every permission everywhere)."""
-    return client
+async def make_user(db: Database, settings: Settings) -> MakeUser:
+    """Create a user directly in the database: ``await make_user("li", [("wangcheng", "admin")])``.
+
+    Each membership is ``(tenant slug or division code, role)``, or ``(None, "platform_admin")``
+    for a global platform administrator. An existing username only gains the memberships.
+    Returns the user's id.
+    """
+
+    async def make(username: str, memberships: Any = (), **kwargs: Any) -> Any:
+        return await create_user(db, settings, username, memberships, **kwargs)
+
+    return make
+
+
+@pytest.fixture
+async def login_as(client: AsyncTestClient[Litestar]) -> LoginAs:
+    """Log in through the API and return the ``Authorization`` header to send."""
+
+    async def login(username: str, password: str = DEFAULT_PASSWORD) -> dict[str, str]:
+        return await login_headers(client, username, password)
+
+    return login
+
+
+@pytest.fixture
+async def admin_client(
+    client: AsyncTestClient[Litestar], db: Database, settings: Settings
+) -> AsyncTestClient[Litestar]:
+    """The test's client, logged in as a global platform administrator (user ``root``).
+
+    It is the same object as ``client``: a test that also needs an anonymous request passes
+    ``headers={"Authorization": ""}`` on it.
+    """
+    return await become_platform_admin(client, db, settings)

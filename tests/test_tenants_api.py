@@ -223,10 +223,10 @@ async def test_a_duplicate_division_code_is_a_409_naming_the_field(
     "body",
     [{"slug": "x1", "name": "多余", "colour": "red"}, {"name": "缺标识"}, {"slug": 5, "name": "x"}],
 )
-async def test_unknown_or_mistyped_fields_are_a_400(
+async def test_unknown_or_mistyped_fields_are_a_422(
     admin_client: Client, tree: dict[str, Tenant], body: dict[str, Any]
 ) -> None:
-    problem(await admin_client.post(f"{API}/gaotangling/children", json=body), 400)
+    problem(await admin_client.post(f"{API}/gaotangling/children", json=body), 422)
 
 
 async def test_patch_changes_only_the_given_fields(
@@ -244,7 +244,7 @@ async def test_patch_changes_only_the_given_fields(
     )
     cleared = (await admin_client.patch(f"{API}/baima", json={"name_en": None})).json()
     assert cleared["name_en"] is None
-    problem(await admin_client.patch(f"{API}/baima", json={"parent_id": None}), 400)
+    problem(await admin_client.patch(f"{API}/baima", json={"parent_id": None}), 422)
     problem(await admin_client.patch(f"{API}/baima", json={"name": "🙂"}), 422)
     problem(await admin_client.patch(f"{API}/baima", json={"level": "district"}), 422)
     problem(await admin_client.patch(f"{API}/gaotangling", json={"level": "community"}), 422)
@@ -337,7 +337,7 @@ async def test_bad_moves_are_refused_and_change_nothing(
     async with db.session() as s:
         row = (await s.execute(select(Tenant).where(Tenant.slug == slug))).scalar_one()
     assert row.path == tree[slug].path
-    problem(await admin_client.post(f"{API}/{slug}/move", json={"to": parent}), 400)
+    problem(await admin_client.post(f"{API}/{slug}/move", json={"to": parent}), 422)
 
 
 async def test_archiving_covers_the_subtree_and_deletes_nothing(

@@ -29,6 +29,8 @@ from core.tenancy.provisioning import (
 
 ROOT = Path(__file__).resolve().parent.parent
 WANGCHENG = str(ROOT / "tenants" / "wangcheng.yaml")
+DEMO_USERS = 4
+"""Memberships the demo file declares under ``users:`` (one plan line each)."""
 TOWN_CODES = [
     "430112001", "430112003", "430112005", "430112006", "430112007", "430112008",
     "430112009", "430112011", "430112012", "430112013", "430112017", "430112101",
@@ -40,7 +42,15 @@ TOWN_CODES = [
 def cli(database_url: str, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
     monkeypatch.setenv("GONGZHI_DATABASE_URL", database_url)
     monkeypatch.setenv("GONGZHI_SECRET_KEY", "k" * 40)
+    monkeypatch.setenv("GONGZHI_ARGON2_TIME_COST", "1")
+    monkeypatch.setenv("GONGZHI_ARGON2_MEMORY_COST", "8")
+    monkeypatch.setenv("GONGZHI_ARGON2_PARALLELISM", "1")
     return CliRunner()
+
+
+def plan_lines(stdout: str) -> list[str]:
+    """The plan's lines (``+``, ``~``, ``=``), without the summary or any log line."""
+    return [line for line in stdout.splitlines() if line[:2] in ("+ ", "~ ", "= ")]
 
 
 def run(cli: CliRunner, *args: str) -> Result:
@@ -103,12 +113,13 @@ def test_wangcheng_applies_all_towns_and_communities_then_changes_nothing(
 ) -> None:
     first = run(cli, "apply", WANGCHENG)
     assert first.exit_code == 0, first.stderr
-    lines = first.stdout.splitlines()
+    lines = plan_lines(first.stdout)
     assert lines[0] == "+ create district wangcheng 望城区"
     assert "+ create town gaotangling 高塘岭街道" in lines
     assert "+ create community longwangling 龙王岭村" in lines
-    assert sum(line.startswith("+ create ") for line in lines) == 36
-    assert "plan: 36 to create, 0 to update, 0 to move, 0 unchanged" in lines[-1]
+    assert sum(line.startswith("+ create ") for line in lines) == 36 + DEMO_USERS
+    assert "~ update module five-sector at wangcheng: policy required" in lines
+    assert "plan: 40 to create, 1 to update, 0 to move, 0 unchanged" in first.stdout
     stored = rows(database_url)
     towns = [t for t in stored.values() if t["level"] == "town"]
     assert sorted(t["division_code"] for t in towns) == TOWN_CODES
@@ -118,17 +129,18 @@ def test_wangcheng_applies_all_towns_and_communities_then_changes_nothing(
 
     second = run(cli, "apply", WANGCHENG)
     assert second.exit_code == 0, second.stderr
-    *plan, summary = second.stdout.splitlines()
-    assert len(plan) == 36
+    plan = plan_lines(second.stdout)
+    assert len(plan) == 36 + DEMO_USERS + 1
     assert all(line.startswith("= unchanged ") for line in plan)
-    assert "0 to create, 0 to update, 0 to move, 36 unchanged" in summary
+    assert "0 to create, 0 to update, 0 to move, 41 unchanged" in second.stdout
     assert rows(database_url) == stored
 
 
 def test_dry_run_prints_the_plan_and_writes_nothing(cli: CliRunner, database_url: str) -> None:
     result = run(cli, "apply", "--dry-run", WANGCHENG)
     assert result.exit_code == 0, result.stderr
-    assert sum(line.startswith("+ create ") for line in result.stdout.splitlines()) == 36
+    created = sum(line.startswith("+ create ") for line in plan_lines(result.stdout))
+    assert created == 36 + DEMO_USERS
     assert "dry run" in result.stdout
     assert rows(database_url) == {}
 

@@ -9,6 +9,7 @@ from litestar import Controller, Request, get, put
 from litestar.datastructures import State
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core import audit
 from core.modules.manifest import Policy
 from core.modules.rollup import rollup
 from core.modules.state import ModuleStates, states_as_json
@@ -77,7 +78,16 @@ class ModulesController(Controller):
 async def _audit(
     session: AsyncSession, tenant: Tenant, action: str, module: str, before: Any, after: Any
 ) -> None:
-    """Placeholder until audit lands."""
+    """Record a module switch or policy change of ``tenant`` with its value before and after."""
+    await audit.record(
+        session,
+        action=action,
+        target_type="module",
+        target_id=module,
+        tenant_id=tenant.id,
+        before={"value": before},
+        after={"value": after},
+    )
 
 
 ROUTES = [ModulesController]

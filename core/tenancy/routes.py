@@ -140,9 +140,10 @@ class TenantController(Controller):
         data: TenantMove,
     ) -> TenantOut:
         new_parent = await find_tenant(session, data.parent)
+        missing = NotFound("上级组织", detail=f"parent: no tenant {data.parent!r}")
         if new_parent is None:
-            raise NotFound("上级组织", detail=f"parent: no tenant {data.parent!r}")
-        await authorize(request, session, new_parent, "tenants:write")
+            raise missing
+        await authorize(request, session, new_parent, "tenants:write", not_found=missing)
         await service.move_tenant(session, state.settings, tenant, new_parent)
         return TenantOut.of(tenant)
 

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, case, func, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core import audit
 from core.errors import Conflict
 from core.orm import utcnow
 from core.settings import Settings
@@ -24,6 +25,17 @@ from core.tenancy.rules import RuleError
 
 LIST_LIMIT_DEFAULT = 50
 LIST_LIMIT_MAX = 200
+AUDITED_FIELDS = (
+    "parent_id",
+    "slug",
+    "name",
+    "name_en",
+    "level",
+    "kind",
+    "division_code",
+    "division_year",
+    "status",
+)
 
 
 class DuplicateError(Conflict):
@@ -164,6 +176,14 @@ async def create_tenant(
     )
     session.add(tenant)
     await session.flush()
+    await audit.record(
+        session,
+        action="tenants.create",
+        target_type="tenant",
+        target_id=tenant.id,
+        tenant_id=tenant.id,
+        after={f: getattr(tenant, f) for f in AUDITED_FIELDS},
+    )
     return tenant
 
 
@@ -250,6 +270,7 @@ async def update_tenant(
     values = {k: v for k, v in values.items() if getattr(tenant, k) != v}
     if not values:
         return []
+    before = {k: getattr(tenant, k) for k in values}
     reactivating = values.get("status") == "active"
     if enforce_status and parent is not None and (reactivating or tenant.status == "active"):
         await ensure_writable(session, parent)
@@ -270,6 +291,15 @@ async def update_tenant(
         setattr(tenant, key, value)
     tenant.updated_at = utcnow()
     await session.flush()
+    await audit.record(
+        session,
+        action="tenants.update",
+        target_type="tenant",
+        target_id=tenant.id,
+        tenant_id=tenant.id,
+        before=before,
+        after=values,
+    )
     return sorted(values)
 
 
@@ -298,6 +328,7 @@ async def move_tenant(
         if enforce_status:
             await ensure_writable(session, new_parent)
     old_prefix = tenant.path
+    old_parent_id = tenant.parent_id
     new_prefix = (new_parent.path if new_parent is not None else "/") + path_segment(tenant.id)
     new_prefix += "/"
     new_depth = new_parent.depth + 1 if new_parent is not None else 0
@@ -318,11 +349,21 @@ async def move_tenant(
         .execution_options(synchronize_session=False)
     )
     await session.refresh(tenant)
+    await audit.record(
+        session,
+        action="tenants.move",
+        target_type="tenant",
+        target_id=tenant.id,
+        tenant_id=tenant.id,
+        before={"parent_id": old_parent_id, "path": old_prefix},
+        after={"parent_id": new_parent_id, "path": tenant.path},
+    )
     return True
 
 
 async def archive_tenant(session: AsyncSession, tenant: Tenant) -> int:
     """Archive the tenant and every tenant below it; deletes nothing. Returns rows changed."""
+    before = tenant.status
     result = await session.execute(
         update(Tenant)
         .where(Tenant.path.startswith(tenant.path), Tenant.status != "archived")
@@ -330,7 +371,17 @@ async def archive_tenant(session: AsyncSession, tenant: Tenant) -> int:
         .execution_options(synchronize_session=False)
     )
     await session.refresh(tenant)
-    return int(result.rowcount)  # type: ignore[attr-defined]
+    changed = int(result.rowcount)  # type: ignore[attr-defined]
+    await audit.record(
+        session,
+        action="tenants.archive",
+        target_type="tenant",
+        target_id=tenant.id,
+        tenant_id=tenant.id,
+        before={"status": before},
+        after={"status": "archived", "tenants_archived": changed},
+    )
+    return changed
 
 
 @dataclass(frozen=True, slots=True)

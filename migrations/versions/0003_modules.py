@@ -1,7 +1,7 @@
 """The plugin host: module policies and choices, the state version, the event outbox.
 
 Revision ID: 0003_modules
-Revises: 0001_tenants
+Revises: 0002_identity
 Create Date: 2026-11-27
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0003_modules"
-down_revision: str | Sequence[str] | None = "0001_tenants"
+down_revision: str | Sequence[str] | None = "0002_identity"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -4,16 +4,14 @@ response; rules live in services and :mod:`rules`."""
 
 from __future__ import annotations
 
-import re
 import uuid
 from typing import Any, Literal, TypeVar
 
-import msgspec
 from litestar import Request, Response, get, patch, post
 from litestar.types import ControllerRouterHandler
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core import Invalid, NotFound, Problem, Tenant, module_settings
+from core import NotFound, Tenant, module_settings
 from plugins.five_sector import export, record, services
 from plugins.five_sector.manifest import MANIFEST
 from plugins.five_sector.schemas import (
@@ -43,26 +41,6 @@ READ = {"permission": "five-sector:read"}
 PEOPLE = {"permission": "five-sector:people"}
 WRITE = {"permission": "five-sector:write"}
 MANAGE = {"permission": "five-sector:manage"}
-_AT_PATH = re.compile(r"at `\$\.([^`]*)`")
-
-
-async def decode(request: AnyRequest, type_: type[T]) -> T:
-    """The request body as ``type_``; a rule-breaking value is a 422 naming the field."""
-    raw = await request.body()
-    try:
-        return msgspec.json.decode(raw, type=type_)
-    except msgspec.ValidationError as error:
-        message = str(error)
-        match = _AT_PATH.search(message)
-        raise Invalid(match.group(1) if match else "body", message) from None
-    except msgspec.DecodeError as error:
-        raise Problem(
-            "请求格式不正确",
-            title_en="Malformed request",
-            detail=str(error),
-            code="validation",
-            status=400,
-        ) from None
 
 
 async def settings_of(session: AsyncSession, tenant: Tenant) -> dict[str, Any]:
@@ -108,10 +86,11 @@ async def export_organisations(
 
 
 @post("/organisations", opt=WRITE)
-async def create_organisation(request: AnyRequest, tenant: Tenant, session: AsyncSession) -> Row:
-    body = await decode(request, OrganisationCreate)
+async def create_organisation(
+    tenant: Tenant, session: AsyncSession, data: OrganisationCreate
+) -> Row:
     cfg = await settings_of(session, tenant)
-    org = await services.create_organisation(session, tenant, cfg, body)
+    org = await services.create_organisation(session, tenant, cfg, data)
     return services.organisation_out(org, cfg)
 
 
@@ -128,33 +107,34 @@ async def get_organisation(
 
 @patch("/organisations/{organisation_id:uuid}", opt=WRITE)
 async def update_organisation(
-    request: AnyRequest, tenant: Tenant, session: AsyncSession, organisation_id: uuid.UUID
+    tenant: Tenant, session: AsyncSession, organisation_id: uuid.UUID, data: OrganisationUpdate
 ) -> Row:
-    body = await decode(request, OrganisationUpdate)
     cfg = await settings_of(session, tenant)
-    org = await services.update_organisation(session, tenant, cfg, organisation_id, body)
+    org = await services.update_organisation(session, tenant, cfg, organisation_id, data)
     return services.organisation_out(org, cfg)
 
 
 @post("/organisations/{organisation_id:uuid}/transitions", opt=MANAGE, status_code=200)
 async def transition_organisation(
-    request: AnyRequest, tenant: Tenant, session: AsyncSession, organisation_id: uuid.UUID
+    request: AnyRequest,
+    tenant: Tenant,
+    session: AsyncSession,
+    organisation_id: uuid.UUID,
+    data: Transition,
 ) -> Row:
-    body = await decode(request, Transition)
     cfg = await settings_of(session, tenant)
     org = await services.transition_organisation(
-        session, tenant, cfg, organisation_id, body, caller_user_id(request)
+        session, tenant, cfg, organisation_id, data, caller_user_id(request)
     )
     return services.organisation_out(org, cfg)
 
 
 @post("/organisations/{organisation_id:uuid}/rating", opt=MANAGE, status_code=200)
 async def rate_organisation(
-    request: AnyRequest, tenant: Tenant, session: AsyncSession, organisation_id: uuid.UUID
+    tenant: Tenant, session: AsyncSession, organisation_id: uuid.UUID, data: RatingSet
 ) -> Row:
-    body = await decode(request, RatingSet)
     cfg = await settings_of(session, tenant)
-    org = await services.rate_organisation(session, tenant, organisation_id, body)
+    org = await services.rate_organisation(session, tenant, organisation_id, data)
     return services.organisation_out(org, cfg)
 
 
@@ -189,9 +169,10 @@ async def export_social_workers(
 
 
 @post("/social-workers", opt=WRITE)
-async def create_social_worker(request: AnyRequest, tenant: Tenant, session: AsyncSession) -> Row:
-    body = await decode(request, SocialWorkerCreate)
-    return services.social_worker_out(await services.create_social_worker(session, tenant, body))
+async def create_social_worker(
+    tenant: Tenant, session: AsyncSession, data: SocialWorkerCreate
+) -> Row:
+    return services.social_worker_out(await services.create_social_worker(session, tenant, data))
 
 
 # --- volunteers ------------------------------------------------------------------------------
@@ -223,10 +204,9 @@ async def export_volunteers(
 
 
 @post("/volunteers", opt=WRITE)
-async def create_volunteer(request: AnyRequest, tenant: Tenant, session: AsyncSession) -> Row:
-    body = await decode(request, VolunteerCreate)
+async def create_volunteer(tenant: Tenant, session: AsyncSession, data: VolunteerCreate) -> Row:
     cfg = await settings_of(session, tenant)
-    volunteer = await services.create_volunteer(session, tenant, body)
+    volunteer = await services.create_volunteer(session, tenant, data)
     return services.volunteer_out(volunteer, 0, cfg)
 
 
@@ -246,10 +226,9 @@ async def list_entries(tenant: Tenant, session: AsyncSession, volunteer_id: uuid
 
 @post("/volunteers/{volunteer_id:uuid}/entries", opt=WRITE)
 async def add_entry(
-    request: AnyRequest, tenant: Tenant, session: AsyncSession, volunteer_id: uuid.UUID
+    tenant: Tenant, session: AsyncSession, volunteer_id: uuid.UUID, data: EntryCreate
 ) -> Row:
-    body = await decode(request, EntryCreate)
-    return services.entry_out(await services.add_entry(session, tenant, volunteer_id, body))
+    return services.entry_out(await services.add_entry(session, tenant, volunteer_id, data))
 
 
 @post("/volunteers/{volunteer_id:uuid}/entries/{entry_id:uuid}/reversal", opt=MANAGE)
@@ -259,9 +238,9 @@ async def reverse_entry(
     session: AsyncSession,
     volunteer_id: uuid.UUID,
     entry_id: uuid.UUID,
+    data: ReversalCreate,
 ) -> Row:
-    body = await decode(request, ReversalCreate)
-    entry = await services.reverse_entry(session, tenant, volunteer_id, entry_id, body)
+    entry = await services.reverse_entry(session, tenant, volunteer_id, entry_id, data)
     return services.entry_out(entry)
 
 
@@ -337,9 +316,8 @@ async def export_activities(
 
 
 @post("/activities", opt=WRITE)
-async def create_activity(request: AnyRequest, tenant: Tenant, session: AsyncSession) -> Row:
-    body = await decode(request, ActivityCreate)
-    return services.activity_out(await services.create_activity(session, tenant, body))
+async def create_activity(tenant: Tenant, session: AsyncSession, data: ActivityCreate) -> Row:
+    return services.activity_out(await services.create_activity(session, tenant, data))
 
 
 @get("/activities/{activity_id:uuid}", opt=READ)
@@ -354,10 +332,9 @@ async def get_activity(tenant: Tenant, session: AsyncSession, activity_id: uuid.
 
 @post("/activities/{activity_id:uuid}/participants", opt=WRITE)
 async def sign_up(
-    request: AnyRequest, tenant: Tenant, session: AsyncSession, activity_id: uuid.UUID
+    tenant: Tenant, session: AsyncSession, activity_id: uuid.UUID, data: SignUp
 ) -> Row:
-    body = await decode(request, SignUp)
-    return services.participant_out(await services.sign_up(session, tenant, activity_id, body))
+    return services.participant_out(await services.sign_up(session, tenant, activity_id, data))
 
 
 @post(
@@ -374,10 +351,9 @@ async def check_in(
 
 @post("/activities/{activity_id:uuid}/close", opt=WRITE, status_code=200)
 async def close_activity(
-    request: AnyRequest, tenant: Tenant, session: AsyncSession, activity_id: uuid.UUID
+    tenant: Tenant, session: AsyncSession, activity_id: uuid.UUID, data: ActivityClose
 ) -> Row:
-    body = await decode(request, ActivityClose)
-    activity, credited = await services.close_activity(session, tenant, activity_id, body)
+    activity, credited = await services.close_activity(session, tenant, activity_id, data)
     out = services.activity_out(activity)
     out["credited"] = [services.entry_out(e) for e in credited]
     return out
@@ -409,9 +385,8 @@ async def export_resources(
 
 
 @post("/charity-resources", opt=WRITE)
-async def create_resource(request: AnyRequest, tenant: Tenant, session: AsyncSession) -> Row:
-    body = await decode(request, ResourceCreate)
-    return services.resource_out(await services.create_resource(session, tenant, body))
+async def create_resource(tenant: Tenant, session: AsyncSession, data: ResourceCreate) -> Row:
+    return services.resource_out(await services.create_resource(session, tenant, data))
 
 
 @get("/charity-resources/{resource_id:uuid}", opt=READ)
@@ -426,10 +401,9 @@ async def get_resource(tenant: Tenant, session: AsyncSession, resource_id: uuid.
 
 @post("/charity-resources/{resource_id:uuid}/allocations", opt=WRITE)
 async def allocate(
-    request: AnyRequest, tenant: Tenant, session: AsyncSession, resource_id: uuid.UUID
+    tenant: Tenant, session: AsyncSession, resource_id: uuid.UUID, data: AllocationCreate
 ) -> Row:
-    body = await decode(request, AllocationCreate)
-    resource, allocation = await services.allocate(session, tenant, resource_id, body)
+    resource, allocation = await services.allocate(session, tenant, resource_id, data)
     return {**services.allocation_out(allocation), "balance": resource.balance}
 
 
@@ -452,10 +426,9 @@ async def export_pairings(
 
 
 @post("/pairings", opt=MANAGE)
-async def create_pairing(request: AnyRequest, tenant: Tenant, session: AsyncSession) -> Row:
-    body = await decode(request, PairingCreate)
+async def create_pairing(tenant: Tenant, session: AsyncSession, data: PairingCreate) -> Row:
     cfg = await settings_of(session, tenant)
-    return services.pairing_out(await services.create_pairing(session, tenant, cfg, body))
+    return services.pairing_out(await services.create_pairing(session, tenant, cfg, data))
 
 
 @get("/pairings/{pairing_id:uuid}", opt=READ)
@@ -465,12 +438,11 @@ async def get_pairing(tenant: Tenant, session: AsyncSession, pairing_id: uuid.UU
 
 @post("/pairings/{pairing_id:uuid}/activities", opt=WRITE)
 async def create_joint_activity(
-    request: AnyRequest, tenant: Tenant, session: AsyncSession, pairing_id: uuid.UUID
+    tenant: Tenant, session: AsyncSession, pairing_id: uuid.UUID, data: ActivityCreate
 ) -> Row:
     """A joint activity, owned by the pairing and visible to both communities."""
-    body = await decode(request, ActivityCreate)
     pairing = await services.get_pairing(session, tenant, pairing_id)
-    return services.activity_out(await services.create_activity(session, tenant, body, pairing))
+    return services.activity_out(await services.create_activity(session, tenant, data, pairing))
 
 
 ROUTES: list[ControllerRouterHandler] = [

@@ -151,9 +151,9 @@ async def test_level_restriction(admin_client: Client, tree: Any) -> None:
 async def test_bad_input_is_refused_and_changes_nothing(admin_client: Client, tree: Any) -> None:
     for body in ({"enabled": "yes"}, {"enabled": True, "extra": 1}, {}):
         response = await admin_client.put("/api/v1/tenants/comm-a1/modules/notes", json=body)
-        assert response.status_code == 400, body
+        assert response.status_code == 422, body
     response = await put_policy(admin_client, "town-a", "notes", "sometimes")
-    assert response.status_code == 400
+    assert response.status_code == 422
     response = await put_choice(admin_client, "comm-a1", "no-such-module", True)
     assert response.status_code == 404
     assert (await states(admin_client, "comm-a1"))["notes"]["reason"] == "default"

@@ -21,7 +21,7 @@ from core.app import load_plugins
 from core.db import Database
 from core.modules.scaffold import scaffold
 from core.settings import Settings
-from core.testing import TEST_SECRET, make_tree
+from core.testing import DEFAULT_PASSWORD, TEST_SECRET, create_user, make_tree
 
 EXAMPLE = Path(__file__).parents[1] / "fixtures" / "gongzhi-bulletin"
 
@@ -176,8 +176,14 @@ async def test_switching_off_through_one_worker_is_seen_by_the_other_within_a_se
 ) -> None:
     first, second = two_workers
     await make_tree(db, TREE)
+    await create_user(db, db.settings, "root", [(None, "platform_admin")])
     async with httpx.AsyncClient(timeout=5) as http:
-        headers: dict[str, str] = {}
+        login = await http.post(
+            f"{first}/api/v1/auth/login",
+            json={"username": "root", "password": DEFAULT_PASSWORD},
+        )
+        assert login.status_code == 200, login.text
+        headers = {"Authorization": f"Bearer {login.json()['access_token']}"}
         response = await http.put(
             f"{first}/api/v1/tenants/comm-a1/modules/bulletin",
             json={"enabled": True},

@@ -17,7 +17,7 @@ def money(quantity: Any, **extra: Any) -> dict[str, Any]:
 
 
 async def test_money_is_whole_positive_fen(admin_client: Client, tree: Tree) -> None:
-    for quantity in (1.5, -1, 0, "100"):
+    for quantity in (1.5, -1, 0, 0.5, "一百"):
         response = await admin_client.post(
             url(tree.town, "/charity-resources"), json=money(quantity)
         )

@@ -1,0 +1,225 @@
+"""Authentication: a bearer token becomes the request's :class:`Principal` (or None).
+
+The middleware never rejects a request by itself except one to a route that declares a
+permission (a tenant route) made without valid credentials: that gets 401 before the tenant is
+looked up, so an anonymous caller learns nothing about which tenants exist. Every request's
+principal is loaded from the database (user active, session or token not revoked, current
+memberships) and cached per process for at most :data:`CACHE_TTL` seconds; logout and
+disabling a user in this process drop the cached entries at once.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from litestar import Litestar
+from litestar.datastructures import Headers
+from litestar.exceptions import NotAuthorizedException
+from litestar.types import ASGIApp, Receive, Scope, Send
+from sqlalchemy import or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.audit import AuditContext, audit_context
+from core.db import Database
+from core.identity.models import ApiToken, LoginSession, Membership, User
+from core.identity.principal import ApiScope, Grant, Principal
+from core.identity.tokens import (
+    API_TOKEN_PREFIX,
+    InvalidToken,
+    decode_access_token,
+    token_hash,
+)
+from core.logging import bind
+from core.settings import Settings
+from core.tenancy.models import Tenant
+
+CACHE_TTL = 2.0
+
+
+class PrincipalCache:
+    """Principals by credential for a short time, droppable by session or by user."""
+
+    def __init__(self, ttl: float = CACHE_TTL, clock: Callable[[], float] = time.monotonic):
+        self.ttl = ttl
+        self._clock = clock
+        self._entries: dict[str, tuple[float, Principal | None, uuid.UUID | None]] = {}
+
+    def get(self, key: str) -> tuple[bool, Principal | None]:
+        entry = self._entries.get(key)
+        if entry is None or entry[0] <= self._clock():
+            self._entries.pop(key, None)
+            return False, None
+        return True, entry[1]
+
+    def put(self, key: str, principal: Principal | None, user_id: uuid.UUID | None) -> None:
+        if len(self._entries) > 10_000:
+            now = self._clock()
+            self._entries = {k: v for k, v in self._entries.items() if v[0] > now}
+        self._entries[key] = (self._clock() + self.ttl, principal, user_id)
+
+    def invalidate_session(self, session_id: uuid.UUID) -> None:
+        prefix = f"sid:{session_id}:"
+        self._entries = {k: v for k, v in self._entries.items() if not k.startswith(prefix)}
+
+    def clear(self) -> None:
+        self._entries.clear()
+
+    def invalidate_user(self, user_id: uuid.UUID) -> None:
+        self._entries = {k: v for k, v in self._entries.items() if v[2] != user_id}
+
+
+async def load_grants(session: AsyncSession, user_id: uuid.UUID) -> tuple[Grant, ...]:
+    rows = await session.execute(
+        select(Membership.tenant_id, Tenant.path, Membership.role)
+        .outerjoin(Tenant, Tenant.id == Membership.tenant_id)
+        .where(Membership.user_id == user_id)
+        .order_by(Membership.created_at, Membership.id)
+    )
+    return tuple(Grant(tid, path, role) for tid, path, role in rows)
+
+
+async def _active_user(session: AsyncSession, user_id: uuid.UUID) -> User | None:
+    user = await session.get(User, user_id)
+    return user if user is not None and user.status == "active" else None
+
+
+async def principal_for_session(
+    session: AsyncSession, user_id: uuid.UUID, session_id: uuid.UUID
+) -> Principal | None:
+    """The principal of a login session, or None if it is revoked, expired or the user is not
+    active."""
+    now = datetime.now(UTC)
+    current = await session.scalar(
+        select(LoginSession.id).where(
+            LoginSession.session_id == session_id,
+            LoginSession.user_id == user_id,
+            LoginSession.used_at.is_(None),
+            LoginSession.revoked_at.is_(None),
+            LoginSession.expires_at > now,
+        )
+    )
+    user = await _active_user(session, user_id) if current is not None else None
+    if user is None:
+        return None
+    return Principal(
+        user_id=user.id,
+        username=user.username,
+        display_name=user.display_name,
+        grants=await load_grants(session, user.id),
+        session_id=session_id,
+    )
+
+
+async def principal_for_api_token(session: AsyncSession, token: str) -> Principal | None:
+    now = datetime.now(UTC)
+    row = (
+        await session.execute(
+            select(ApiToken, Tenant.path)
+            .join(Tenant, Tenant.id == ApiToken.tenant_id)
+            .where(
+                ApiToken.token_hash == token_hash(token),
+                ApiToken.revoked_at.is_(None),
+                or_(ApiToken.expires_at.is_(None), ApiToken.expires_at > now),
+            )
+        )
+    ).one_or_none()
+    if row is None:
+        return None
+    api_token, path = row
+    user = await _active_user(session, api_token.user_id)
+    if user is None:
+        return None
+    return Principal(
+        user_id=user.id,
+        username=user.username,
+        display_name=user.display_name,
+        grants=await load_grants(session, user.id),
+        api_scope=ApiScope(
+            token_id=api_token.id,
+            tenant_id=api_token.tenant_id,
+            tenant_path=path,
+            permissions=frozenset(str(p) for p in api_token.permissions),
+        ),
+    )
+
+
+async def authenticate(
+    settings: Settings, db: Database, cache: PrincipalCache, token: str
+) -> Principal | None:
+    """The principal a bearer ``token`` stands for, or None if it is not (or no longer) valid."""
+    if token.startswith(API_TOKEN_PREFIX):
+        key = f"api:{token_hash(token)}"
+        found, principal = cache.get(key)
+        if not found:
+            async with db.session() as session:
+                principal = await principal_for_api_token(session, token)
+            cache.put(key, principal, principal.user_id if principal else None)
+        return principal
+    try:
+        user_id, session_id = decode_access_token(settings, token)
+    except InvalidToken:
+        return None
+    key = f"sid:{session_id}:{user_id}"
+    found, principal = cache.get(key)
+    if not found:
+        async with db.session() as session:
+            principal = await principal_for_session(session, user_id, session_id)
+        cache.put(key, principal, user_id)
+    return principal
+
+
+def bearer_token(scope: Scope) -> str | None:
+    header = Headers.from_scope(scope).get("authorization")
+    if not header:
+        return None
+    scheme, _, value = header.partition(" ")
+    return value.strip() or None if scheme.lower() == "bearer" else None
+
+
+class AuthenticationMiddleware:
+    """Set ``scope["user"]`` to the caller's :class:`Principal` or None, and the audit context."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+        app = Litestar.from_scope(scope)
+        token = bearer_token(scope)
+        principal: Principal | None = None
+        if token is not None:
+            principal = await authenticate(
+                app.state.settings, app.state.db, app.state.principal_cache, token
+            )
+        scope["user"] = principal
+        client = scope.get("client")
+        state: dict[str, Any] = scope.setdefault("state", {})
+        reset = audit_context.set(
+            AuditContext(
+                actor_id=principal.user_id if principal else None,
+                actor_username=principal.username if principal else None,
+                request_id=state.get("request_id"),
+                client_address=client[0] if client else None,
+            )
+        )
+        try:
+            if principal is not None:
+                bind(user=principal.username)
+            route_handler = scope.get("route_handler")
+            if (
+                principal is None
+                and route_handler is not None
+                and route_handler.opt.get("permission")
+            ):
+                raise NotAuthorizedException(
+                    detail="invalid or expired token" if token else "no bearer token"
+                )
+            await self.app(scope, receive, send)
+        finally:
+            audit_context.reset(reset)

@@ -1,0 +1,200 @@
+"""``gongzhi users ...``: create, list and disable users, and ensure the demo administrator.
+
+Commands act as the operator (audit actor ``cli``). Problems a user can fix print one plain line
+``错误：… / error: …`` on stderr and exit 2, writing nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+import sys
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+import click
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.audit import AuditContext, audit_context
+from core.db import Database
+from core.errors import Problem
+from core.identity import service
+from core.identity.models import Membership, User
+from core.identity.passwords import hasher_for
+from core.identity.provisioning import register_users_section
+from core.settings import Settings
+from core.tenancy.models import Tenant
+from core.tenancy.resolve import find_tenant
+
+T = TypeVar("T")
+
+DEMO_ADMIN = "admin"
+
+register_users_section()
+
+
+def _settings() -> Settings:
+    from core.cli import settings_or_exit
+
+    return settings_or_exit()
+
+
+def fail(message: str, message_en: str) -> None:
+    click.echo(f"错误：{message} / error: {message_en}", err=True)
+    sys.exit(2)
+
+
+def run_in_session(settings: Settings, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    """Run ``work`` in one write transaction; a :class:`Problem` exits 2 with nothing written."""
+
+    async def go() -> T:
+        db = Database(settings)
+        reset = audit_context.set(AuditContext(actor_username="cli"))
+        try:
+            async with db.session(write=True) as session:
+                return await work(session)
+        finally:
+            audit_context.reset(reset)
+            await db.dispose()
+
+    try:
+        return asyncio.run(go())
+    except Problem as exc:
+        detail = f": {exc.detail}" if exc.detail else ""
+        fail(f"{exc.title}{detail}", f"{exc.title_en or exc.title}{detail}")
+        raise AssertionError("unreachable") from exc
+
+
+@click.group(help="用户与角色 / Users and roles")
+def users() -> None:
+    pass
+
+
+@users.command(
+    "create", help="创建用户（如不存在）并授予角色 / Create a user if missing and add a membership"
+)
+@click.option("--username", required=True)
+@click.option("--tenant", "tenant_key", default=None, help="组织标识或区划代码 / slug or code")
+@click.option("--role", required=True)
+@click.option("--display-name", default=None)
+@click.option(
+    "--password-stdin", is_flag=True, help="从标准输入读取密码 / read the password from stdin"
+)
+def create(
+    username: str, tenant_key: str | None, role: str, display_name: str | None, password_stdin: bool
+) -> None:
+    settings = _settings()
+    password = sys.stdin.readline().rstrip("\r\n") if password_stdin else None
+
+    async def work(session: AsyncSession) -> str:
+        service.check_role(role)
+        tenant: Tenant | None = None
+        if tenant_key is not None:
+            tenant = await find_tenant(session, tenant_key)
+            if tenant is None:
+                raise Problem("组织不存在", title_en="No such tenant", detail=tenant_key)
+        elif role != "platform_admin":
+            raise Problem(
+                "此角色必须指定组织", title_en="--tenant is required for this role", detail=role
+            )
+        user = await service.find_user(session, username)
+        created = user is None
+        if user is None:
+            user = await service.create_user(
+                session,
+                hasher_for(settings),
+                username=username,
+                display_name=display_name,
+                password=password,
+                tenant_id=tenant.id if tenant else None,
+            )
+        await service.add_membership(session, user, tenant, role)
+        if not created and password is not None:
+            click.echo("注意：用户已存在，密码未更改 / note: the user exists; password unchanged")
+        where = tenant.slug if tenant else "*"
+        return f"{'已创建' if created else '已更新'} / {'created' if created else 'updated'}: {username} {role}@{where}"
+
+    click.echo(run_in_session(settings, work))
+
+
+@users.command("list", help="列出用户及其角色 / List users and their memberships")
+@click.option("--tenant", "tenant_key", default=None, help="只看此组织 / only this tenant")
+def list_users(tenant_key: str | None) -> None:
+    settings = _settings()
+
+    async def work(session: AsyncSession) -> list[str]:
+        query = (
+            select(User, Membership.role, Tenant.slug)
+            .outerjoin(Membership, Membership.user_id == User.id)
+            .outerjoin(Tenant, Tenant.id == Membership.tenant_id)
+            .order_by(User.username, Tenant.slug, Membership.role)
+        )
+        if tenant_key is not None:
+            tenant = await find_tenant(session, tenant_key)
+            if tenant is None:
+                raise Problem("组织不存在", title_en="No such tenant", detail=tenant_key)
+            query = query.where(Membership.tenant_id == tenant.id)
+        grouped: dict[str, tuple[User, list[str]]] = {}
+        for user, role, slug in await session.execute(query):
+            entry = grouped.setdefault(user.username, (user, []))
+            if role is not None:
+                entry[1].append(f"{role}@{slug or '*'}")
+        return [
+            f"{u.username}\t{u.display_name}\t{u.status}\t{','.join(roles) or '-'}"
+            for u, roles in grouped.values()
+        ]
+
+    for line in run_in_session(settings, work):
+        click.echo(line)
+
+
+@users.command("disable", help="停用用户并吊销其登录 / Disable a user and revoke their logins")
+@click.argument("username")
+def disable(username: str) -> None:
+    settings = _settings()
+
+    async def work(session: AsyncSession) -> None:
+        user = await service.find_user(session, username)
+        if user is None:
+            raise Problem("用户不存在", title_en="No such user", detail=username)
+        await service.set_status(session, user, "disabled")
+
+    run_in_session(settings, work)
+    click.echo(f"已停用 / disabled: {username}")
+
+
+@users.command(
+    "ensure-demo-admin",
+    help="如无平台管理员则创建 admin 并打印一次密码 / Create a platform admin if none exists",
+)
+def ensure_demo_admin() -> None:
+    settings = _settings()
+    password = secrets.token_urlsafe(12)
+
+    async def work(session: AsyncSession) -> bool:
+        exists = await session.scalar(
+            select(Membership.id).where(Membership.role == "platform_admin").limit(1)
+        )
+        if exists is not None:
+            return False
+        user = await service.find_user(session, DEMO_ADMIN)
+        if user is None:
+            user = await service.create_user(
+                session,
+                hasher_for(settings),
+                username=DEMO_ADMIN,
+                display_name="平台管理员",
+                password=password,
+            )
+        else:
+            user.password_hash = hasher_for(settings).hash(password)
+        await service.add_membership(session, user, None, "platform_admin")
+        return True
+
+    if run_in_session(settings, work):
+        click.echo(f"用户名 / username: {DEMO_ADMIN}")
+        click.echo(f"密码 / password: {password}")
+        click.echo("（仅显示一次，请妥善保存 / shown once; keep it safe）")
+    else:
+        click.echo("平台管理员已存在 / a platform admin already exists")

@@ -1,0 +1,41 @@
+"""Who is calling: the :class:`Principal` the authentication middleware puts in the scope."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import NamedTuple
+
+
+class Grant(NamedTuple):
+    """A role held at a tenant: ``(tenant_id, tenant_path, role)``; path None means global."""
+
+    tenant_id: uuid.UUID | None
+    tenant_path: str | None
+    role: str
+
+
+@dataclass(frozen=True, slots=True)
+class ApiScope:
+    """What an API token is limited to: one tenant's subtree and a set of permissions."""
+
+    token_id: uuid.UUID
+    tenant_id: uuid.UUID
+    tenant_path: str
+    permissions: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """An authenticated caller, loaded fresh from the database (cached at most briefly).
+
+    ``grants`` are the caller's memberships; ``api_scope`` is set when the caller used an API
+    token, ``session_id`` when they used an access token from a login.
+    """
+
+    user_id: uuid.UUID
+    username: str
+    display_name: str
+    grants: tuple[Grant, ...]
+    api_scope: ApiScope | None = None
+    session_id: uuid.UUID | None = None

@@ -137,6 +137,15 @@ def scenario_urls(base: str, dataset: seed.Dataset) -> dict[str, tuple[str, str 
     }
 
 
+def login(base: str) -> dict[str, str]:
+    """Log the bench's district administrator in; the bearer header every request carries."""
+    body = json.dumps({"username": seed.BENCH_USER, "password": seed.BENCH_PASSWORD})
+    status, content = request(f"{base}/api/v1/auth/login", body=body)
+    if status != 200:
+        raise RuntimeError(f"login answered {status}: {content[:500]!r}")
+    return {"Authorization": f"Bearer {json.loads(content)['access_token']}"}
+
+
 def record_payloads(
     base: str, dataset: seed.Dataset, headers: Mapping[str, str], path: Path
 ) -> None:
@@ -176,6 +185,7 @@ def load(
 def bench_backend(backend: str, options: Options, work: Path) -> dict[str, dict[str, wrk.Result]]:
     """Seed a database on ``backend`` and measure every server on it."""
     by_server: dict[str, dict[str, wrk.Result]] = {}
+    headers: dict[str, str] = {}
     with seed.database(backend, work) as url:
         print(
             f"· {backend}: seeding {options.volunteers} volunteers, {options.entries} entries",
@@ -193,13 +203,17 @@ def bench_backend(backend: str, options: Options, work: Path) -> dict[str, dict[
         for server in SERVERS:
             port = free_port()
             base = f"http://127.0.0.1:{port}"
-            ready = f"{base}/api/v1/tenants/{dataset.tenant_slug}/five-sector/volunteers?limit=1"
+            ready = (
+                f"{base}/health/ready"
+                if server == "gongzhi"
+                else f"{base}/api/v1/tenants/{dataset.tenant_slug}/five-sector/volunteers?limit=1"
+            )
             if server == "ceiling-a" and not payloads.exists():
                 raise RuntimeError("ceiling A needs Gongzhi's recorded responses")
-            headers: dict[str, str] = {}
             log = work / f"{server}-{backend}.log"
             with serving(server_command(server, port), env, ready, log):
                 if server == "gongzhi":
+                    headers = login(base)
                     record_payloads(base, dataset, headers, payloads)
                 print(f"· {backend}: loading {server}", flush=True)
                 by_server[server] = load(base, dataset, headers, options)

@@ -36,6 +36,9 @@ POSTGRES_ADMIN_URL = os.environ.get(
     "BENCH_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
 )
 SECRET_KEY = "bench-" + "k" * 40
+BENCH_USER = "bench-admin"
+BENCH_PASSWORD = secrets.token_urlsafe(18)
+"""The district administrator the Gongzhi scenarios log in as (once per run)."""
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,7 @@ def gongzhi_env(url: str, **extra: str) -> dict[str, str]:
         GONGZHI_SECRET_KEY=SECRET_KEY,
         GONGZHI_LOG_FORMAT="json",
         GONGZHI_LOG_LEVEL="INFO",
+        GONGZHI_ACCESS_TOKEN_TTL="3600",
     )
     env.update(extra)
     return env
@@ -73,11 +77,20 @@ def gongzhi(url: str, *args: str) -> None:
 
 
 def tree_file(directory: Path) -> Path:
-    """The Wangcheng tree with the five-sector module required at the district."""
+    """The Wangcheng tree with the five-sector module required at the district and the bench's
+    district administrator (:data:`BENCH_USER`) added to the demo users."""
     document = yaml.safe_load(TREE_FILE.read_text(encoding="utf-8"))
     for node in document["tenants"]:
         if node["slug"] == ROOT_SLUG:
             node["modules"] = {MODULE: {"policy": "required"}}
+            node.setdefault("users", []).append(
+                {
+                    "username": BENCH_USER,
+                    "display_name": "压测管理员",
+                    "role": "admin",
+                    "password": BENCH_PASSWORD,
+                }
+            )
     path = directory / "bench-tree.yaml"
     path.write_text(yaml.safe_dump(document, allow_unicode=True), encoding="utf-8")
     return path

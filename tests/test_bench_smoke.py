@@ -16,6 +16,7 @@ import core.modules.provisioning  # noqa: F401  (registers the tenant file's mod
 from bench import ceilings, seed, wrk
 from core.db import Database
 from core.tenancy.provisioning import apply_file
+from core.testing import login_headers
 from plugins.five_sector.models import ServiceEntry, Volunteer
 
 WRK_OUTPUT = """Running 10s test @ http://127.0.0.1:8000/x
@@ -45,7 +46,7 @@ def test_wrk_report_without_percentiles_is_refused() -> None:
         wrk.parse("Requests/sec: 1\n")
 
 
-async def test_ceiling_b_answers_what_gongzhi_answers(
+async def test_ceiling_b_answers_what_gongzhi_answers_to_the_bench_user(
     backend: str,
     database_url: str,
     db: Database,
@@ -61,6 +62,7 @@ async def test_ceiling_b_answers_what_gongzhi_answers(
         assert await session.scalar(select(func.count()).select_from(Volunteer)) == 12
         assert await session.scalar(select(func.count()).select_from(ServiceEntry)) == 40
 
+    client.headers.update(await login_headers(client, seed.BENCH_USER, seed.BENCH_PASSWORD))
     prefix = f"/api/v1/tenants/{dataset.tenant_slug}/five-sector/volunteers"
     paths = [f"{prefix}?limit=5&offset=3", f"{prefix}/{dataset.volunteer_id}"]
     gongzhi = [(await client.get(path)).json() for path in paths]

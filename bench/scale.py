@@ -443,23 +443,36 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--scale", type=float, default=float(os.environ.get("BENCH_SCALE", "1")))
     parser.add_argument("--rounds", type=int, default=int(os.environ.get("BENCH_ROUNDS", "5")))
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the generated database for --reuse"
+    )
+    parser.add_argument("--reuse", metavar="DATABASE", help="measure a kept database again")
     args = parser.parse_args(argv)
     if not 0 < args.scale <= 1:
         parser.error("--scale: expected a fraction in (0, 1]")
     sizes = Sizes.scaled(args.scale)
     log(f"scale {args.scale:g}: {sizes}")
-    with (
-        tempfile.TemporaryDirectory(prefix="gongzhi-scale-") as tmp,
-        seed.database("postgresql", Path(tmp)) as url,
-    ):
-        upgrade(url, load_plugins(load_settings(seed.gongzhi_env(url))).migration_locations())
-        phases = asyncio.run(generate(url, sizes))
-        figures = asyncio.run(measure(url, sizes, Path(tmp), args.rounds))
+    out = seed.ROOT / "var" / "bench"
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="gongzhi-scale-") as tmp:
+        if args.reuse:
+            saved = out / f"{args.reuse}.phases.json"
+            phases = json.loads(saved.read_text()) if saved.exists() else {}
+            figures = asyncio.run(
+                measure(seed.postgres_url(args.reuse), sizes, Path(tmp), args.rounds)
+            )
+        else:
+            with seed.database("postgresql", Path(tmp), keep=args.keep) as url:
+                upgrade(
+                    url, load_plugins(load_settings(seed.gongzhi_env(url))).migration_locations()
+                )
+                phases = asyncio.run(generate(url, sizes))
+                if args.keep:
+                    (out / f"{url.rsplit('/', 1)[1]}.phases.json").write_text(json.dumps(phases))
+                figures = asyncio.run(measure(url, sizes, Path(tmp), args.rounds))
     text_report = report(sizes, phases, figures)
     print()
     print(text_report)
-    out = seed.ROOT / "var" / "bench"
-    out.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     (out / f"scale-{stamp}.txt").write_text(text_report + "\n")
     (out / f"scale-{stamp}.json").write_text(

@@ -96,18 +96,25 @@ def tree_file(directory: Path) -> Path:
     return path
 
 
+def postgres_url(name: str) -> str:
+    return POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
+
+
 @contextmanager
-def database(backend: str, directory: Path) -> Iterator[str]:
-    """A fresh, empty bench database URL for ``backend``, dropped afterwards."""
+def database(backend: str, directory: Path, *, keep: bool = False) -> Iterator[str]:
+    """A fresh, empty bench database URL for ``backend``, dropped afterwards unless ``keep``."""
     if backend == "sqlite":
         yield f"sqlite+aiosqlite:///{directory / 'bench.db'}"
         return
     name = f"gongzhi_bench_{secrets.token_hex(4)}"
     asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
     try:
-        yield POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
+        yield postgres_url(name)
     finally:
-        asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        if keep:
+            print(f"kept database {name}", flush=True)
+        else:
+            asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 async def _admin(statement: str) -> None:

@@ -31,6 +31,7 @@ from core.modules.host import PluginHost
 from core.modules.state import ModuleStates
 from core.settings import Settings, load_settings
 from core.tenancy import routes as tenancy_routes
+from core.tenancy.cache import TenantCache
 from core.tenancy.resolve import provide_tenant
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -140,6 +141,7 @@ def create_app(
                 "host": host,
                 "permissions": permissions,
                 "module_states": module_states,
+                "tenant_cache": TenantCache(settings.module_state_ttl),
                 "dispatcher": dispatcher,
                 "plugin_locations": host.migration_locations(),
                 "password_hasher": hasher_for(settings),

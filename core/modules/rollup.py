@@ -44,9 +44,13 @@ def _by_child(metric: MetricQuery, tenant: Tenant) -> Select[Any]:
     )
 
 
-async def _run(session: AsyncSession, stmt: Select[Any] | CompoundSelect[Any]) -> list[Any]:
+async def _run(
+    session: AsyncSession, stmt: Select[Any] | CompoundSelect[Any], queries: int = 1
+) -> list[Any]:
+    """Rows of ``stmt`` (``queries`` metric queries) within ``QUERY_TIMEOUT`` per query."""
     async with session.begin_nested():
-        return list((await asyncio.wait_for(session.execute(stmt), QUERY_TIMEOUT)).all())
+        timeout = QUERY_TIMEOUT * queries
+        return list((await asyncio.wait_for(session.execute(stmt), timeout)).all())
 
 
 async def _module_values(
@@ -63,7 +67,7 @@ async def _module_values(
             _by_child(metric, tenant).add_columns(literal(index).label("metric"))
             for index, metric in enumerate(metrics)
         ]
-        rows = await _run(session, union_all(*parts)) if parts else []
+        rows = await _run(session, union_all(*parts), len(parts)) if parts else []
     except Exception:
         log.warning("metrics_batch_failed", plugin=name)
     else:

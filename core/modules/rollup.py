@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import structlog
-from sqlalchemy import CompoundSelect, Select, func, literal, select, union_all
+from sqlalchemy import CTE, CompoundSelect, Select, func, literal, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.modules.host import PluginHost
@@ -25,22 +25,32 @@ SEGMENT = 33
 log = structlog.get_logger("gongzhi.metrics")
 
 
-def _by_child(metric: MetricQuery, tenant: Tenant) -> Select[Any]:
-    """``metric``'s rows in ``tenant``'s subtree, summed per child path (and ``tenant`` itself).
+def _subtree(tenant: Tenant) -> CTE:
+    """``tenant``'s subtree once per roll-up: each tenant id with the path of the child of
+    ``tenant`` it falls under (``tenant``'s own path for ``tenant`` itself)."""
+    child = func.substr(Tenant.path, 1, len(tenant.path) + SEGMENT)
+    return (
+        select(Tenant.id.label("id"), child.label("child"))
+        .where(Tenant.path.startswith(tenant.path))
+        .cte("rollup_subtree")
+    )
+
+
+def _by_child(metric: MetricQuery, subtree: CTE) -> Select[Any]:
+    """``metric``'s rows in the subtree, summed per child path.
 
     The metric query is narrowed to the subtree's tenant ids before it is grouped, so a district
-    reads the district's rows through the ``tenant_id`` indexes, not the whole country's.
+    reads the district's rows (through the ``tenant_id`` indexes), not the whole country's; the
+    subtree is read once per statement however many metrics share it.
     """
-    child_prefix = func.substr(Tenant.path, 1, len(tenant.path) + SEGMENT)
-    subtree = select(Tenant.id).where(Tenant.path.startswith(tenant.path))
     query = metric.query()
-    sub = query.where(query.selected_columns[0].in_(subtree)).subquery()
+    sub = query.where(query.selected_columns[0].in_(select(subtree.c.id))).subquery()
     tenant_col, value_col = list(sub.c)[:2]
     return (
-        select(child_prefix.label("child"), func.sum(value_col).label("value"))
-        .join(Tenant, Tenant.id == tenant_col)
-        .where(Tenant.path.startswith(tenant.path))
-        .group_by(child_prefix)
+        select(subtree.c.child, func.sum(value_col).label("value"))
+        .select_from(sub)
+        .join(subtree, subtree.c.id == tenant_col)
+        .group_by(subtree.c.child)
     )
 
 
@@ -62,9 +72,10 @@ async def _module_values(
     three per metric); only when that fails is each metric run on its own, so one broken query
     still costs just its own figure.
     """
+    subtree = _subtree(tenant)
     try:
         parts = [
-            _by_child(metric, tenant).add_columns(literal(index).label("metric"))
+            _by_child(metric, subtree).add_columns(literal(index).label("metric"))
             for index, metric in enumerate(metrics)
         ]
         rows = await _run(session, union_all(*parts), len(parts)) if parts else []
@@ -78,7 +89,7 @@ async def _module_values(
     singles: list[dict[str, int] | None] = []
     for metric in metrics:
         try:
-            rows = await _run(session, _by_child(metric, tenant))
+            rows = await _run(session, _by_child(metric, _subtree(tenant)))
         except Exception:
             log.exception("metric_failed", plugin=name, metric=metric.name)
             singles.append(None)

@@ -18,6 +18,7 @@ import asyncio
 import json
 import os
 import random
+import secrets
 import statistics
 import tempfile
 import time
@@ -375,12 +376,14 @@ async def measure(url: str, sizes: Sizes, work: Path, rounds: int) -> dict[str, 
 
 
 async def provision(db: Database, work: Path, sizes: Sizes) -> dict[str, float]:
-    """Tenants per second through a tenant file: one new district of 13 towns × 15 villages."""
+    """Tenants per second through a tenant file: one new district of 13 towns × 15 villages
+    (fresh slugs each run, so a re-measured database provisions new tenants too)."""
     towns, villages = 13, 15
+    run = secrets.token_hex(3)
     lines = [
         "version: 1",
         "tenants:",
-        "  - slug: bench-new-district",
+        f"  - slug: bench-{run}",
         "    name: 新区",
         "    level: district",
         "    parent: c1",
@@ -388,14 +391,14 @@ async def provision(db: Database, work: Path, sizes: Sizes) -> dict[str, float]:
     ]
     for t in range(1, towns + 1):
         lines += [
-            f"      - slug: bench-new-town-{t}",
+            f"      - slug: bench-{run}-town-{t}",
             f"        name: 新镇{t}",
             "        level: town",
             "        children:",
         ]
         for v in range(1, villages + 1):
             lines += [
-                f"          - slug: bench-new-village-{t}-{v}",
+                f"          - slug: bench-{run}-village-{t}-{v}",
                 f"            name: 新村{t}-{v}",
                 "            level: community",
             ]

@@ -264,7 +264,13 @@ def summary(samples: Sequence[float]) -> dict[str, float]:
 async def measure(url: str, sizes: Sizes, work: Path, rounds: int) -> dict[str, Any]:
     """The named operations through the real code, each timed in a loop after a warm-up."""
     os.environ["GONGZHI_TENANT_LEVELS"] = ",".join(LEVELS)
-    settings = load_settings({**seed.gongzhi_env(url), "GONGZHI_TENANT_LEVELS": ",".join(LEVELS)})
+    settings = load_settings(
+        {
+            **seed.gongzhi_env(url),
+            "GONGZHI_DATABASE_URL": url,
+            "GONGZHI_TENANT_LEVELS": ",".join(LEVELS),
+        }
+    )
     db = Database(settings)
     host = load_plugins(settings)
     states = ModuleStates(host, settings.module_state_ttl)

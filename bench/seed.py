@@ -36,6 +36,8 @@ POSTGRES_ADMIN_URL = os.environ.get(
     "BENCH_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
 )
 SECRET_KEY = "bench-" + "k" * 40
+APP_ROLE = "gongzhi_bench_app"
+"""A login role without ownership or BYPASSRLS, created when missing, that Gongzhi serves as."""
 BENCH_USER = "bench-admin"
 BENCH_PASSWORD = secrets.token_urlsafe(18)
 """The district administrator the Gongzhi scenarios log in as (once per run)."""
@@ -55,11 +57,21 @@ class Dataset:
     entries: int
 
 
+def app_url(url: str) -> str:
+    """The URL Gongzhi serves with: on PostgreSQL the non-owner :data:`APP_ROLE`, so row-level
+    security applies as in production; on SQLite ``url`` itself."""
+    if not url.startswith("postgresql"):
+        return url
+    return url.replace("://postgres@", f"://{APP_ROLE}@", 1)
+
+
 def gongzhi_env(url: str, **extra: str) -> dict[str, str]:
-    """The environment of a Gongzhi process on ``url``: production settings, JSON logs."""
+    """The environment of a Gongzhi process on ``url`` (the owner's URL): production settings,
+    JSON logs, and on PostgreSQL the app role for serving and the owner for migrations."""
     env = dict(os.environ)
     env.update(
-        GONGZHI_DATABASE_URL=url,
+        GONGZHI_DATABASE_URL=app_url(url),
+        GONGZHI_MIGRATION_DATABASE_URL=url,
         GONGZHI_ENV="production",
         GONGZHI_SECRET_KEY=SECRET_KEY,
         GONGZHI_LOG_FORMAT="json",
@@ -107,6 +119,13 @@ def database(backend: str, directory: Path, *, keep: bool = False) -> Iterator[s
         yield f"sqlite+aiosqlite:///{directory / 'bench.db'}"
         return
     name = f"gongzhi_bench_{secrets.token_hex(4)}"
+    asyncio.run(
+        _admin(
+            "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = "
+            f"'{APP_ROLE}') THEN CREATE ROLE {APP_ROLE} LOGIN NOSUPERUSER NOBYPASSRLS "
+            "NOCREATEDB NOCREATEROLE; END IF; END $$"
+        )
+    )
     asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
     try:
         yield postgres_url(name)

@@ -12,6 +12,7 @@ from core.modules.manifest import Manifest
 from core.modules.metrics import MetricQuery
 from core.modules.settings import module_settings
 from core.orm import Base, TenantOwned, Timestamps, UTCDateTime, UUIDPrimaryKey
+from core.rls import disable_tenant_rls, enable_tenant_rls, in_context_subtree
 from core.tenancy.models import Tenant
 
 __all__ = [
@@ -29,7 +30,10 @@ __all__ = [
     "Timestamps",
     "UTCDateTime",
     "UUIDPrimaryKey",
+    "disable_tenant_rls",
     "emit",
+    "enable_tenant_rls",
     "hookimpl",
+    "in_context_subtree",
     "module_settings",
 ]

@@ -14,15 +14,16 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core import audit, health
+from core import audit, health, prometheus
+from core.broadcast import RedisLink
 from core.db import Database
 from core.errors import EXCEPTION_HANDLERS
 from core.identity import routes as identity_routes
 from core.identity.access import require_user
-from core.identity.authn import AuthenticationMiddleware, PrincipalCache
+from core.identity.authn import PRINCIPALS_CHANNEL, AuthenticationMiddleware, PrincipalCache
 from core.identity.passwords import hasher_for
 from core.identity.permissions import PermissionRegistry, core_permissions
-from core.identity.ratelimit import MemoryRateLimiter
+from core.identity.ratelimit import MemoryRateLimiter, RedisRateLimiter
 from core.logging import RequestContextMiddleware, configure_logging
 from core.modules import routes as module_routes
 from core.modules.dispatch import EventDispatcher
@@ -32,7 +33,7 @@ from core.modules.state import ModuleStates
 from core.settings import Settings, load_settings
 from core.tenancy import routes as tenancy_routes
 from core.tenancy.cache import TenantCache
-from core.tenancy.resolve import provide_tenant
+from core.tenancy.resolve import provide_tenant, request_context
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -43,12 +44,15 @@ async def provide_session(
     """The request's session, inside one transaction committed when the handler returns.
 
     Litestar throws a handler's exception into this generator, which rolls the transaction
-    back; writes are therefore all-or-nothing per request. A successful state-changing request
-    that wrote no audit record of its own gets a generic one (method and route) before commit.
+    back; writes are therefore all-or-nothing per request. The transaction starts with the
+    request's row-level security context: its tenant (resolved and checked first) and caller.
+    A successful state-changing request that wrote no audit record of its own gets a generic
+    one (method and route) before commit.
     """
     db: Database = state.db
     write = request.method not in SAFE_METHODS
-    async with db.session(write=write) as session:
+    context = await request_context(request)
+    async with db.session(write=write, context=context) as session:
         yield session
         if write and not session.info.get(audit.RECORDED_KEY):
             await audit.record_request(session, request)
@@ -102,22 +106,36 @@ def create_app(
     module_states = ModuleStates(host, settings.module_state_ttl)
     dispatcher = EventDispatcher(db, host, module_states)
     background: list[asyncio.Task[None]] = []
+    redis = (
+        RedisLink(settings.redis_url, prefix=settings.redis_prefix) if settings.redis_url else None
+    )
+    principal_cache = PrincipalCache()
+    if redis is not None:
+        module_states.use_redis(redis)
+        link = redis
+        principal_cache.publish = lambda message: link.publish_soon(PRINCIPALS_CHANNEL, message)
+        redis.subscribe(PRINCIPALS_CHANNEL, principal_cache.receive)
 
     async def start() -> None:
         if db.dialect == "postgresql":
             url = db.engine.url.set(drivername="postgresql")
             await module_states.start_listening(url.render_as_string(hide_password=False))
+        if redis is not None:
+            await redis.start()
         background.append(asyncio.create_task(dispatcher.run_retries()))
 
     async def stop() -> None:
         for task in background:
             task.cancel()
         await module_states.stop_listening()
+        if redis is not None:
+            await redis.close()
         await db.dispose()
 
     return Litestar(
         route_handlers=[
             *health.ROUTES,
+            *prometheus.ROUTES,
             *tenancy_routes.ROUTES,
             *identity_routes.ROUTES,
             *audit.ROUTES,
@@ -131,6 +149,7 @@ def create_app(
         },
         middleware=[
             DefineMiddleware(RequestContextMiddleware),
+            DefineMiddleware(prometheus.MetricsMiddleware),
             DefineMiddleware(AuthenticationMiddleware),
         ],
         exception_handlers=EXCEPTION_HANDLERS,
@@ -143,10 +162,11 @@ def create_app(
                 "module_states": module_states,
                 "tenant_cache": TenantCache(settings.module_state_ttl),
                 "dispatcher": dispatcher,
+                "redis": redis,
                 "plugin_locations": host.migration_locations(),
                 "password_hasher": hasher_for(settings),
-                "login_limiter": MemoryRateLimiter(),
-                "principal_cache": PrincipalCache(),
+                "login_limiter": RedisRateLimiter(redis) if redis else MemoryRateLimiter(),
+                "principal_cache": principal_cache,
             }
         ),
         on_startup=[start],

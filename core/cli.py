@@ -7,7 +7,10 @@ errors), never as a traceback.
 
 from __future__ import annotations
 
+import os
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import click
@@ -28,6 +31,31 @@ def settings_or_exit() -> Settings:
         sys.exit(2)
 
 
+def migrated_settings_or_exit() -> Settings:
+    """Settings, after checking the database is reachable and migrated; else one line, exit 2."""
+    settings = settings_or_exit()
+    try:
+        behind = [
+            b.branch
+            for b in migrate.status(settings.migrations_url, plugin_migration_locations(settings))
+            if not b.at_head
+        ]
+    except Exception as exc:
+        click.echo(
+            f"错误：无法连接数据库 / error: cannot reach the database: {type(exc).__name__}: {exc}",
+            err=True,
+        )
+        sys.exit(2)
+    if behind:
+        click.echo(
+            "错误：数据库尚未迁移，请先运行 gongzhi db upgrade / error: the database is not "
+            f"migrated ({', '.join(behind)}); run gongzhi db upgrade first",
+            err=True,
+        )
+        sys.exit(2)
+    return settings
+
+
 @click.group(help="共治 Gongzhi：基层共治平台 / Gongzhi grassroots co-governance platform")
 def main() -> None:
     pass
@@ -44,7 +72,7 @@ def db() -> None:
 def db_upgrade() -> None:
     settings = settings_or_exit()
     locations = plugin_migration_locations(settings)
-    migrate.upgrade(settings.migrations_url, locations)
+    migrate.upgrade_settings(settings, locations)
     for branch in migrate.status(settings.migrations_url, locations):
         click.echo(f"{branch.branch}: {branch.current} (head)")
 
@@ -70,6 +98,24 @@ def db_downgrade_branch(branch: str, yes: bool) -> None:
     click.echo(f"{branch}: removed")
 
 
+@db.command(
+    "grant",
+    help="授予应用角色对所有表的读写权限（PostgreSQL）/ Grant the app role its privileges on every table",
+)
+@click.argument("role")
+def db_grant(role: str) -> None:
+    settings = settings_or_exit()
+    if settings.is_sqlite:
+        click.echo("错误 / error: roles and grants exist only on PostgreSQL", err=True)
+        sys.exit(2)
+    try:
+        migrate.grant(settings.migrations_url, role)
+    except ValueError as exc:
+        click.echo(f"错误 / error: {exc}", err=True)
+        sys.exit(2)
+    click.echo(f"{role}: granted")
+
+
 @db.command("status", help="各迁移分支的当前与最新版本 / Current and head revision of each branch")
 def db_status() -> None:
     settings = settings_or_exit()
@@ -90,27 +136,62 @@ def plugin_migration_locations(settings: Settings) -> list[Path]:
     return load_host(settings).migration_locations()
 
 
+GRACEFUL_SHUTDOWN_SECONDS = 20
+
+
+def prepare_metrics_dir(workers: int) -> str | None:
+    """Make ``PROMETHEUS_MULTIPROC_DIR`` ready for ``workers`` processes; returns a directory
+    this call created (to remove on exit), or None.
+
+    One worker keeps its metrics in memory. Several share a directory of sample files: the
+    operator's ``PROMETHEUS_MULTIPROC_DIR`` (emptied of old samples first, which would otherwise
+    be added to the new counts), else a fresh temporary one.
+    """
+    from core.prometheus import MULTIPROC_ENV
+
+    if workers <= 1:
+        os.environ.pop(MULTIPROC_ENV, None)
+        return None
+    configured = os.environ.get(MULTIPROC_ENV)
+    if configured:
+        directory = Path(configured)
+        directory.mkdir(parents=True, exist_ok=True)
+        for stale in directory.glob("*.db"):
+            stale.unlink()
+        return None
+    created = tempfile.mkdtemp(prefix="gongzhi-metrics-")
+    os.environ[MULTIPROC_ENV] = created
+    return created
+
+
 @main.command("serve", help="启动 HTTP 服务 / Serve the HTTP API")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64))
 @click.option("--reload", is_flag=True, help="开发时自动重载 / Reload on code changes")
 def serve(host: str, port: int, workers: int, reload: bool) -> None:
+    """Serve with uvicorn; on SIGTERM or SIGINT stop accepting connections, let requests in
+    flight finish (up to :data:`GRACEFUL_SHUTDOWN_SECONDS`), run the shutdown hooks, exit 0."""
     import uvicorn
 
     settings_or_exit()
-    uvicorn.run(
-        "core.app:create_app",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        reload=reload,
-        proxy_headers=True,
-        timeout_graceful_shutdown=20,
-        access_log=False,
-        log_level="warning",
-    )
+    created = prepare_metrics_dir(workers)
+    try:
+        uvicorn.run(
+            "core.app:create_app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            reload=reload,
+            proxy_headers=True,
+            timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
+            access_log=False,
+            log_level="warning",
+        )
+    finally:
+        if created:
+            shutil.rmtree(created, ignore_errors=True)
 
 
 def _add_core_commands() -> None:

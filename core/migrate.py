@@ -17,11 +17,13 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import Script, ScriptDirectory
 from alembic.util.exc import CommandError
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 import migrations
 from core.db import create_nullpool_engine
+from core.rls import grant_app_role
+from core.settings import Settings
 
 MIGRATIONS_DIR = Path(migrations.__file__).parent
 
@@ -56,9 +58,51 @@ def alembic_config(url: str, plugin_locations: Sequence[Path] = ()) -> Config:
     return config
 
 
-def upgrade(url: str, plugin_locations: Sequence[Path] = (), target: str = "heads") -> None:
-    """Upgrade every branch (or ``target``) in the database at ``url``."""
+def upgrade(
+    url: str,
+    plugin_locations: Sequence[Path] = (),
+    target: str = "heads",
+    *,
+    grant_to: str | None = None,
+) -> None:
+    """Upgrade every branch (or ``target``) in the database at ``url``.
+
+    ``grant_to`` names the application role to grant its privileges on every table afterwards
+    (PostgreSQL; tables a migration created belong to the owner until granted).
+    """
     command.upgrade(alembic_config(url, plugin_locations), target)
+    if grant_to is not None:
+        grant(url, grant_to)
+
+
+def app_role(settings: Settings) -> str | None:
+    """The role to grant after migrating: the user of ``GONGZHI_DATABASE_URL`` when migrations
+    run as a different user (``GONGZHI_MIGRATION_DATABASE_URL``) on PostgreSQL, else None."""
+    if settings.is_sqlite or not settings.migration_database_url:
+        return None
+    app_user = make_url(settings.database_url).username
+    owner = make_url(settings.migration_database_url).username
+    return app_user if app_user and app_user != owner else None
+
+
+def upgrade_settings(settings: Settings, plugin_locations: Sequence[Path] = ()) -> None:
+    """Upgrade every branch as the owner role and grant the app role (``gongzhi db upgrade``)."""
+    upgrade(settings.migrations_url, plugin_locations, grant_to=app_role(settings))
+
+
+def grant(url: str, role: str) -> None:
+    """Grant ``role`` the application's privileges on every table of the database at ``url``."""
+
+    async def run() -> None:
+        engine = create_nullpool_engine(url)
+        try:
+            async with engine.begin() as connection:
+                if connection.dialect.name == "postgresql":
+                    await connection.run_sync(grant_app_role, role)
+        finally:
+            await engine.dispose()
+
+    asyncio.run(run())
 
 
 def downgrade(url: str, plugin_locations: Sequence[Path], target: str) -> None:

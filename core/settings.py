@@ -48,6 +48,7 @@ class Settings:
     log_level: str = "INFO"
     tenant_levels: tuple[str, ...] = DEFAULT_TENANT_LEVELS
     redis_url: str | None = None
+    redis_prefix: str = "gongzhi:"
     plugins: tuple[str, ...] | None = None
     disabled_plugins: tuple[str, ...] = ()
     strict_plugins: bool = False
@@ -178,6 +179,12 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     if redis_url and not redis_url.startswith(("redis://", "rediss://", "unix://")):
         problems.append(f"{PREFIX}REDIS_URL: expected redis://HOST:PORT/DB, got {redis_url!r}")
     values["redis_url"] = redis_url or None
+    if (raw := get("REDIS_PREFIX")) is not None:
+        if not re.match(r"^[A-Za-z0-9_.:-]{1,64}$", raw):
+            problems.append(
+                f"{PREFIX}REDIS_PREFIX: expected up to 64 letters, digits or _.:-, got {raw!r}"
+            )
+        values["redis_prefix"] = raw
 
     if (raw := get("PLUGINS")) is not None:
         values["plugins"] = _csv(raw)

@@ -6,12 +6,18 @@ when ``GONGZHI_TEST_POSTGRES`` names a server (``postgresql://postgres@127.0.0.1
 and is skipped with that reason otherwise. Each test gets a fresh database cloned from a
 template migrated once per session with the core and every installed plugin's branch.
 
+On PostgreSQL the template is migrated as the server's user from ``GONGZHI_TEST_POSTGRES`` (the
+owner), the role :data:`APP_ROLE` (``LOGIN NOSUPERUSER NOBYPASSRLS``) is created once per server
+and granted its privileges, and the application under test connects as that role: row-level
+security is forced on every tenant-owned table, exactly as in production.
+``gongzhi_settings.migration_database_url`` is the owner's URL.
+
 Fixtures: ``gongzhi_backend``, ``gongzhi_database_url``, ``gongzhi_settings``,
 ``gongzhi_plugins`` (override to load extra plugin objects), ``gongzhi_app``,
 ``gongzhi_client`` (anonymous), ``gongzhi_db`` (a separate handle for arranging and checking
-rows), ``gongzhi_tree`` (build a tenant tree from a nested mapping), ``gongzhi_admin_client``
-(logged in as a platform administrator). :func:`create_user` and :func:`login_headers` arrange
-other callers.
+rows), ``gongzhi_owner_db`` (the same as the owner role), ``gongzhi_tree`` (build a tenant tree
+from a nested mapping), ``gongzhi_admin_client`` (logged in as a platform administrator).
+:func:`create_user` and :func:`login_headers` arrange other callers.
 """
 
 from __future__ import annotations
@@ -31,7 +37,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
 from core import migrate
-from core.db import Database
+from core.db import SYSTEM, Database
 from core.identity.models import Membership, User
 from core.identity.passwords import hasher_for
 from core.settings import Settings
@@ -39,6 +45,7 @@ from core.tenancy.models import Tenant
 from core.tenancy.resolve import find_tenant
 
 TEST_SECRET = "test-secret-key-0123456789-abcdefghijklmnop"
+APP_ROLE = "gongzhi_app"
 TreeSpec = Mapping[str, "TreeSpec"]
 
 
@@ -46,11 +53,31 @@ def postgres_url() -> str | None:
     return os.environ.get("GONGZHI_TEST_POSTGRES") or None
 
 
-def pg_async_url(database: str) -> str:
+def pg_async_url(database: str, *, role: str | None = None) -> str:
+    """The asyncpg URL of ``database`` as the owner (default) or as ``role`` (no password:
+    the test server trusts local connections)."""
     base = postgres_url()
     assert base, "GONGZHI_TEST_POSTGRES is not set"
     url = make_url(base).set(drivername="postgresql+asyncpg", database=database)
+    if role is not None:
+        url = url.set(username=role, password=None)
     return url.render_as_string(hide_password=False)
+
+
+def pg_owner_url(url: str) -> str:
+    """The same database as ``url``, as the owner (the user of ``GONGZHI_TEST_POSTGRES``)."""
+    return pg_async_url(str(make_url(url).database))
+
+
+def pg_ensure_app_role() -> None:
+    """Create :data:`APP_ROLE` once per server; safe when several test runs race to do it."""
+    asyncio.run(
+        _pg_admin(
+            "DO $$ BEGIN "
+            f"CREATE ROLE {APP_ROLE} LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE; "
+            "EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$"
+        )
+    )
 
 
 async def _pg_admin(*statements: str) -> None:
@@ -95,12 +122,12 @@ def test_settings(database_url: str, **overrides: Any) -> Settings:
     return Settings(**values)
 
 
-def migrate_database(url: str) -> None:
-    """Migrate the core and every installed plugin's branch."""
+def migrate_database(url: str, *, grant_to: str | None = None) -> None:
+    """Migrate the core and every installed plugin's branch (as the owner at ``url``)."""
     from core.app import load_plugins
 
     host = load_plugins(test_settings(url))
-    migrate.upgrade(url, host.migration_locations())
+    migrate.upgrade(url, host.migration_locations(), grant_to=grant_to)
 
 
 async def make_tree(
@@ -139,7 +166,7 @@ async def make_tree(
             build(children, tenant, rank + 1)
 
     build(spec, parent, levels.index(parent.level) + 1 if parent else 0)
-    async with db.session(write=True) as session:
+    async with db.session(write=True, context=SYSTEM) as session:
         session.add_all(created.values())
     return created
 
@@ -170,7 +197,7 @@ async def create_user(
     Each membership is ``(tenant slug or division code, role)``, or ``(None, "platform_admin")``
     for a global platform administrator. Returns the user's id.
     """
-    async with db.session(write=True) as session:
+    async with db.session(write=True, context=SYSTEM) as session:
         user = await session.scalar(select(User).where(User.username == username))
         if user is None:
             user = User(
@@ -222,9 +249,10 @@ def gongzhi_sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def gongzhi_pg_template() -> Iterator[str]:
     if not postgres_url():
         pytest.skip("PostgreSQL not configured: set GONGZHI_TEST_POSTGRES to run these cases")
+    pg_ensure_app_role()
     name = pg_create_database()
     try:
-        migrate_database(pg_async_url(name))
+        migrate_database(pg_async_url(name), grant_to=APP_ROLE)
         yield name
     finally:
         pg_drop_database(name)
@@ -239,7 +267,7 @@ def gongzhi_backend(request: pytest.FixtureRequest) -> str:
 def gongzhi_database_url(
     gongzhi_backend: str, request: pytest.FixtureRequest, tmp_path: Path
 ) -> Iterator[str]:
-    """A fresh, fully migrated database for this test."""
+    """A fresh, fully migrated database for this test; on PostgreSQL as the app role."""
     if gongzhi_backend == "sqlite":
         template: Path = request.getfixturevalue("gongzhi_sqlite_template")
         target = tmp_path / "gongzhi.db"
@@ -249,13 +277,17 @@ def gongzhi_database_url(
     pg_template: str = request.getfixturevalue("gongzhi_pg_template")
     name = pg_create_database(template=pg_template)
     try:
-        yield pg_async_url(name)
+        yield pg_async_url(name, role=APP_ROLE)
     finally:
         pg_drop_database(name)
 
 
 @pytest.fixture
 def gongzhi_settings(gongzhi_database_url: str) -> Settings:
+    if gongzhi_database_url.startswith("postgresql"):
+        return test_settings(
+            gongzhi_database_url, migration_database_url=pg_owner_url(gongzhi_database_url)
+        )
     return test_settings(gongzhi_database_url)
 
 
@@ -284,9 +316,25 @@ async def gongzhi_client(gongzhi_app: Litestar) -> AsyncIterator[AsyncTestClient
 async def gongzhi_db(gongzhi_settings: Settings) -> AsyncIterator[Database]:
     """A separate handle on the test's database for arranging and checking rows directly.
 
-    Use this rather than ``app.state.db``: the test client serves the app on its own loop.
+    Use this rather than ``app.state.db``: the test client serves the app on its own loop. It
+    connects as the app role, in the system context (every row, as command-line tools do);
+    pass ``context=`` to :meth:`~core.db.Database.session` to see what a tenant would.
     """
-    database = Database(gongzhi_settings)
+    database = Database(gongzhi_settings, default_context=SYSTEM)
+    try:
+        yield database
+    finally:
+        await database.dispose()
+
+
+@pytest.fixture
+async def gongzhi_owner_db(gongzhi_settings: Settings) -> AsyncIterator[Database]:
+    """A handle as the owner role (the migrations' URL), for what the app role may not do,
+    such as changing ``alembic_version``. Same as :func:`gongzhi_db` on SQLite."""
+    database = Database(
+        gongzhi_settings.with_(database_url=gongzhi_settings.migrations_url),
+        default_context=SYSTEM,
+    )
     try:
         yield database
     finally:
@@ -309,3 +357,27 @@ async def gongzhi_admin_client(
 ) -> AsyncTestClient[Litestar]:
     """``gongzhi_client`` logged in as the global platform administrator ``root``."""
     return await become_platform_admin(gongzhi_client, gongzhi_db, gongzhi_settings)
+
+
+@pytest.fixture
+def gongzhi_make_user(gongzhi_db: Database, gongzhi_settings: Settings) -> MakeUser:
+    """``await gongzhi_make_user("li", [("wangfulu", "staff")])`` creates a user; returns its id.
+
+    Each membership is ``(tenant slug or division code, role)``, or ``(None, "platform_admin")``
+    for a global platform administrator. An existing username only gains the memberships.
+    """
+
+    async def make(username: str, memberships: Any = (), **kwargs: Any) -> uuid.UUID:
+        return await create_user(gongzhi_db, gongzhi_settings, username, memberships, **kwargs)
+
+    return make
+
+
+@pytest.fixture
+def gongzhi_login_as(gongzhi_client: AsyncTestClient[Litestar]) -> LoginAs:
+    """``await gongzhi_login_as("li")`` logs in through the API; returns the header to send."""
+
+    async def login(username: str, password: str = DEFAULT_PASSWORD) -> dict[str, str]:
+        return await login_headers(gongzhi_client, username, password)
+
+    return login

@@ -19,6 +19,10 @@ config = context.config
 
 
 def _run(connection: Connection) -> None:
+    if connection.dialect.name == "postgresql":
+        # Migrations may touch rows of every tenant; FORCE'd row-level security binds the owner
+        # role too, so migrations run in the system context (core/db.py).
+        connection.exec_driver_sql("SELECT set_config('app.system', 'on', true)")
     context.configure(
         connection=connection,
         target_metadata=metadata,

@@ -21,8 +21,6 @@ from core.testing import (
     LoginAs,
     MakeUser,
     become_platform_admin,
-    create_user,
-    login_headers,
 )
 
 __all__ = ["DEFAULT_PASSWORD", "LoginAs", "MakeUser"]
@@ -73,28 +71,15 @@ def db(gongzhi_db: Database) -> Database:
 
 
 @pytest.fixture
-async def make_user(db: Database, settings: Settings) -> MakeUser:
-    """Create a user directly in the database: ``await make_user("li", [("wangcheng", "admin")])``.
-
-    Each membership is ``(tenant slug or division code, role)``, or ``(None, "platform_admin")``
-    for a global platform administrator. An existing username only gains the memberships.
-    Returns the user's id.
-    """
-
-    async def make(username: str, memberships: Any = (), **kwargs: Any) -> Any:
-        return await create_user(db, settings, username, memberships, **kwargs)
-
-    return make
+def make_user(gongzhi_make_user: MakeUser) -> MakeUser:
+    """``await make_user("li", [("wangcheng", "admin")])``: see ``gongzhi_make_user``."""
+    return gongzhi_make_user
 
 
 @pytest.fixture
-async def login_as(client: AsyncTestClient[Litestar]) -> LoginAs:
-    """Log in through the API and return the ``Authorization`` header to send."""
-
-    async def login(username: str, password: str = DEFAULT_PASSWORD) -> dict[str, str]:
-        return await login_headers(client, username, password)
-
-    return login
+def login_as(gongzhi_login_as: LoginAs) -> LoginAs:
+    """``await login_as("li")``: the ``Authorization`` header to send as that user."""
+    return gongzhi_login_as
 
 
 @pytest.fixture

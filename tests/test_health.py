@@ -22,9 +22,9 @@ async def test_ready_when_database_is_migrated(client: AsyncTestClient[Litestar]
 
 
 async def test_ready_is_503_when_a_migration_is_missing(
-    client: AsyncTestClient[Litestar], db: Database
+    client: AsyncTestClient[Litestar], gongzhi_owner_db: Database
 ) -> None:
-    async with db.session(write=True) as session:
+    async with gongzhi_owner_db.session(write=True) as session:
         await session.execute(text("DELETE FROM alembic_version"))
     response = await client.get("/health/ready")
     assert response.status_code == 503
@@ -32,13 +32,13 @@ async def test_ready_is_503_when_a_migration_is_missing(
 
 
 async def test_ready_when_the_database_is_ahead_of_this_code(
-    client: AsyncTestClient[Litestar], db: Database
+    client: AsyncTestClient[Litestar], gongzhi_owner_db: Database
 ) -> None:
-    async with db.session(write=True) as session:
+    async with gongzhi_owner_db.session(write=True) as session:
         await session.execute(
             text(
                 "UPDATE alembic_version SET version_num = 'from_a_newer_release' "
-                "WHERE version_num = '0003_modules'"
+                "WHERE version_num = '0004_rls'"
             )
         )
     response = await client.get("/health/ready")

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.cli import main
-from core.db import Database
+from core.db import SYSTEM, Database
 from core.settings import Settings
 from core.tenancy.models import Tenant
 from core.tenancy.provisioning import (
@@ -61,7 +61,9 @@ def rows(database_url: str) -> dict[str, dict[str, Any]]:
     """Every tenant row by slug, read through a fresh engine."""
 
     async def read() -> dict[str, dict[str, Any]]:
-        db = Database(Settings(database_url=database_url, secret_key="k" * 40))
+        db = Database(
+            Settings(database_url=database_url, secret_key="k" * 40), default_context=SYSTEM
+        )
         try:
             async with db.session() as session:
                 result = await session.execute(select(Tenant))

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from sqlalchemy import select
 
 from core.cli import main
-from core.db import Database
+from core.db import SYSTEM, Database
 from core.identity.models import User
 from core.identity.passwords import hasher_for
 from core.settings import Settings
@@ -25,7 +25,7 @@ def cli_env(monkeypatch: pytest.MonkeyPatch, database_url: str, settings: Settin
     monkeypatch.setenv("GONGZHI_ARGON2_PARALLELISM", "1")
 
     async def arrange() -> None:
-        db = Database(settings)
+        db = Database(settings, default_context=SYSTEM)
         try:
             await add_tenants(db, DEMO_TREE)
         finally:
@@ -153,7 +153,7 @@ def test_disable_marks_the_user_disabled(cli_env: CliRunner) -> None:
 
 def _password_matches(settings: Settings, username: str, password: str) -> bool:
     async def read() -> str | None:
-        db = Database(settings)
+        db = Database(settings, default_context=SYSTEM)
         try:
             async with db.session() as session:
                 return await session.scalar(

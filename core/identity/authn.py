@@ -24,7 +24,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.audit import AuditContext, audit_context
-from core.db import Database
+from core.db import SYSTEM, Database
 from core.identity.models import ApiToken, LoginSession, Membership, User
 from core.identity.principal import ApiScope, Grant, Principal
 from core.identity.tokens import (
@@ -38,15 +38,29 @@ from core.settings import Settings
 from core.tenancy.models import Tenant
 
 CACHE_TTL = 2.0
+PRINCIPALS_CHANNEL = "principals"
 
 
 class PrincipalCache:
-    """Principals by credential for a short time, droppable by session or by user."""
+    """Principals by credential for a short time, droppable by session or by user.
 
-    def __init__(self, ttl: float = CACHE_TTL, clock: Callable[[], float] = time.monotonic):
+    With ``publish`` set (Redis configured), every drop is also announced to the other
+    processes, which apply it through :meth:`receive`. A process that receives a drop also
+    refrains from caching matching principals for one TTL: the sender announces before its
+    transaction commits, so a principal read in between must not be kept.
+    """
+
+    def __init__(
+        self,
+        ttl: float = CACHE_TTL,
+        clock: Callable[[], float] = time.monotonic,
+        publish: Callable[[str], None] | None = None,
+    ):
         self.ttl = ttl
         self._clock = clock
+        self.publish = publish
         self._entries: dict[str, tuple[float, Principal | None, uuid.UUID | None]] = {}
+        self._quiet: dict[str, float] = {}
 
     def get(self, key: str) -> tuple[bool, Principal | None]:
         entry = self._entries.get(key)
@@ -55,21 +69,56 @@ class PrincipalCache:
             return False, None
         return True, entry[1]
 
-    def put(self, key: str, principal: Principal | None, user_id: uuid.UUID | None) -> None:
-        if len(self._entries) > 10_000:
-            now = self._clock()
-            self._entries = {k: v for k, v in self._entries.items() if v[0] > now}
-        self._entries[key] = (self._clock() + self.ttl, principal, user_id)
+    def _is_quiet(self, key: str, user_id: uuid.UUID | None, now: float) -> bool:
+        self._quiet = {mark: until for mark, until in self._quiet.items() if until > now}
+        return any(
+            mark == "all"
+            or (mark.startswith("sid:") and key.startswith(mark + ":"))
+            or (user_id is not None and mark == f"user:{user_id}")
+            for mark in self._quiet
+        )
 
-    def invalidate_session(self, session_id: uuid.UUID) -> None:
+    def put(self, key: str, principal: Principal | None, user_id: uuid.UUID | None) -> None:
+        now = self._clock()
+        if self._quiet and self._is_quiet(key, user_id, now):
+            return
+        if len(self._entries) > 10_000:
+            self._entries = {k: v for k, v in self._entries.items() if v[0] > now}
+        self._entries[key] = (now + self.ttl, principal, user_id)
+
+    def _drop_session(self, session_id: str) -> None:
         prefix = f"sid:{session_id}:"
         self._entries = {k: v for k, v in self._entries.items() if not k.startswith(prefix)}
 
+    def _drop_user(self, user_id: str) -> None:
+        self._entries = {k: v for k, v in self._entries.items() if str(v[2]) != user_id}
+
+    def invalidate_session(self, session_id: uuid.UUID) -> None:
+        self._drop_session(str(session_id))
+        if self.publish is not None:
+            self.publish(f"sid:{session_id}")
+
     def clear(self) -> None:
         self._entries.clear()
+        if self.publish is not None:
+            self.publish("all")
 
     def invalidate_user(self, user_id: uuid.UUID) -> None:
-        self._entries = {k: v for k, v in self._entries.items() if v[2] != user_id}
+        self._drop_user(str(user_id))
+        if self.publish is not None:
+            self.publish(f"user:{user_id}")
+
+    def receive(self, message: str) -> None:
+        """Apply a drop announced by another process (``""``: messages may have been lost)."""
+        kind, _, value = message.partition(":")
+        if kind == "sid" and value:
+            self._drop_session(value)
+        elif kind == "user" and value:
+            self._drop_user(value)
+        else:
+            self._entries.clear()
+            message = "all"
+        self._quiet[message] = self._clock() + self.ttl
 
 
 async def load_grants(session: AsyncSession, user_id: uuid.UUID) -> tuple[Grant, ...]:
@@ -155,7 +204,7 @@ async def authenticate(
         key = f"api:{token_hash(token)}"
         found, principal = cache.get(key)
         if not found:
-            async with db.session() as session:
+            async with db.session(context=SYSTEM) as session:
                 principal = await principal_for_api_token(session, token)
             cache.put(key, principal, principal.user_id if principal else None)
         return principal
@@ -166,7 +215,7 @@ async def authenticate(
     key = f"sid:{session_id}:{user_id}"
     found, principal = cache.get(key)
     if not found:
-        async with db.session() as session:
+        async with db.session(context=SYSTEM) as session:
             principal = await principal_for_session(session, user_id, session_id)
         cache.put(key, principal, user_id)
     return principal

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.audit import AuditContext, audit_context
-from core.db import Database
+from core.db import SYSTEM, Database
 from core.errors import Problem
 from core.identity import service
 from core.identity.models import Membership, User
@@ -35,9 +35,9 @@ register_users_section()
 
 
 def _settings() -> Settings:
-    from core.cli import settings_or_exit
+    from core.cli import migrated_settings_or_exit
 
-    return settings_or_exit()
+    return migrated_settings_or_exit()
 
 
 def fail(message: str, message_en: str) -> None:
@@ -49,7 +49,7 @@ def run_in_session(settings: Settings, work: Callable[[AsyncSession], Awaitable[
     """Run ``work`` in one write transaction; a :class:`Problem` exits 2 with nothing written."""
 
     async def go() -> T:
-        db = Database(settings)
+        db = Database(settings, default_context=SYSTEM)
         reset = audit_context.set(AuditContext(actor_username="cli"))
         try:
             async with db.session(write=True) as session:

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import audit
+from core.db import across_tree
 from core.errors import PROBLEM_MEDIA_TYPE, Invalid, NotFound, Problem
 from core.identity import service
 from core.identity.access import decide, may_grant, principal_of, registry_of
@@ -129,12 +130,17 @@ async def me(session: AsyncSession, principal: Principal) -> dict[str, Any]:
     user = await session.get(User, principal.user_id)
     if user is None:
         raise NotFound("用户")
-    rows = await session.execute(
-        select(Membership, Tenant)
-        .outerjoin(Tenant, Tenant.id == Membership.tenant_id)
-        .where(Membership.user_id == user.id)
-        .order_by(Membership.created_at, Membership.id)
-    )
+    # The caller's own memberships, with the tenants they are at: outside any one tenant's
+    # context, so read across the tree, filtered to this user.
+    async with across_tree(session):
+        rows = (
+            await session.execute(
+                select(Membership, Tenant)
+                .outerjoin(Tenant, Tenant.id == Membership.tenant_id)
+                .where(Membership.user_id == user.id)
+                .order_by(Membership.created_at, Membership.id)
+            )
+        ).all()
     return {
         "id": str(user.id),
         "username": user.username,

@@ -52,14 +52,14 @@ def check_plugins() -> None:
     import asyncio
 
     from core.cli import settings_or_exit
-    from core.db import Database
+    from core.db import SYSTEM, Database
     from core.modules.invariants import check_invariants
 
     settings = settings_or_exit()
     host = load_host(settings)
 
     async def run() -> dict[str, list[str]]:
-        db = Database(settings)
+        db = Database(settings, default_context=SYSTEM)
         try:
             return await check_invariants(db, host)
         finally:

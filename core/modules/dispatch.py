@@ -9,7 +9,7 @@ from datetime import timedelta
 import structlog
 from sqlalchemy import select, update
 
-from core.db import Database
+from core.db import SYSTEM, Database, DbContext
 from core.modules.events import Event
 from core.modules.host import PluginHost
 from core.modules.models import OutboxEvent
@@ -26,6 +26,10 @@ log = structlog.get_logger("gongzhi.events")
 
 class EventDispatcher:
     """Runs each subscriber of an event in its own transaction, isolated from the others.
+
+    Subscribers run in the context of the event's tenant (row-level security binds them to its
+    subtree); only the lookup of the tenant and the scan for pending events use the system
+    context.
 
     A subscriber that raises or times out is logged with its plugin's name; the event stays
     pending and is offered again by :meth:`retry_pending` (so subscribers must be idempotent on
@@ -44,17 +48,20 @@ class EventDispatcher:
     async def _deliver(self, event: Event) -> None:
         handlers = self.host.subscriptions.get(event.type, [])
         error: str | None = None
+        context = SYSTEM
         if handlers:
-            async with self.db.session() as session:
+            async with self.db.session(context=SYSTEM) as session:
                 tenant = await session.get(Tenant, event.tenant_id)
                 enabled = (
                     await self.states.enabled_modules(session, tenant) if tenant else frozenset()
                 )
+            if tenant is not None:
+                context = DbContext.for_tenant(tenant)
             for plugin, handler in handlers:
                 if plugin not in enabled:
                     continue
                 try:
-                    async with self.db.session(write=True) as session:
+                    async with self.db.session(write=True, context=context) as session:
                         await asyncio.wait_for(handler(session, event), timeout=HANDLER_TIMEOUT)
                 except Exception as exc:
                     error = f"{plugin}: {type(exc).__name__}: {exc}"[:500]
@@ -64,7 +71,7 @@ class EventDispatcher:
                         event_type=event.type,
                         event_id=str(event.id),
                     )
-        async with self.db.session(write=True) as session:
+        async with self.db.session(write=True, context=context) as session:
             if error is None:
                 values: dict[str, object] = {"dispatched_at": utcnow()}
             else:
@@ -75,7 +82,7 @@ class EventDispatcher:
 
     async def retry_pending(self, limit: int = 100) -> int:
         """Offer again events not yet delivered (older than a few seconds); returns how many."""
-        async with self.db.session() as session:
+        async with self.db.session(context=SYSTEM) as session:
             rows = (
                 await session.scalars(
                     select(OutboxEvent)

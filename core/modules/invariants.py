@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import structlog
 
-from core.db import Database
+from core.db import SYSTEM, Database
 from core.modules.host import PluginHost
 
 log = structlog.get_logger("gongzhi.invariants")
@@ -21,7 +21,7 @@ async def check_invariants(db: Database, host: PluginHost) -> dict[str, list[str
         violations: list[str] = []
         for check in impl():
             try:
-                async with db.session() as session:
+                async with db.session(context=SYSTEM) as session:
                     violations.extend(await check(session))
             except Exception as exc:
                 log.exception("invariant_check_failed", plugin=name)

@@ -180,6 +180,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from core import enable_tenant_rls
+
 revision: str = "${package}_0001"
 down_revision: str | Sequence[str] | None = None
 branch_labels: str | Sequence[str] | None = ("$name",)
@@ -203,6 +205,9 @@ def upgrade() -> None:
         ),
     )
     op.create_index("ix_${package}_items_tenant_id", "${package}_items", ["tenant_id"])
+    # Row-level security on PostgreSQL (nothing on SQLite): rows stay inside their tenant's
+    # subtree even where a query forgets its filter.
+    enable_tenant_rls(op, "${package}_items")
 
 
 def downgrade() -> None:

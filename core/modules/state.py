@@ -4,7 +4,8 @@ States are computed from two small queries (the ancestors' policies, the tenant'
 and cached per tenant. Every policy or choice change bumps ``module_state_version`` in the same
 transaction; each process re-reads that counter at most every ``module_state_ttl`` seconds and
 drops its cache when it moved, so a change made through any worker or replica takes effect
-everywhere within that bound. On PostgreSQL a LISTEN/NOTIFY channel makes it immediate.
+everywhere within that bound. On PostgreSQL a LISTEN/NOTIFY channel makes it immediate, and so
+does Redis (channel ``module-state``, published after commit) where ``GONGZHI_REDIS_URL`` is set.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import structlog
 from sqlalchemy import select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.broadcast import RedisLink, after_commit
 from core.errors import Conflict, NotFound, Problem
 from core.modules.enablement import (
     ChainLink,
@@ -33,6 +35,7 @@ from core.modules.models import ModuleChoice, ModulePolicy, ModuleStateVersion
 from core.tenancy.models import Tenant
 
 NOTIFY_CHANNEL = "gongzhi_module_state"
+REDIS_CHANNEL = "module-state"
 log = structlog.get_logger("gongzhi.modules")
 
 
@@ -47,6 +50,7 @@ class ModuleStates:
         self._checked_at = 0.0
         self._stale = False
         self._listener: Any = None
+        self._redis: RedisLink | None = None
 
     def invalidate(self) -> None:
         """Forget every cached state; the next lookup re-reads the database."""
@@ -125,6 +129,9 @@ class ModuleStates:
             await session.execute(
                 text("SELECT pg_notify(:channel, '')"), {"channel": NOTIFY_CHANNEL}
             )
+        if self._redis is not None:
+            link = self._redis
+            after_commit(session, lambda: link.publish(REDIS_CHANNEL))
         self.invalidate()
 
     async def set_choice(
@@ -242,6 +249,11 @@ class ModuleStates:
         except Exception as exc:
             log.warning("module_state_listen_failed", error=str(exc))
             self._listener = None
+
+    def use_redis(self, link: RedisLink) -> None:
+        """Publish every change on Redis and drop caches when any process publishes one."""
+        self._redis = link
+        link.subscribe(REDIS_CHANNEL, lambda _message: self.invalidate())
 
     async def stop_listening(self) -> None:
         if self._listener is not None:

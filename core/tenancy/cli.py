@@ -12,7 +12,7 @@ import sys
 import click
 from sqlalchemy import select
 
-from core.db import Database
+from core.db import SYSTEM, Database
 from core.settings import Settings
 from core.tenancy.models import Tenant
 from core.tenancy.provisioning import Plan, ProvisioningError, apply_file
@@ -20,9 +20,9 @@ from core.tenancy.resolve import find_tenant
 
 
 def _settings() -> Settings:
-    from core.cli import settings_or_exit
+    from core.cli import migrated_settings_or_exit
 
-    return settings_or_exit()
+    return migrated_settings_or_exit()
 
 
 @click.group("tenants", help="组织架构 / The tenant tree")
@@ -31,7 +31,7 @@ def tenants() -> None:
 
 
 async def _apply(settings: Settings, path: str, dry_run: bool) -> Plan:
-    db = Database(settings)
+    db = Database(settings, default_context=SYSTEM)
     try:
         return await apply_file(db, path, dry_run=dry_run)
     finally:
@@ -59,7 +59,7 @@ def apply_command(file: str, dry_run: bool) -> None:
 
 
 async def _subtree(settings: Settings, key: str) -> list[Tenant] | None:
-    db = Database(settings)
+    db = Database(settings, default_context=SYSTEM)
     try:
         async with db.session() as session:
             root = await find_tenant(session, key)

@@ -25,7 +25,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.db import Database
+from core.db import SYSTEM, Database
 from core.errors import Problem
 from core.settings import Settings
 from core.tenancy import rules, service
@@ -554,7 +554,7 @@ async def apply_file(db: Database, path: str, *, dry_run: bool = False) -> Plan:
     """Validate ``path`` and apply it in one transaction (rolled back when ``dry_run``)."""
     specs = parse_document(read_document(path), path, db.settings)
     try:
-        async with db.session(write=True) as session:
+        async with db.session(write=True, context=SYSTEM) as session:
             plan = await apply_specs(session, db.settings, specs, path)
             if dry_run:
                 raise _DryRun(plan)

@@ -6,16 +6,24 @@ check whether the caller reaches it with the permission the route declares in
 ``opt={"permission": ...}``, and answers 404 for both "no such tenant" and "not yours".
 For writes it also refuses (409) a tenant that is, or lies under, a suspended or archived
 tenant, unless the route declares ``opt={"allow_inactive": True}`` (reactivation, archiving).
+
+Resolution runs once per request in its own short transaction in the system context (the tenant
+is not known yet, so row-level security could not admit it otherwise); the handler's transaction
+then starts with the tenant's context (:func:`request_context`), so every query of the handler
+is bound to the tenant's subtree by PostgreSQL's row-level security as well as by its own
+filters.
 """
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from litestar import Request
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.db import SYSTEM, Database, DbContext
 from core.errors import NotFound, Problem
 from core.identity.access import authorize
 from core.logging import bind
@@ -23,6 +31,7 @@ from core.tenancy.models import Tenant
 from core.tenancy.service import ensure_writable
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+RESOLVED_KEY = "gongzhi_tenant"
 
 
 def is_division_code(key: str) -> bool:
@@ -36,10 +45,10 @@ async def find_tenant(session: AsyncSession, key: str) -> Tenant | None:
     return result.scalar_one_or_none()
 
 
-async def provide_tenant(
+async def check_tenant(
     request: Request[Any, Any, Any], session: AsyncSession, tenant_key: str
 ) -> Tenant:
-    """Resolve ``{tenant_key}`` and check the route's permission there; 404 otherwise.
+    """Find ``{tenant_key}`` and run every check of the route on it; 404/409 otherwise.
 
     Write methods on an inactive tenant or subtree get 409 ``tenant-suspended`` /
     ``tenant-archived`` after the access check, so outsiders still see only 404.
@@ -69,3 +78,52 @@ async def provide_tenant(
     if request.method not in READ_METHODS and not request.route_handler.opt.get("allow_inactive"):
         await ensure_writable(session, tenant)
     return tenant
+
+
+async def resolve_request_tenant(request: Request[Any, Any, Any]) -> Tenant | None:
+    """The checked tenant of a route under ``{tenant_key}`` (None for other routes).
+
+    Resolved once per request, in the system context, and kept in the request's scope.
+    """
+    tenant_key = request.path_params.get("tenant_key")
+    if not isinstance(tenant_key, str):
+        return None
+    state = request.scope.setdefault("state", {})
+    tenant = state.get(RESOLVED_KEY)
+    if isinstance(tenant, Tenant):
+        return tenant
+    db: Database = request.app.state.db
+    async with db.session(context=SYSTEM) as session:
+        tenant = await check_tenant(request, session, tenant_key)
+    state[RESOLVED_KEY] = tenant
+    return tenant
+
+
+def request_user_id(request: Request[Any, Any, Any]) -> uuid.UUID | None:
+    """The id of the authenticated caller, if any."""
+    user = request.scope.get("user")
+    user_id = getattr(user, "user_id", None)
+    return user_id if isinstance(user_id, uuid.UUID) else None
+
+
+async def request_context(request: Request[Any, Any, Any]) -> DbContext:
+    """The row-level security context of the request's transaction.
+
+    A tenant route runs in its tenant's context; any other route only with the caller's id
+    (their own memberships and tokens).
+    """
+    tenant = await resolve_request_tenant(request)
+    user_id = request_user_id(request)
+    if tenant is not None:
+        return DbContext.for_tenant(tenant, user_id)
+    return DbContext(user_id=user_id)
+
+
+async def provide_tenant(request: Request[Any, Any, Any], session: AsyncSession) -> Tenant:
+    """The ``tenant`` dependency: the request's checked tenant, attached to ``session``."""
+    tenant = await resolve_request_tenant(request)
+    if tenant is None:
+        raise RuntimeError(
+            f"route {request.route_handler.handler_name} takes a tenant but has no {{tenant_key}}"
+        )
+    return await session.merge(tenant, load=False)

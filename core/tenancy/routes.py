@@ -14,6 +14,7 @@ from litestar.params import Parameter
 from litestar.types import ControllerRouterHandler
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.db import DbContext, across_tree, current_context, set_context
 from core.errors import NotFound
 from core.identity.access import authorize
 from core.modules.lifecycle import announce_tenant_created
@@ -46,6 +47,16 @@ def _page(items: object, total: int, flt: ListFilter) -> TenantPage:
     return TenantPage(
         items=[TenantOut.of(t) for t in rows], total=total, limit=flt.limit, offset=flt.offset
     )
+
+
+def common_path(first: str, second: str) -> str:
+    """The path of the nearest common ancestor of two tenants (``"/"`` for different roots)."""
+    common = "/"
+    for a, b in zip(first.strip("/").split("/"), second.strip("/").split("/"), strict=False):
+        if a != b:
+            break
+        common += a + "/"
+    return common
 
 
 class TenantController(Controller):
@@ -139,11 +150,21 @@ class TenantController(Controller):
         tenant: Tenant,
         data: TenantMove,
     ) -> TenantOut:
-        new_parent = await find_tenant(session, data.parent)
         missing = NotFound("上级组织", detail=f"parent: no tenant {data.parent!r}")
-        if new_parent is None:
-            raise missing
-        await authorize(request, session, new_parent, "tenants:write", not_found=missing)
+        async with across_tree(session):
+            new_parent = await find_tenant(session, data.parent)
+            if new_parent is None:
+                raise missing
+            await authorize(request, session, new_parent, "tenants:write", not_found=missing)
+        # The move rewrites rows under the old and the new parent: authorised at both, the
+        # transaction continues in the context of their nearest common ancestor.
+        await set_context(
+            session,
+            DbContext(
+                tenant_path=common_path(tenant.path, new_parent.path),
+                user_id=current_context(session).user_id,
+            ),
+        )
         await service.move_tenant(session, state.settings, tenant, new_parent)
         return TenantOut.of(tenant)
 

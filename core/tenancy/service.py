@@ -16,6 +16,7 @@ from sqlalchemy import ColumnElement, Select, case, func, literal, select, updat
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import audit
+from core.db import across_tree
 from core.errors import Conflict
 from core.orm import utcnow
 from core.settings import Settings
@@ -105,7 +106,21 @@ async def ensure_unique(
     division_code: str | None = None,
     exclude: uuid.UUID | None = None,
 ) -> None:
-    """Raise :class:`DuplicateError` if another tenant holds ``slug`` or ``division_code``."""
+    """Raise :class:`DuplicateError` if another tenant holds ``slug`` or ``division_code``.
+
+    Slugs and codes are unique across the whole platform, so the check looks across the tree
+    whatever the request's row-level security context.
+    """
+    async with across_tree(session):
+        await _ensure_unique(session, slug, division_code, exclude)
+
+
+async def _ensure_unique(
+    session: AsyncSession,
+    slug: str | None,
+    division_code: str | None,
+    exclude: uuid.UUID | None,
+) -> None:
     for field, column, value in (
         ("slug", Tenant.slug, slug),
         ("division_code", Tenant.division_code, division_code),

@@ -63,7 +63,7 @@ def app_plugins(
     monkeypatch.syspath_prepend(str(bulletin_site))
     host = load_plugins(settings)
     assert "bulletin" in host.plugins, host.failures
-    migrate.upgrade(settings.database_url, host.migration_locations())
+    migrate.upgrade_settings(settings, host.migration_locations())
     return []
 
 
@@ -215,6 +215,7 @@ def test_a_plugin_branch_can_be_removed_before_uninstalling(
 
     plugins_cli._loaded.clear()
     monkeypatch.setenv("GONGZHI_DATABASE_URL", settings.database_url)
+    monkeypatch.setenv("GONGZHI_MIGRATION_DATABASE_URL", settings.migrations_url)
     monkeypatch.setenv("GONGZHI_SECRET_KEY", TEST_SECRET)
     runner = CliRunner()
     status = runner.invoke(main, ["db", "status"])
@@ -231,5 +232,5 @@ def test_a_plugin_branch_can_be_removed_before_uninstalling(
         line.startswith("bulletin") and line.endswith("behind")
         for line in status.stdout.splitlines()
     )
-    assert migrate.status(settings.database_url, load_plugins(settings).migration_locations())
+    assert migrate.status(settings.migrations_url, load_plugins(settings).migration_locations())
     plugins_cli._loaded.clear()

@@ -222,3 +222,36 @@ async def test_activity_credit_conflicts_with_a_manual_entry_for_the_same_activi
     path = url(tree.urban, f"/volunteers/{volunteer}/entries")
     assert (await admin_client.post(path, json=entry(2, activity_id=act))).status_code == 201
     assert (await admin_client.post(path, json=entry(2, activity_id=act))).status_code == 409
+
+
+async def test_a_volunteer_sees_and_exports_only_their_own_record(
+    admin_client: Client, tree: Tree, make_user: Any, login_as: Any
+) -> None:
+    li = await make_user("li-fang", [(tree.urban.slug, "member")])
+    await make_user("zhang-san", [(tree.urban.slug, "member")])
+    volunteer = await new_volunteer(admin_client, tree.urban, "V001", user_id=str(li))
+    await admin_client.post(url(tree.urban, f"/volunteers/{volunteer}/entries"), json=entry(3))
+    other = await new_volunteer(admin_client, tree.urban, "V002", name="王五")
+    await admin_client.post(url(tree.urban, f"/volunteers/{other}/entries"), json=entry(7))
+
+    mine = await admin_client.get(
+        url(tree.urban, "/me/volunteer-record?format=json"), headers=await login_as("li-fang")
+    )
+    assert mine.status_code == 200, mine.text
+    assert "V001" in mine.text
+    assert "V002" not in mine.text
+    html = await admin_client.get(
+        url(tree.urban, "/me/volunteer-record?format=html"), headers=await login_as("li-fang")
+    )
+    assert html.status_code == 200
+    assert html.headers["content-type"].startswith("text/html")
+    assert "李芳" in html.text
+
+    not_a_volunteer = await admin_client.get(
+        url(tree.urban, "/me/volunteer-record?format=json"), headers=await login_as("zhang-san")
+    )
+    assert not_a_volunteer.status_code == 404
+    someone_else = await admin_client.get(
+        url(tree.urban, f"/volunteers/{other}"), headers=await login_as("li-fang")
+    )
+    assert someone_else.status_code == 404

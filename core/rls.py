@@ -1,0 +1,236 @@
+"""Row-level security on PostgreSQL: the policies of tenant-owned tables and the app role.
+
+Every tenant-owned table gets RLS enabled *and forced* (so even its owner is bound, unless
+superuser) with policies that read the transaction-local settings :mod:`core.db` writes at
+the start of every transaction:
+
+- ``gongzhi_read`` (SELECT): the row's tenant lies in the subtree of ``app.tenant_path`` (and,
+  with ``ancestors_read``, on the path above it), or it belongs to ``app.user_id`` (with
+  ``user_column``), or ``app.system`` is on;
+- ``gongzhi_insert``, ``gongzhi_update``, ``gongzhi_delete``: the row's tenant lies in the
+  subtree, before and after the change (or ``app.system`` is on).
+
+An unset setting is NULL in every comparison, so a transaction without a context sees and writes
+nothing. Settings are wrapped in ``(select ...)`` so PostgreSQL evaluates them once per
+statement, and the subtree goes through ``tenants.path`` (``tenant_id IN (SELECT id FROM tenants
+WHERE path LIKE ...)``) rather than a path copied into every table, so moving a tenant stays one
+update.
+
+Plugins call :func:`enable_tenant_rls` from their migrations (exported by :mod:`core`); it does
+nothing on SQLite.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.engine import Connection
+
+CTX_TENANT = "(select nullif(current_setting('app.tenant_id', true), '')::uuid)"
+CTX_PATH = "(select nullif(current_setting('app.tenant_path', true), ''))"
+CTX_USER = "(select nullif(current_setting('app.user_id', true), '')::uuid)"
+CTX_SYSTEM = "(select coalesce(current_setting('app.system', true), '') = 'on')"
+READ_POLICY = "gongzhi_read"
+WRITE_POLICIES = {
+    "gongzhi_insert": "FOR INSERT WITH CHECK ({write})",
+    "gongzhi_update": "FOR UPDATE USING ({write}) WITH CHECK ({write})",
+    "gongzhi_delete": "FOR DELETE USING ({write})",
+}
+"""One policy per writing command: a ``FOR ALL`` policy would also widen what SELECT sees."""
+POLICY_NAMES = (READ_POLICY, *WRITE_POLICIES)
+_IDENTIFIER_RE = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+
+
+def _identifier(name: str) -> str:
+    if not _IDENTIFIER_RE.match(name):
+        raise ValueError(f"not a plain lowercase SQL identifier: {name!r}")
+    return f'"{name}"'
+
+
+def subtree_of_context() -> str:
+    """Ids of the tenants in the context's subtree (the context's tenant included)."""
+    return f"SELECT t.id FROM tenants t WHERE t.path LIKE {CTX_PATH} || '%'"
+
+
+def subtree_and_ancestors_of_context() -> str:
+    """Ids of the tenants in the context's subtree or on its path to the root."""
+    return (
+        f"SELECT t.id FROM tenants t WHERE t.path LIKE {CTX_PATH} || '%'"
+        f" OR {CTX_PATH} LIKE t.path || '%'"
+    )
+
+
+def in_context_subtree(column: str) -> str:
+    """SQL: ``column`` (a tenant id) lies in the context's subtree; for ``extra_read`` clauses."""
+    return f"{_identifier(column)} IN ({subtree_of_context()})"
+
+
+def policy_expressions(
+    column: str = "tenant_id",
+    *,
+    ancestors_read: bool = False,
+    ancestors_write: bool = False,
+    user_column: str | None = None,
+    global_rows: bool = False,
+    global_insert: bool = False,
+    extra_read: Sequence[str] = (),
+    extra_write: Sequence[str] = (),
+) -> tuple[str, str]:
+    """The (read, write) boolean expressions of a tenant-owned table's policies.
+
+    ``ancestors_write``: rows of the tenants above the context may be written too (the outbox:
+    an event about a joint activity belongs to the pairing's tenant, above the community that
+    closed it).
+    ``global_rows``: rows whose tenant column is NULL (platform-wide rows, e.g. a global
+    ``platform_admin`` membership) belong to the whole forest, i.e. to the context ``"/"``.
+    ``global_insert``: any context may write such a row (an append-only log whose app role has
+    no UPDATE or DELETE: a login's audit record).
+    ``extra_read``: further SQL conditions under which a row may be read (e.g. a pairing is
+    readable by both paired communities: ``in_context_subtree("rural_tenant_id")``);
+    ``extra_write``: the same for writes (a paired community adds to a joint activity owned by
+    the pairing's tenant).
+    """
+    col = _identifier(column)
+    read_set = subtree_and_ancestors_of_context() if ancestors_read else subtree_of_context()
+    read = [CTX_SYSTEM, f"{col} = {CTX_TENANT}", f"{col} IN ({read_set})"]
+    write_set = subtree_and_ancestors_of_context() if ancestors_write else subtree_of_context()
+    write = [CTX_SYSTEM, f"{col} = {CTX_TENANT}", f"{col} IN ({write_set})"]
+    if global_rows:
+        root = f"({col} IS NULL AND {CTX_PATH} = '/')"
+        read.append(root)
+        write.append(root)
+    if global_insert:
+        write.append(f"{col} IS NULL")
+    if user_column is not None:
+        read.append(f"{_identifier(user_column)} = {CTX_USER}")
+    read.extend(f"({condition})" for condition in (*extra_read, *extra_write))
+    write.extend(f"({condition})" for condition in extra_write)
+    return " OR ".join(read), " OR ".join(write)
+
+
+def tenant_rls_statements(
+    table: str,
+    column: str = "tenant_id",
+    *,
+    ancestors_read: bool = False,
+    ancestors_write: bool = False,
+    user_column: str | None = None,
+    global_rows: bool = False,
+    global_insert: bool = False,
+    extra_read: Sequence[str] = (),
+    extra_write: Sequence[str] = (),
+) -> list[str]:
+    """The SQL that enables and forces RLS on ``table`` with Gongzhi's two policies."""
+    name = _identifier(table)
+    read, write = policy_expressions(
+        column,
+        ancestors_read=ancestors_read,
+        ancestors_write=ancestors_write,
+        user_column=user_column,
+        global_rows=global_rows,
+        global_insert=global_insert,
+        extra_read=extra_read,
+        extra_write=extra_write,
+    )
+    return _policy_statements(name, read, write)
+
+
+def _policy_statements(name: str, read: str, write: str) -> list[str]:
+    return [
+        f"ALTER TABLE {name} ENABLE ROW LEVEL SECURITY",
+        f"ALTER TABLE {name} FORCE ROW LEVEL SECURITY",
+        *(f"DROP POLICY IF EXISTS {policy} ON {name}" for policy in POLICY_NAMES),
+        f"CREATE POLICY {READ_POLICY} ON {name} FOR SELECT USING ({read})",
+        *(
+            f"CREATE POLICY {policy} ON {name} " + clause.format(write=write)
+            for policy, clause in WRITE_POLICIES.items()
+        ),
+    ]
+
+
+def tenants_table_statements() -> list[str]:
+    """RLS on ``tenants`` itself: its subtree and its ancestors are readable, its subtree
+    writable. (Keyed on ``path`` directly: a policy on ``tenants`` cannot query ``tenants``.)"""
+    read = f"{CTX_SYSTEM} OR path LIKE {CTX_PATH} || '%' OR {CTX_PATH} LIKE path || '%'"
+    write = f"{CTX_SYSTEM} OR path LIKE {CTX_PATH} || '%'"
+    return _policy_statements("tenants", read, write)
+
+
+def enable_tenant_rls(
+    op: Any,
+    table: str,
+    column: str = "tenant_id",
+    *,
+    ancestors_read: bool = False,
+    ancestors_write: bool = False,
+    user_column: str | None = None,
+    global_rows: bool = False,
+    global_insert: bool = False,
+    extra_read: Sequence[str] = (),
+    extra_write: Sequence[str] = (),
+) -> None:
+    """In a migration: enable and force RLS on ``table`` keyed on ``column``; no-op on SQLite.
+
+    Call it in ``upgrade()`` right after creating a tenant-owned table (a plugin's first
+    revision) or in a later revision for tables that exist already; :func:`disable_tenant_rls`
+    undoes it in ``downgrade()``. Set ``ancestors_read`` where a tenant must read its
+    ancestors' rows (inherited settings, policies from above).
+    """
+    if op.get_bind().dialect.name != "postgresql":
+        return
+    for statement in tenant_rls_statements(
+        table,
+        column,
+        ancestors_read=ancestors_read,
+        ancestors_write=ancestors_write,
+        user_column=user_column,
+        global_rows=global_rows,
+        global_insert=global_insert,
+        extra_read=extra_read,
+        extra_write=extra_write,
+    ):
+        op.execute(statement)
+
+
+def disable_tenant_rls(op: Any, table: str) -> None:
+    """In a migration's ``downgrade()``: remove what :func:`enable_tenant_rls` added."""
+    if op.get_bind().dialect.name != "postgresql":
+        return
+    name = _identifier(table)
+    for statement in (
+        *(f"DROP POLICY IF EXISTS {policy} ON {name}" for policy in POLICY_NAMES),
+        f"ALTER TABLE {name} NO FORCE ROW LEVEL SECURITY",
+        f"ALTER TABLE {name} DISABLE ROW LEVEL SECURITY",
+    ):
+        op.execute(statement)
+
+
+def grant_statements(role: str) -> list[str]:
+    """What the application role needs: rows of every table, and nothing of the schema.
+
+    It may read but not change ``alembic_version`` (only migrations move the schema) and may
+    only add to ``audit_log`` (the audit trail is append-only for the application).
+    """
+    name = _identifier(role)
+    return [
+        f"GRANT USAGE ON SCHEMA public TO {name}",
+        f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {name}",
+        f"GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO {name}",
+        f"REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON alembic_version FROM {name}",
+        "DO $$ BEGIN IF to_regclass('public.audit_log') IS NOT NULL THEN "
+        f"EXECUTE 'REVOKE UPDATE, DELETE, TRUNCATE ON audit_log FROM {name}'; END IF; END $$",
+    ]
+
+
+def grant_app_role(connection: Connection, role: str) -> None:
+    """Grant ``role`` (the app role, which must exist) its privileges on every current table.
+
+    Run after each migration (``gongzhi db upgrade`` does, for the role of
+    ``GONGZHI_DATABASE_URL``) or by hand with ``gongzhi db grant ROLE``: tables created by later
+    migrations need the grant again. Idempotent.
+    """
+    for statement in grant_statements(role):
+        connection.execute(text(statement))

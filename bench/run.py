@@ -156,6 +156,10 @@ def record_payloads(
         if status not in (200, 201):
             raise RuntimeError(f"{scenario}: {url} answered {status}: {content[:500]!r}")
         payloads[scenario] = json.loads(content)
+    if payloads["list"]["total"] != dataset.volunteers:
+        raise RuntimeError(
+            f"Gongzhi lists {payloads['list']['total']} of {dataset.volunteers} volunteers"
+        )
     path.write_text(json.dumps(payloads, ensure_ascii=False))
 
 

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 import core.modules.provisioning  # noqa: F401  (registers the tenant file's modules: section)
 from bench import ceilings, seed, wrk
 from core.db import Database
+from core.settings import Settings
 from core.tenancy.provisioning import apply_file
 from core.testing import login_headers
 from plugins.five_sector.models import ServiceEntry, Volunteer
@@ -48,15 +49,16 @@ def test_wrk_report_without_percentiles_is_refused() -> None:
 
 async def test_ceiling_b_answers_what_gongzhi_answers_to_the_bench_user(
     backend: str,
-    database_url: str,
+    settings: Settings,
     db: Database,
     client: AsyncTestClient[Litestar],
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    owner_url = settings.migrations_url
     await apply_file(db, str(seed.tree_file(tmp_path)))
     dataset = await seed.generate(
-        "postgresql" if backend == "postgres" else "sqlite", database_url, 12, 40
+        "postgresql" if backend == "postgres" else "sqlite", owner_url, 12, 40
     )
     async with db.session() as session:
         assert await session.scalar(select(func.count()).select_from(Volunteer)) == 12
@@ -69,7 +71,7 @@ async def test_ceiling_b_answers_what_gongzhi_answers_to_the_bench_user(
     assert gongzhi[0]["total"] == 12
     assert len(gongzhi[0]["items"]) == 5
 
-    monkeypatch.setenv("BENCH_DATABASE_URL", database_url)
+    monkeypatch.setenv("BENCH_DATABASE_URL", owner_url)
     monkeypatch.setenv("BENCH_TENANT_PATH", dataset.tenant_path)
     async with AsyncTestClient(app=ceilings.raw_app()) as raw:
         assert [(await raw.get(path)).json() for path in paths] == gongzhi

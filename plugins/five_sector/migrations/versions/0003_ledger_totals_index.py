@@ -2,8 +2,8 @@
 ledger, so a roll-up over a province sums its entries by index-only scans instead of reading the
 whole table (measured by ``make bench-scale``; see docs/benchmarks.md).
 
-Revision ID: fs_0002
-Revises: fs_0001
+Revision ID: fs_0003
+Revises: fs_0002
 Create Date: 2026-11-27
 """
 
@@ -13,8 +13,8 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "fs_0002"
-down_revision: str | Sequence[str] | None = "fs_0001"
+revision: str = "fs_0003"
+down_revision: str | Sequence[str] | None = "fs_0002"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -6,7 +6,6 @@ runs twice: on SQLite and on PostgreSQL (when ``GONGZHI_TEST_POSTGRES`` is set).
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -60,9 +59,11 @@ def app(gongzhi_app: Litestar) -> Litestar:
 
 
 @pytest.fixture
-async def client(app: Litestar) -> AsyncIterator[AsyncTestClient[Litestar]]:
-    async with AsyncTestClient(app=app) as client:
-        yield client
+def client(gongzhi_client: AsyncTestClient[Litestar]) -> AsyncTestClient[Litestar]:
+    """The one client of the test. ``login_as`` logs in through it too: a second client on the
+    same app would serve it from another event loop, and a pooled asyncpg connection cannot
+    move between loops."""
+    return gongzhi_client
 
 
 @pytest.fixture

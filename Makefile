@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run serve lint format typecheck test test-fast soak fuzz clean
+.PHONY: install run serve lint format typecheck test test-fast soak fuzz bench bench-scale wrk clean
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is required" >&2; exit 1; }
@@ -56,6 +56,21 @@ fuzz: install
 
 test-fast: install
 	$(BIN)/pytest -x -q
+
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+wrk:
+	@command -v wrk >/dev/null 2>&1 || $(SUDO) apt-get install -y wrk \
+		|| { $(SUDO) apt-get update && $(SUDO) apt-get install -y wrk; }
+
+# Gongzhi against its ceilings on SQLite and PostgreSQL (127.0.0.1:5432 as postgres); see
+# docs/benchmarks.md. BENCH_SECONDS, BENCH_CONNECTIONS, BENCH_BACKENDS... adjust a run.
+bench: install wrk
+	$(BIN)/python -m bench.run
+
+# The China-sized tree on PostgreSQL; BENCH_SCALE=0.01 for a quick run.
+bench-scale: install
+	$(BIN)/python -m bench.scale
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache .hypothesis

@@ -32,6 +32,7 @@ from core.modules.host import PluginHost
 from core.modules.state import ModuleStates
 from core.settings import Settings, load_settings
 from core.tenancy import routes as tenancy_routes
+from core.tenancy.cache import TenantCache
 from core.tenancy.resolve import provide_tenant, request_context
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -159,6 +160,7 @@ def create_app(
                 "host": host,
                 "permissions": permissions,
                 "module_states": module_states,
+                "tenant_cache": TenantCache(settings.module_state_ttl),
                 "dispatcher": dispatcher,
                 "redis": redis,
                 "plugin_locations": host.migration_locations(),

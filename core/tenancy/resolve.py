@@ -58,7 +58,7 @@ async def check_tenant(
         raise RuntimeError(
             f"route {request.route_handler.handler_name} takes a tenant but declares no permission"
         )
-    tenant = await find_tenant(session, tenant_key)
+    tenant: Tenant | None = await request.app.state.tenant_cache.find(session, tenant_key)
     if tenant is None:
         raise NotFound("组织", detail=f"no tenant {tenant_key!r}")
     await authorize(request, session, tenant, permission)

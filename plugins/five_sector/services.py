@@ -701,12 +701,26 @@ async def list_volunteers(
     skill: str | None = None,
     **filters: Any,
 ) -> Row:
-    query = volunteers_query(tenant, **filters)
-    rows = list((await session.execute(query)).all())
-    if skill:
-        rows = [r for r in rows if skill in r[0].skills]
+    """One page of the subtree's volunteers with their totals.
+
+    Without ``skill`` the page is cut in SQL (a count and a LIMIT query), so a district with
+    thousands of volunteers builds only the page's rows; a skill filter (a JSON array member)
+    is applied in Python over the whole subtree.
+    """
     if offset < 0 or (limit is not None and not 1 <= limit <= MAX_LIMIT):
         raise Invalid("limit", f"须在1到{MAX_LIMIT}之间", message_en=f"must be 1..{MAX_LIMIT}")
+    query = volunteers_query(tenant, **filters)
+    if not skill:
+        total = (
+            await session.execute(select(func.count()).select_from(query.order_by(None).subquery()))
+        ).scalar_one()
+        if limit is not None:
+            query = query.limit(limit).offset(offset)
+        elif offset:
+            query = query.offset(offset)
+        chosen = list((await session.execute(query)).all())
+        return page([volunteer_out(v, int(m), cfg) for v, m in chosen], int(total), limit, offset)
+    rows = [r for r in (await session.execute(query)).all() if skill in r[0].skills]
     chosen = rows[offset : offset + limit] if limit is not None else rows[offset:]
     return page([volunteer_out(v, int(m), cfg) for v, m in chosen], len(rows), limit, offset)
 

@@ -1,0 +1,318 @@
+"""``make bench``: Gongzhi against its two ceilings, on SQLite and PostgreSQL, in one run.
+
+For each backend a bench database is created and seeded (:mod:`bench.seed`), then each server in
+turn (Gongzhi through ``gongzhi serve``, ceiling B, ceiling A; see :mod:`bench.ceilings`) is
+started on 127.0.0.1 on a free port, warmed up, loaded by ``wrk`` for each scenario, and
+stopped. The table and the ratios Gongzhi ÷ ceiling are printed and written as JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from bench import seed, wrk
+
+SCENARIOS = ("list", "read", "write")
+SERVERS = ("gongzhi", "ceiling-b", "ceiling-a")
+TARGET_RATIO = 0.60
+TARGET_P99_MS = 50.0
+READY_TIMEOUT = 60.0
+Results = dict[str, dict[str, dict[str, wrk.Result]]]
+"""backend → scenario → server → figures."""
+
+
+@dataclass(frozen=True)
+class Options:
+    backends: tuple[str, ...]
+    seconds: float
+    warmup: float
+    connections: int
+    volunteers: int
+    entries: int
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def request(
+    url: str, *, body: str | None = None, headers: Mapping[str, str] | None = None
+) -> tuple[int, bytes]:
+    """One HTTP request: status and body (an error status is returned, not raised)."""
+    req = urllib.request.Request(url, data=body.encode() if body is not None else None)
+    for name, value in (headers or {}).items():
+        req.add_header(name, value)
+    if body is not None:
+        req.add_header("Content-Type", "application/json")
+    try:
+        with urllib.request.urlopen(req, timeout=10) as response:
+            return int(response.status), bytes(response.read())
+    except urllib.error.HTTPError as error:
+        return int(error.code), bytes(error.read())
+
+
+@contextmanager
+def serving(
+    command: Sequence[str], env: Mapping[str, str], ready_url: str, log: Path
+) -> Iterator[subprocess.Popen[bytes]]:
+    """Run ``command`` until the block ends; ready once ``ready_url`` answers 200."""
+    with log.open("ab") as out:
+        process = subprocess.Popen(
+            list(command), env=dict(env), cwd=seed.ROOT, stdout=out, stderr=out
+        )
+    try:
+        deadline = time.monotonic() + READY_TIMEOUT
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"{command[0]} exited with {process.returncode}; see {log}")
+            try:
+                if request(ready_url)[0] == 200:
+                    break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{ready_url} not ready after {READY_TIMEOUT:.0f}s; see {log}")
+            time.sleep(0.2)
+        yield process
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def server_command(name: str, port: int) -> list[str]:
+    if name == "gongzhi":
+        cli = str(Path(sys.executable).with_name("gongzhi"))
+        return [cli, "serve", "--host", "127.0.0.1", "--port", str(port)]
+    factory = "bench.ceilings:static_app" if name == "ceiling-a" else "bench.ceilings:raw_app"
+    return [
+        sys.executable, "-m", "uvicorn", "--factory", factory,
+        "--host", "127.0.0.1", "--port", str(port),
+        "--no-access-log", "--log-level", "warning", "--timeout-graceful-shutdown", "20",
+    ]  # fmt: skip
+
+
+def entry_body() -> str:
+    return json.dumps(
+        {
+            "hours": "1.5",
+            "served_on": date.today().isoformat(),
+            "content": "压测服务记录",
+            "verified_by": "社区居委会",
+        },
+        ensure_ascii=False,
+    )
+
+
+def scenario_urls(base: str, dataset: seed.Dataset) -> dict[str, tuple[str, str | None]]:
+    """URL and body of each scenario; writes go to another volunteer than the detail read."""
+    prefix = f"{base}/api/v1/tenants/{dataset.tenant_slug}/five-sector/volunteers"
+    return {
+        "list": (f"{prefix}?limit=50", None),
+        "read": (f"{prefix}/{dataset.volunteer_id}", None),
+        "write": (f"{prefix}/{dataset.write_volunteer_id}/entries", entry_body()),
+    }
+
+
+def login(base: str) -> dict[str, str]:
+    """Log the bench's district administrator in; the bearer header every request carries."""
+    body = json.dumps({"username": seed.BENCH_USER, "password": seed.BENCH_PASSWORD})
+    status, content = request(f"{base}/api/v1/auth/login", body=body)
+    if status != 200:
+        raise RuntimeError(f"login answered {status}: {content[:500]!r}")
+    return {"Authorization": f"Bearer {json.loads(content)['access_token']}"}
+
+
+def record_payloads(
+    base: str, dataset: seed.Dataset, headers: Mapping[str, str], path: Path
+) -> None:
+    """Gongzhi's own responses, which ceiling A serves from memory."""
+    payloads: dict[str, Any] = {}
+    for scenario, (url, body) in scenario_urls(base, dataset).items():
+        status, content = request(url, body=body, headers=headers)
+        if status not in (200, 201):
+            raise RuntimeError(f"{scenario}: {url} answered {status}: {content[:500]!r}")
+        payloads[scenario] = json.loads(content)
+    if payloads["list"]["total"] != dataset.volunteers:
+        raise RuntimeError(
+            f"Gongzhi lists {payloads['list']['total']} of {dataset.volunteers} volunteers"
+        )
+    path.write_text(json.dumps(payloads, ensure_ascii=False))
+
+
+def load(
+    base: str, dataset: seed.Dataset, headers: Mapping[str, str], options: Options
+) -> dict[str, wrk.Result]:
+    figures: dict[str, wrk.Result] = {}
+    for scenario, (url, body) in scenario_urls(base, dataset).items():
+        if options.warmup > 0:
+            wrk.run(
+                url,
+                seconds=options.warmup,
+                connections=options.connections,
+                headers=headers,
+                body=body,
+            )
+        figures[scenario] = wrk.run(
+            url,
+            seconds=options.seconds,
+            connections=options.connections,
+            headers=headers,
+            body=body,
+        )
+    return figures
+
+
+def bench_backend(backend: str, options: Options, work: Path) -> dict[str, dict[str, wrk.Result]]:
+    """Seed a database on ``backend`` and measure every server on it."""
+    by_server: dict[str, dict[str, wrk.Result]] = {}
+    headers: dict[str, str] = {}
+    with seed.database(backend, work) as url:
+        print(
+            f"· {backend}: seeding {options.volunteers} volunteers, {options.entries} entries",
+            flush=True,
+        )
+        dataset = seed.prepare(backend, url, work, options.volunteers, options.entries)
+        payloads = work / f"payloads-{backend}.json"
+        env = {
+            **seed.gongzhi_env(url),
+            "PYTHONPATH": str(seed.ROOT),
+            "BENCH_PAYLOADS": str(payloads),
+            "BENCH_DATABASE_URL": url,
+            "BENCH_TENANT_PATH": dataset.tenant_path,
+        }
+        for server in SERVERS:
+            port = free_port()
+            base = f"http://127.0.0.1:{port}"
+            ready = (
+                f"{base}/health/ready"
+                if server == "gongzhi"
+                else f"{base}/api/v1/tenants/{dataset.tenant_slug}/five-sector/volunteers?limit=1"
+            )
+            if server == "ceiling-a" and not payloads.exists():
+                raise RuntimeError("ceiling A needs Gongzhi's recorded responses")
+            log = work / f"{server}-{backend}.log"
+            with serving(server_command(server, port), env, ready, log):
+                if server == "gongzhi":
+                    headers = login(base)
+                    record_payloads(base, dataset, headers, payloads)
+                print(f"· {backend}: loading {server}", flush=True)
+                by_server[server] = load(base, dataset, headers, options)
+    return by_server
+
+
+def measure(options: Options) -> Results:
+    results: Results = {}
+    with tempfile.TemporaryDirectory(prefix="gongzhi-bench-") as tmp:
+        for backend in options.backends:
+            by_server = bench_backend(backend, options, Path(tmp))
+            results[backend] = {
+                scenario: {server: by_server[server][scenario] for server in SERVERS}
+                for scenario in SCENARIOS
+            }
+    return results
+
+
+def report(results: Results, options: Options) -> str:
+    """The table of figures, then the ratios and whether each target is met."""
+    lines = [
+        f"wrk -t2 -c{options.connections} -d{options.seconds:g}s (warm-up {options.warmup:g}s); "
+        f"{options.volunteers} volunteers, {options.entries} ledger entries; "
+        f"{os.cpu_count()} CPUs, Python {platform.python_version()}",
+        "",
+        f"{'backend':<11}{'scenario':<9}{'server':<11}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}",
+    ]
+    for backend, scenarios in results.items():
+        for scenario, servers in scenarios.items():
+            for server, r in servers.items():
+                lines.append(
+                    f"{backend:<11}{scenario:<9}{server:<11}{r.rps:>9.0f}{r.p50_ms:>9.2f}"
+                    f"{r.p99_ms:>9.2f}{r.errors:>8}"
+                )
+    lines += [
+        "",
+        "Gongzhi req/s ÷ ceiling req/s; targets: list and read ≥ 0.60 of B, Gongzhi p99 < 50 ms",
+        f"{'backend':<11}{'scenario':<9}{'÷ B':>7}{'÷ A':>7}{'p99 ms':>9}  targets",
+    ]
+    for backend, scenarios in results.items():
+        for scenario, servers in scenarios.items():
+            g, b, a = servers["gongzhi"], servers["ceiling-b"], servers["ceiling-a"]
+            ratio_b, ratio_a = g.rps / b.rps, g.rps / a.rps
+            verdicts = [f"p99 {'met' if g.p99_ms < TARGET_P99_MS else 'NOT met'}"]
+            if scenario in ("list", "read"):
+                verdicts.insert(0, f"ratio {'met' if ratio_b >= TARGET_RATIO else 'NOT met'}")
+            lines.append(
+                f"{backend:<11}{scenario:<9}{ratio_b:>7.2f}{ratio_a:>7.2f}{g.p99_ms:>9.2f}  "
+                + ", ".join(verdicts)
+            )
+    return "\n".join(lines)
+
+
+def parse_options(argv: Sequence[str] | None = None) -> Options:
+    env = os.environ
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--backends", default=env.get("BENCH_BACKENDS", "sqlite,postgresql"))
+    parser.add_argument("--seconds", type=float, default=float(env.get("BENCH_SECONDS", "10")))
+    parser.add_argument("--warmup", type=float, default=float(env.get("BENCH_WARMUP", "2")))
+    parser.add_argument("--connections", type=int, default=int(env.get("BENCH_CONNECTIONS", "32")))
+    parser.add_argument("--volunteers", type=int, default=int(env.get("BENCH_VOLUNTEERS", "3000")))
+    parser.add_argument("--entries", type=int, default=int(env.get("BENCH_ENTRIES", "30000")))
+    args = parser.parse_args(argv)
+    backends = tuple(b.strip() for b in args.backends.split(",") if b.strip())
+    unknown = [b for b in backends if b not in ("sqlite", "postgresql")]
+    if unknown or not backends:
+        parser.error(f"--backends: expected sqlite and/or postgresql, got {args.backends!r}")
+    return Options(
+        backends, args.seconds, args.warmup, args.connections, args.volunteers, args.entries
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    options = parse_options(argv)
+    results = measure(options)
+    text = report(results, options)
+    print()
+    print(text)
+    out = seed.ROOT / "var" / "bench"
+    out.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    (out / f"bench-{stamp}.json").write_text(
+        json.dumps(
+            {
+                "options": asdict(options),
+                "results": {
+                    b: {s: {v: asdict(r) for v, r in sv.items()} for s, sv in ss.items()}
+                    for b, ss in results.items()
+                },
+            },
+            indent=2,
+        )
+    )
+    (out / f"bench-{stamp}.txt").write_text(text + "\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,83 @@
+"""The bench's pieces on a tiny data set, without wrk: the data generator writes rows, ceiling B
+answers with exactly Gongzhi's JSON for the same requests, ceiling A serves its recording, and
+wrk's report is read correctly."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from litestar import Litestar
+from litestar.testing import AsyncTestClient
+from sqlalchemy import func, select
+
+import core.modules.provisioning  # noqa: F401  (registers the tenant file's modules: section)
+from bench import ceilings, seed, wrk
+from core.db import Database
+from core.settings import Settings
+from core.tenancy.provisioning import apply_file
+from core.testing import login_headers
+from plugins.five_sector.models import ServiceEntry, Volunteer
+
+WRK_OUTPUT = """Running 10s test @ http://127.0.0.1:8000/x
+  2 threads and 32 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency     5.10ms    2.00ms  40.00ms   90.00%
+    Req/Sec     3.20k   200.00     3.50k    70.00%
+  Latency Distribution
+     50%    4.80ms
+     75%    5.90ms
+     90%    7.00ms
+     99%  850.00us
+  63900 requests in 10.00s, 20.00MB read
+  Non-2xx or 3xx responses: 3
+Requests/sec:   6390.12
+Transfer/sec:      2.00MB
+"""
+
+
+def test_wrk_report_is_read_with_units_and_errors() -> None:
+    result = wrk.parse(WRK_OUTPUT)
+    assert result == wrk.Result(rps=6390.12, p50_ms=4.8, p99_ms=0.85, requests=63900, errors=3)
+
+
+def test_wrk_report_without_percentiles_is_refused() -> None:
+    with pytest.raises(ValueError, match="unexpected wrk output"):
+        wrk.parse("Requests/sec: 1\n")
+
+
+async def test_ceiling_b_answers_what_gongzhi_answers_to_the_bench_user(
+    backend: str,
+    settings: Settings,
+    db: Database,
+    client: AsyncTestClient[Litestar],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    owner_url = settings.migrations_url
+    await apply_file(db, str(seed.tree_file(tmp_path)))
+    dataset = await seed.generate(
+        "postgresql" if backend == "postgres" else "sqlite", owner_url, 12, 40
+    )
+    async with db.session() as session:
+        assert await session.scalar(select(func.count()).select_from(Volunteer)) == 12
+        assert await session.scalar(select(func.count()).select_from(ServiceEntry)) == 40
+
+    client.headers.update(await login_headers(client, seed.BENCH_USER, seed.BENCH_PASSWORD))
+    prefix = f"/api/v1/tenants/{dataset.tenant_slug}/five-sector/volunteers"
+    paths = [f"{prefix}?limit=5&offset=3", f"{prefix}/{dataset.volunteer_id}"]
+    gongzhi = [(await client.get(path)).json() for path in paths]
+    assert gongzhi[0]["total"] == 12
+    assert len(gongzhi[0]["items"]) == 5
+
+    monkeypatch.setenv("BENCH_DATABASE_URL", owner_url)
+    monkeypatch.setenv("BENCH_TENANT_PATH", dataset.tenant_path)
+    async with AsyncTestClient(app=ceilings.raw_app()) as raw:
+        assert [(await raw.get(path)).json() for path in paths] == gongzhi
+
+    recording = tmp_path / "payloads.json"
+    recording.write_text(json.dumps({"list": gongzhi[0], "read": gongzhi[1], "write": {}}))
+    monkeypatch.setenv("BENCH_PAYLOADS", str(recording))
+    async with AsyncTestClient(app=ceilings.static_app()) as static:
+        assert [(await static.get(path)).json() for path in paths] == gongzhi

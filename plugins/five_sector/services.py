@@ -117,19 +117,24 @@ def _rule(field: str, error: rules.RuleError) -> Invalid:
     return Invalid(field, error.message, message_en=error.message_en)
 
 
-async def _page(
-    session: AsyncSession, query: Select[Any], limit: int | None, offset: int
-) -> tuple[list[Any], int]:
+def _check_page(limit: int | None, offset: int) -> None:
+    """Refuse a page the database could not cut (negative, or past any real table's size)."""
     if offset < 0:
         raise Invalid("offset", "不能为负数", message_en="must not be negative")
     if offset > MAX_OFFSET:
         raise Invalid("offset", f"不能大于{MAX_OFFSET}", message_en=f"at most {MAX_OFFSET}")
+    if limit is not None and not 1 <= limit <= MAX_LIMIT:
+        raise Invalid("limit", f"须在1到{MAX_LIMIT}之间", message_en=f"must be 1..{MAX_LIMIT}")
+
+
+async def _page(
+    session: AsyncSession, query: Select[Any], limit: int | None, offset: int
+) -> tuple[list[Any], int]:
+    _check_page(limit, offset)
     total = (
         await session.execute(select(func.count()).select_from(query.order_by(None).subquery()))
     ).scalar_one()
     if limit is not None:
-        if limit < 1 or limit > MAX_LIMIT:
-            raise Invalid("limit", f"须在1到{MAX_LIMIT}之间", message_en=f"must be 1..{MAX_LIMIT}")
         query = query.limit(limit).offset(offset)
     rows = (await session.execute(query)).scalars().all()
     return list(rows), int(total)
@@ -707,8 +712,7 @@ async def list_volunteers(
     thousands of volunteers builds only the page's rows; a skill filter (a JSON array member)
     is applied in Python over the whole subtree.
     """
-    if offset < 0 or (limit is not None and not 1 <= limit <= MAX_LIMIT):
-        raise Invalid("limit", f"须在1到{MAX_LIMIT}之间", message_en=f"must be 1..{MAX_LIMIT}")
+    _check_page(limit, offset)
     query = volunteers_query(tenant, **filters)
     if not skill:
         total = (

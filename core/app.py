@@ -33,7 +33,7 @@ from core.modules.state import ModuleStates
 from core.settings import Settings, load_settings
 from core.tenancy import routes as tenancy_routes
 from core.tenancy.cache import TenantCache
-from core.tenancy.resolve import provide_tenant, request_context
+from core.tenancy.resolve import provide_tenant, request_session
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -51,8 +51,7 @@ async def provide_session(
     """
     db: Database = state.db
     write = request.method not in SAFE_METHODS
-    context = await request_context(request)
-    async with db.session(write=write, context=context) as session:
+    async with request_session(request, db, write=write) as session:
         yield session
         if write and not session.info.get(audit.RECORDED_KEY):
             await audit.record_request(session, request)

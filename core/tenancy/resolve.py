@@ -7,23 +7,25 @@ check whether the caller reaches it with the permission the route declares in
 For writes it also refuses (409) a tenant that is, or lies under, a suspended or archived
 tenant, unless the route declares ``opt={"allow_inactive": True}`` (reactivation, archiving).
 
-Resolution runs once per request in its own short transaction in the system context (the tenant
-is not known yet, so row-level security could not admit it otherwise); the handler's transaction
-then starts with the tenant's context (:func:`request_context`), so every query of the handler
-is bound to the tenant's subtree by PostgreSQL's row-level security as well as by its own
-filters.
+Resolution runs once per request at the start of the request's transaction, in the system
+context (the tenant is not known yet, so row-level security could not admit it otherwise); the
+same transaction then switches to the tenant's context (:func:`request_session`) before any
+handler code runs, so every query of the handler is bound to the tenant's subtree by
+PostgreSQL's row-level security as well as by its own filters.
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from litestar import Request
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.db import SYSTEM, Database, DbContext
+from core.db import SYSTEM, Database, DbContext, set_context
 from core.errors import NotFound, Problem
 from core.identity.access import authorize
 from core.logging import bind
@@ -117,6 +119,35 @@ async def request_context(request: Request[Any, Any, Any]) -> DbContext:
     if tenant is not None:
         return DbContext.for_tenant(tenant, user_id)
     return DbContext(user_id=user_id)
+
+
+@asynccontextmanager
+async def request_session(
+    request: Request[Any, Any, Any], db: Database, *, write: bool
+) -> AsyncIterator[AsyncSession]:
+    """The request's one transaction, already in the request's row-level security context.
+
+    On a tenant route the tenant is found and every check of the route run first, in the
+    system context; the same transaction then switches to the tenant's context before any
+    handler code runs. One BEGIN and one COMMIT per request, whatever the route. The resolved
+    row kept for the request is detached, so a rollback never expires what logging and metrics
+    read from it afterwards.
+    """
+    tenant_key = request.path_params.get("tenant_key")
+    state = request.scope.setdefault("state", {})
+    resolved = state.get(RESOLVED_KEY)
+    user_id = request_user_id(request)
+    if not isinstance(tenant_key, str) or isinstance(resolved, Tenant):
+        async with db.session(write=write, context=await request_context(request)) as session:
+            yield session
+        return
+    async with db.session(write=write, context=SYSTEM) as session:
+        tenant = await check_tenant(request, session, tenant_key)
+        if tenant in session:
+            session.expunge(tenant)
+        state[RESOLVED_KEY] = tenant
+        await set_context(session, DbContext.for_tenant(tenant, user_id))
+        yield session
 
 
 async def provide_tenant(request: Request[Any, Any, Any], session: AsyncSession) -> Tenant:

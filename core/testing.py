@@ -106,7 +106,7 @@ def pg_drop_database(name: str) -> None:
     asyncio.run(_pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
-def test_settings(database_url: str, **overrides: Any) -> Settings:
+def settings_for_tests(database_url: str, **overrides: Any) -> Settings:
     """Settings for a test process: strict plugin loading, quiet logs, a fixed secret."""
     values: dict[str, Any] = {
         "database_url": database_url,
@@ -126,7 +126,7 @@ def migrate_database(url: str, *, grant_to: str | None = None) -> None:
     """Migrate the core and every installed plugin's branch (as the owner at ``url``)."""
     from core.app import load_plugins
 
-    host = load_plugins(test_settings(url))
+    host = load_plugins(settings_for_tests(url))
     migrate.upgrade(url, host.migration_locations(), grant_to=grant_to)
 
 
@@ -285,10 +285,10 @@ def gongzhi_database_url(
 @pytest.fixture
 def gongzhi_settings(gongzhi_database_url: str) -> Settings:
     if gongzhi_database_url.startswith("postgresql"):
-        return test_settings(
+        return settings_for_tests(
             gongzhi_database_url, migration_database_url=pg_owner_url(gongzhi_database_url)
         )
-    return test_settings(gongzhi_database_url)
+    return settings_for_tests(gongzhi_database_url)
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ from core import IsolationFixtures
 from core.app import create_app
 from core.audit import AuditRecord
 from core.db import Database
-from core.testing import test_settings
+from core.testing import settings_for_tests
 from tests.modules.sample_plugins import NotesPlugin
 from tests.reliability.figures import count
 from tests.reliability.isolation import (
@@ -41,7 +41,7 @@ from tests.reliability.isolation import (
     tenant_operations,
 )
 
-OPERATIONS = tenant_operations(create_app(test_settings("sqlite+aiosqlite:///:memory:")))
+OPERATIONS = tenant_operations(create_app(settings_for_tests("sqlite+aiosqlite:///:memory:")))
 READS = [op for op in OPERATIONS if not op.is_write]
 WRITES = [op for op in OPERATIONS if op.is_write]
 OUTSIDERS = ("b-admin", "c-admin")
@@ -87,7 +87,7 @@ def test_a_module_route_nobody_can_exercise_fails_the_matrix() -> None:
     """A module without the hook (the in-test notes module: a write, ``POST /ping``) and a core
     write without a body are reported, so neither can slip past the matrix."""
     app = create_app(
-        test_settings("sqlite+aiosqlite:///:memory:"), plugins=[("notes", NotesPlugin())]
+        settings_for_tests("sqlite+aiosqlite:///:memory:"), plugins=[("notes", NotesPlugin())]
     )
     ops = {op.key: op for op in tenant_operations(app)}
     modules = set(app.state.host.plugins)

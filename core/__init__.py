@@ -12,7 +12,14 @@ from core.modules.isolation import ApiCall, IsolationFixtures, IsolationTenant
 from core.modules.manifest import Manifest
 from core.modules.metrics import MetricQuery
 from core.modules.settings import module_settings
-from core.orm import Base, TenantOwned, Timestamps, UTCDateTime, UUIDPrimaryKey
+from core.orm import (
+    Base,
+    TenantOwned,
+    Timestamps,
+    UTCDateTime,
+    UUIDPrimaryKey,
+    timestamp_columns,
+)
 from core.rls import disable_tenant_rls, enable_tenant_rls, in_context_subtree
 from core.tenancy.models import Tenant
 
@@ -40,4 +47,5 @@ __all__ = [
     "hookimpl",
     "in_context_subtree",
     "module_settings",
+    "timestamp_columns",
 ]

@@ -11,7 +11,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, DateTime, ForeignKey, MetaData, Uuid, func
+from sqlalchemy import JSON, Column, DateTime, ForeignKey, MetaData, Uuid, func
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
@@ -75,6 +75,19 @@ class Timestamps:
     updated_at: Mapped[datetime] = mapped_column(
         UTCDateTime, default=utcnow, onupdate=utcnow, server_default=func.current_timestamp()
     )
+
+
+def timestamp_columns() -> list[Column[datetime]]:
+    """The two columns of :class:`Timestamps`, for hand-written migrations (core and plugins)."""
+    return [
+        Column(
+            name,
+            DateTime(timezone=True),
+            nullable=False,
+            server_default=func.current_timestamp(),
+        )
+        for name in ("created_at", "updated_at")
+    ]
 
 
 class TenantOwned:

@@ -12,6 +12,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from core.orm import timestamp_columns
+
 revision: str = "0001_tenants"
 down_revision: str | Sequence[str] | None = None
 branch_labels: str | Sequence[str] | None = ("core",)
@@ -36,18 +38,7 @@ def upgrade() -> None:
         sa.Column("division_year", sa.Integer(), nullable=True),
         sa.Column("status", sa.String(16), nullable=False, server_default="active"),
         sa.Column("settings", json_type, nullable=False),
-        sa.Column(
-            "created_at",
-            sa.DateTime(timezone=True),
-            nullable=False,
-            server_default=sa.func.current_timestamp(),
-        ),
-        sa.Column(
-            "updated_at",
-            sa.DateTime(timezone=True),
-            nullable=False,
-            server_default=sa.func.current_timestamp(),
-        ),
+        *timestamp_columns(),
         sa.ForeignKeyConstraint(
             ["parent_id"], ["tenants.id"], name="fk_tenants_parent_id_tenants", ondelete="RESTRICT"
         ),

@@ -12,29 +12,14 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from core.orm import timestamp_columns
+
 revision: str = "0002_identity"
 down_revision: str | Sequence[str] | None = "0001_tenants"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 json_type = sa.JSON().with_variant(sa.dialects.postgresql.JSONB(), "postgresql")
-
-
-def _timestamps() -> list[sa.Column[object]]:
-    return [
-        sa.Column(
-            "created_at",
-            sa.DateTime(timezone=True),
-            nullable=False,
-            server_default=sa.func.current_timestamp(),
-        ),
-        sa.Column(
-            "updated_at",
-            sa.DateTime(timezone=True),
-            nullable=False,
-            server_default=sa.func.current_timestamp(),
-        ),
-    ]
 
 
 def upgrade() -> None:
@@ -47,7 +32,7 @@ def upgrade() -> None:
         sa.Column("email", sa.String(254), nullable=True),
         sa.Column("password_hash", sa.String(512), nullable=True),
         sa.Column("status", sa.String(16), nullable=False),
-        *_timestamps(),
+        *timestamp_columns(),
         sa.CheckConstraint("status IN ('active', 'disabled')", name="ck_users_status_valid"),
         sa.PrimaryKeyConstraint("id", name="pk_users"),
         sa.UniqueConstraint("username", name="uq_users_username"),
@@ -58,7 +43,7 @@ def upgrade() -> None:
         sa.Column("tenant_id", sa.Uuid(), nullable=True),
         sa.Column("user_id", sa.Uuid(), nullable=False),
         sa.Column("role", sa.String(32), nullable=False),
-        *_timestamps(),
+        *timestamp_columns(),
         sa.CheckConstraint(
             "role IN ('platform_admin', 'admin', 'staff', 'member')",
             name="ck_memberships_role_valid",

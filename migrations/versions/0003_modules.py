@@ -12,29 +12,14 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from core.orm import timestamp_columns
+
 revision: str = "0003_modules"
 down_revision: str | Sequence[str] | None = "0002_identity"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 json_type = sa.JSON().with_variant(sa.dialects.postgresql.JSONB(), "postgresql")
-
-
-def _timestamps() -> list[sa.Column[object]]:
-    return [
-        sa.Column(
-            "created_at",
-            sa.DateTime(timezone=True),
-            nullable=False,
-            server_default=sa.func.current_timestamp(),
-        ),
-        sa.Column(
-            "updated_at",
-            sa.DateTime(timezone=True),
-            nullable=False,
-            server_default=sa.func.current_timestamp(),
-        ),
-    ]
 
 
 def upgrade() -> None:
@@ -44,7 +29,7 @@ def upgrade() -> None:
         sa.Column("tenant_id", sa.Uuid(), nullable=False),
         sa.Column("module", sa.String(40), nullable=False),
         sa.Column("policy", sa.String(16), nullable=False),
-        *_timestamps(),
+        *timestamp_columns(),
         sa.PrimaryKeyConstraint("id", name="pk_module_policies"),
         sa.ForeignKeyConstraint(
             ["tenant_id"],
@@ -63,7 +48,7 @@ def upgrade() -> None:
         sa.Column("tenant_id", sa.Uuid(), nullable=False),
         sa.Column("module", sa.String(40), nullable=False),
         sa.Column("enabled", sa.Boolean(), nullable=False),
-        *_timestamps(),
+        *timestamp_columns(),
         sa.PrimaryKeyConstraint("id", name="pk_module_choices"),
         sa.ForeignKeyConstraint(
             ["tenant_id"],

@@ -13,6 +13,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from core import timestamp_columns
+
 revision: str = "fs_0001"
 down_revision: str | Sequence[str] | None = None
 branch_labels: str | Sequence[str] | None = ("five-sector",)
@@ -41,18 +43,7 @@ def upgrade() -> None:
         sa.Column("rated_on", sa.Date(), nullable=True),
         sa.Column("brand_project", sa.Boolean(), nullable=False),
         sa.Column("id", sa.Uuid(), nullable=False),
-        sa.Column(
-            "created_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("CURRENT_TIMESTAMP"),
-            nullable=False,
-        ),
-        sa.Column(
-            "updated_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("CURRENT_TIMESTAMP"),
-            nullable=False,
-        ),
+        *timestamp_columns(),
         sa.Column("tenant_id", sa.Uuid(), nullable=False),
         sa.CheckConstraint(
             "kind IN ('social_group', 'social_service_agency', 'foundation', 'community')",
@@ -92,18 +83,7 @@ def upgrade() -> None:
         sa.Column("started_on", sa.Date(), nullable=False),
         sa.Column("goals", json_type, nullable=False),
         sa.Column("id", sa.Uuid(), nullable=False),
-        sa.Column(
-            "created_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("CURRENT_TIMESTAMP"),
-            nullable=False,
-        ),
-        sa.Column(
-            "updated_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("CURRENT_TIMESTAMP"),
-            nullable=False,
-        ),
+        *timestamp_columns(),
         sa.Column("tenant_id", sa.Uuid(), nullable=False),
         sa.CheckConstraint(
             "urban_tenant_id <> rural_tenant_id", name=op.f("ck_fs_pairings_distinct_parties")
@@ -149,18 +129,7 @@ def upgrade() -> None:
         sa.Column("certificate_number", sa.String(length=64), nullable=True),
         sa.Column("served_tenant_ids", json_type, nullable=False),
         sa.Column("id", sa.Uuid(), nullable=False),
-        sa.Column(
-            "created_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("CURRENT_TIMESTAMP"),
-            nullable=False,
-        ),
-        sa.Column(
-            "updated_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("CURRENT_TIMESTAMP"),
-            nullable=False,
-        ),
+        *timestamp_columns(),
         sa.Column("tenant_id", sa.Uuid(), nullable=False),
         sa.CheckConstraint(
             "certificate_level IN ('assistant', 'social_worker', 'senior', 'none')",
@@ -187,18 +156,7 @@ def upgrade() -> None:
         sa.Column("skills", json_type, nullable=False),
         sa.Column("served_tenant_ids", json_type, nullable=False),
         sa.Column("id", sa.Uuid(), nullable=False),
-        sa.Column(
-            "created_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("CURRENT_TIMESTAMP"),
-            nullable=False,
-        ),
-        sa.Column(
-            "updated_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("CURRENT_TIMESTAMP"),
-            nullable=False,
-        ),
+        *timestamp_columns(),
         sa.Column("tenant_id", sa.Uuid(), nullable=False),
         sa.ForeignKeyConstraint(
             ["tenant_id"],
@@ -231,18 +189,7 @@ def upgrade() -> None:
         sa.Column("closed_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("person_times", sa.Integer(), nullable=False),
         sa.Column("id", sa.Uuid(), nullable=False),
-        sa.Column(
-            "created_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("CURRENT_TIMESTAMP"),
-            nullable=False,
-        ),
-        sa.Column(
-            "updated_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("CURRENT_TIMESTAMP"),
-            nullable=False,
-        ),
+        *timestamp_columns(),
         sa.Column("tenant_id", sa.Uuid(), nullable=False),
         sa.CheckConstraint(
             "status IN ('open', 'closed')", name=op.f("ck_fs_activities_status_valid")
@@ -295,18 +242,7 @@ def upgrade() -> None:
         sa.Column("received_on", sa.Date(), nullable=False),
         sa.Column("organisation_id", sa.Uuid(), nullable=True),
         sa.Column("id", sa.Uuid(), nullable=False),
-        sa.Column(
-            "created_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("CURRENT_TIMESTAMP"),
-            nullable=False,
-        ),
-        sa.Column(
-            "updated_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("CURRENT_TIMESTAMP"),
-            nullable=False,
-        ),
+        *timestamp_columns(),
         sa.Column("tenant_id", sa.Uuid(), nullable=False),
         sa.CheckConstraint(
             "donor_kind IN ('enterprise', 'foundation', 'person')",

@@ -20,6 +20,7 @@ from core.orm import (
     UUIDPrimaryKey,
     timestamp_columns,
 )
+from core.paging import Page, Paging, paginate
 from core.rls import disable_tenant_rls, enable_tenant_rls, in_context_subtree
 from core.tenancy.models import Tenant
 
@@ -34,6 +35,8 @@ __all__ = [
     "Manifest",
     "MetricQuery",
     "NotFound",
+    "Page",
+    "Paging",
     "Permission",
     "Problem",
     "Tenant",
@@ -47,5 +50,6 @@ __all__ = [
     "hookimpl",
     "in_context_subtree",
     "module_settings",
+    "paginate",
     "timestamp_columns",
 ]

@@ -30,6 +30,7 @@ from core.modules.dispatch import EventDispatcher
 from core.modules.events import PENDING_EVENTS_KEY
 from core.modules.host import PluginHost
 from core.modules.state import ModuleStates
+from core.paging import provide_paging
 from core.settings import Settings, load_settings
 from core.tenancy import routes as tenancy_routes
 from core.tenancy.cache import TenantCache
@@ -145,6 +146,7 @@ def create_app(
             "session": Provide(provide_session),
             "tenant": Provide(provide_tenant),
             "principal": Provide(require_user),
+            "paging": Provide(provide_paging, sync_to_thread=False),
         },
         middleware=[
             DefineMiddleware(RequestContextMiddleware),

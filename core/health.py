@@ -8,7 +8,7 @@ from litestar import Response, get
 from litestar.datastructures import State
 from sqlalchemy import text
 
-from core.migrate import status_async
+from core.migrate import orphans_reason, survey_async
 
 
 @get("/health/live", include_in_schema=True, tags=["health"], summary="Process is up")
@@ -19,7 +19,10 @@ async def live() -> dict[str, str]:
 
 @get("/health/ready", tags=["health"], summary="Database reachable and migrated")
 async def ready(state: State) -> Response[dict[str, Any]]:
-    """200 when the database answers and every migration branch is at its head, else 503."""
+    """200 when the database answers and every migration branch is at its head (or ahead of
+    this code: a newer release of a known branch migrated it), else 503. A database holding
+    revisions that no installed code knows (a plugin uninstalled without removing its branch)
+    is not ready, and the reason names them."""
     checks: dict[str, Any] = {}
     ok = True
     try:
@@ -30,10 +33,14 @@ async def ready(state: State) -> Response[dict[str, Any]]:
         checks["database"] = f"unreachable: {type(exc).__name__}"
         ok = False
     if ok:
-        branches = await status_async(state.db.engine, state.plugin_locations)
-        behind = [b.branch for b in branches if not b.at_head]
-        checks["migrations"] = "at head" if not behind else f"behind: {', '.join(behind)}"
-        ok = not behind
+        found = await survey_async(state.db.engine, state.plugin_locations)
+        if found.orphans:
+            checks["migrations"] = orphans_reason(found.orphans)
+        elif found.behind:
+            checks["migrations"] = f"behind: {', '.join(found.behind)}"
+        else:
+            checks["migrations"] = "at head"
+        ok = not found.orphans and not found.behind
     return Response(
         {"status": "ok" if ok else "unavailable", "checks": checks}, status_code=200 if ok else 503
     )

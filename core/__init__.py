@@ -4,6 +4,7 @@ Plugins import only what this module exports; everything else in ``core`` may ch
 notice.
 """
 
+from core.demo import DemoContext
 from core.errors import Conflict, Invalid, NotFound, Problem
 from core.identity.permissions import Permission
 from core.modules.events import Event, emit
@@ -28,6 +29,7 @@ __all__ = [
     "ApiCall",
     "Base",
     "Conflict",
+    "DemoContext",
     "Event",
     "Invalid",
     "IsolationFixtures",

@@ -203,6 +203,7 @@ def serve(host: str, port: int, workers: int, reload: bool) -> None:
 
 def _add_core_commands() -> None:
     import core.modules.provisioning  # noqa: F401  (registers the modules: section of tenant files)
+    from core.demo import demo
     from core.identity.cli import users
     from core.modules.cli import plugins
     from core.tenancy.cli import tenants
@@ -210,6 +211,7 @@ def _add_core_commands() -> None:
     main.add_command(tenants)
     main.add_command(users)
     main.add_command(plugins)
+    main.add_command(demo)
 
 
 def _add_plugin_commands() -> None:

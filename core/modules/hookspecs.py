@@ -18,6 +18,7 @@ from litestar.types import ControllerRouterHandler
 from sqlalchemy.ext.asyncio import AsyncSession
 
 if TYPE_CHECKING:
+    from core.demo import DemoContext
     from core.modules.events import Event
     from core.modules.isolation import IsolationFixtures
     from core.modules.manifest import Manifest
@@ -127,6 +128,18 @@ def gongzhi_isolation_fixtures() -> IsolationFixtures:
     parameters or request body no fixture supplies.
     """
     raise NotImplementedError
+
+
+@hookspec
+async def gongzhi_demo_load(context: DemoContext) -> None:
+    """Add the module's demonstration records under ``context.root``; idempotent.
+
+    Called by ``gongzhi demo load`` for plugins that are on somewhere in the root's subtree, in
+    the order of their ``requires``, each inside its own transaction in the system database
+    context (``context.session``). A second call must add nothing. Use ``context.random`` (seeded
+    per module and root) and ``context.today`` (Asia/Shanghai) so that the records are the same
+    on every machine and their dates stay recent.
+    """
 
 
 def all_hook_names() -> list[str]:

@@ -13,8 +13,8 @@ from pathlib import Path
 from litestar.types import ControllerRouterHandler
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core import IsolationFixtures, Manifest, MetricQuery, hookimpl
-from plugins.five_sector import isolation, metrics
+from core import DemoContext, IsolationFixtures, Manifest, MetricQuery, hookimpl
+from plugins.five_sector import demo, isolation, metrics
 from plugins.five_sector.manifest import MANIFEST
 from plugins.five_sector.routes import ROUTES
 
@@ -51,3 +51,8 @@ def gongzhi_soak_invariants() -> Sequence[Callable[[AsyncSession], Awaitable[lis
 @hookimpl
 def gongzhi_isolation_fixtures() -> IsolationFixtures:
     return isolation.FIXTURES
+
+
+@hookimpl
+async def gongzhi_demo_load(context: DemoContext) -> None:
+    await demo.load(context, MANIFEST)

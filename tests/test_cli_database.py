@@ -63,6 +63,8 @@ def test_upgrade_after_uninstalling_a_plugin_without_downgrading_says_what_to_do
     assert result.exit_code == 2
     assert "Traceback" not in result.output
     chinese, english = result.stderr.strip().split("\n")
-    assert chinese.startswith("错误：") and "gone_plugin_0001" in chinese
-    assert english.startswith("error: ") and "gone_plugin_0001" in english
+    assert chinese.startswith("错误：")
+    assert "gone_plugin_0001" in chinese
+    assert english.startswith("error: ")
+    assert "gone_plugin_0001" in english
     assert "gongzhi db downgrade-branch" in english

@@ -305,7 +305,9 @@ def leaks(text_: str, secrets: list[str], asked: str) -> bool:
     return any(s in text_ and s not in asked for s in secrets)
 
 
-async def assert_audited(db: Database, request_id: str, what: str, count: Counter = _ignore) -> None:
+async def assert_audited(
+    db: Database, request_id: str, what: str, count: Counter = _ignore
+) -> None:
     """The write answered with ``request_id`` left at least one audit record naming it."""
     async with db.session() as session:
         found = await session.scalar(
@@ -419,9 +421,9 @@ def plugin_tables(host: PluginHost, module: str) -> list[str]:
     for mapper in Base.registry.mappers:
         owner = mapper.class_.__module__
         table = getattr(mapper, "local_table", None)
-        if (owner == root or owner.startswith(root + ".")) and table is not None:
-            if "tenant_id" in table.c:
-                tables.add(str(table.name))
+        mine = owner == root or owner.startswith(root + ".")
+        if mine and table is not None and "tenant_id" in table.c:
+            tables.add(str(table.name))
     return sorted(tables)
 
 

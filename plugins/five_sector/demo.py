@@ -51,7 +51,17 @@ SURNAMES = (
     "魏苏吕丁任沈姚卢钟姜崔谭廖范汪陆金石贾韦夏邱方侯邹熊孟秦白江薛尹段雷黎史龙陶贺顾毛郝龚"
 )
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰红梅建国志海燕春晓文斌俊凤琴云辉鹏飞丹萍婷雪慧"
-SKILLS = ("急救", "心理疏导", "文艺表演", "法律咨询", "助老护理", "摄影", "手机教学", "书法", "烹饪")
+SKILLS = (
+    "急救",
+    "心理疏导",
+    "文艺表演",
+    "法律咨询",
+    "助老护理",
+    "摄影",
+    "手机教学",
+    "书法",
+    "烹饪",
+)
 SERVICE_CONTENT = (
     "社区环境整治",
     "关爱空巢老人入户探访",
@@ -110,7 +120,11 @@ ACTIVITIES: tuple[tuple[str, str, str | None, int], ...] = (
 )
 """(title, category, preferred town slug, person-times) of activities held in the towns."""
 
-UPCOMING = (("重阳敬老联欢会", "助老服务"), ("社区运动会", "文体活动"), ("心理健康讲座", "健康服务"))
+UPCOMING = (
+    ("重阳敬老联欢会", "助老服务"),
+    ("社区运动会", "文体活动"),
+    ("心理健康讲座", "健康服务"),
+)
 
 PAIRINGS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("wangfulu", "xinkang", ("戏乡文化节", "农耕体验日")),
@@ -536,9 +550,7 @@ class _Loader:
             held.append(await self.activity_in(town, "助老义剪", "助老服务", 40))
         for title, category in UPCOMING:
             place = self.rng.choice(self.places)
-            await self.activity(
-                place.tenant, title, category, place.volunteers, 60, upcoming=True
-            )
+            await self.activity(place.tenant, title, category, place.volunteers, 60, upcoming=True)
         return held
 
     async def activity_in(self, town: Tenant, title: str, category: str, times: int) -> Activity:
@@ -597,15 +609,15 @@ class _Loader:
                 if amount <= 0:
                     continue
                 targets = by_tenant.get(town.id, [])
-                activity = self.rng.choice(targets) if targets and project is None else None
+                target = self.rng.choice(targets) if targets and project is None else None
                 self.session.add(
                     Allocation(
                         id=self.uuid(),
                         tenant_id=resource.tenant_id,
                         resource_id=resource.id,
                         amount=amount,
-                        activity_id=activity.id if activity else None,
-                        project=None if activity else (project or f"{town.name}社区服务"),
+                        activity_id=target.id if target else None,
+                        project=None if target else (project or f"{town.name}社区服务"),
                         note=f"第{part + 1}批拨付",
                         allocated_at=self.at(received_on + timedelta(days=7 + 30 * part), 11),
                     )
@@ -631,7 +643,11 @@ class _Loader:
                 urban_tenant_id=urban.tenant.id,
                 rural_tenant_id=rural.tenant.id,
                 started_on=self.days_ago(200, 700),
-                goals=["资源共享", "城乡互助", self.rng.choice(("产业帮扶", "文化共建", "人才交流"))],
+                goals=[
+                    "资源共享",
+                    "城乡互助",
+                    self.rng.choice(("产业帮扶", "文化共建", "人才交流")),
+                ],
             )
             self.session.add(pairing)
             await self.session.flush()

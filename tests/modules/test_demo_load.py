@@ -78,9 +78,7 @@ async def test_each_module_on_below_the_root_loads_in_requires_order(
     assert CALLS[:2] == CALLS[2:], "the generator is seeded per module and root"
 
 
-def test_production_refuses_without_force(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_production_refuses_without_force(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     plugins_cli._loaded.clear()
     monkeypatch.setenv("GONGZHI_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'g.db'}")
     monkeypatch.setenv("GONGZHI_SECRET_KEY", TEST_SECRET)
@@ -89,7 +87,8 @@ def test_production_refuses_without_force(
     monkeypatch.setenv("GONGZHI_ENV", "production")
     refused = runner.invoke(main, ["demo", "load"])
     assert refused.exit_code == 2
-    assert "GONGZHI_ENV=production" in refused.stderr and "--force" in refused.stderr
+    assert "GONGZHI_ENV=production" in refused.stderr
+    assert "--force" in refused.stderr
     forced = runner.invoke(main, ["demo", "load", "--force"])
     assert forced.exit_code == 2, "past the refusal, it stops at the missing tree"
     assert "tenants apply" in forced.stderr

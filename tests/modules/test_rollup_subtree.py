@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
+from sqlalchemy import delete
 
 from core.db import Database
 from core.modules.enablement import ChainLink, effective_states
@@ -60,9 +61,7 @@ async def test_a_module_on_at_one_community_shows_at_its_town_and_district(
     assert "notes.tenants" not in await figures(admin_client, "town-b")
 
 
-async def test_a_module_off_everywhere_below_shows_nothing(
-    admin_client: Client, tree: Any
-) -> None:
+async def test_a_module_off_everywhere_below_shows_nothing(admin_client: Client, tree: Any) -> None:
     assert "notes.tenants" not in await figures(admin_client, "district")
     await admin_client.put("/api/v1/tenants/comm-a1/modules/notes", json={"enabled": True})
     await admin_client.put("/api/v1/tenants/comm-a1/modules/notes", json={"enabled": False})
@@ -141,8 +140,8 @@ async def test_the_sql_answer_matches_the_rules_tenant_by_tenant(db: Database) -
                 elif roll < 0.4:
                     choices[(tenant.slug, name)] = rng.random() < 0.5
         async with db.session(write=True) as session:
-            await session.execute(ModulePolicy.__table__.delete())
-            await session.execute(ModuleChoice.__table__.delete())
+            await session.execute(delete(ModulePolicy))
+            await session.execute(delete(ModuleChoice))
             ids = {t.slug: t.id for t in tenants.values()}
             session.add_all(
                 ModulePolicy(tenant_id=ids[slug], module=module, policy=policy)

@@ -76,7 +76,8 @@ async def test_make_run_fills_every_town_of_the_demo_district(
     await run(["tenants", "apply", WANGCHENG])
     first = await run(["demo", "load"])
     assert first.startswith("five-sector: ")
-    assert "fs_organisations +" in first and "fs_service_entries +" in first
+    assert "fs_organisations +" in first
+    assert "fs_service_entries +" in first
 
     settings = settings_for_tests(url)
     db = Database(settings, default_context=SYSTEM)
@@ -137,6 +138,7 @@ async def test_the_demo_loads_once_with_valid_records_on_both_databases(
         for kind, uscc in await session.execute(
             select(Organisation.kind, Organisation.uscc).where(Organisation.uscc.is_not(None))
         ):
+            assert uscc is not None
             assert rules.validate_uscc(uscc) == uscc
             assert uscc[:2] == "5" + rules.USCC_TYPE_BY_KIND[kind]
         assert await session.scalar(select(func.count()).select_from(Pairing)) == 4

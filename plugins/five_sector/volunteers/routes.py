@@ -58,8 +58,11 @@ async def list_volunteers(
 async def export_volunteers(
     tenant: Tenant, session: AsyncSession, config: ModuleConfig, format: ExportFormat = "csv"
 ) -> Response[bytes]:
-    everyone = await services.listed(session, tenant, config, None)
-    return export_response(everyone.items, VOLUNTEER_COLUMNS, format, "volunteers")
+    stmt = services.query(tenant, session.get_bind().dialect.name)
+    everyone = await services.with_totals(
+        session, (await session.execute(stmt)).scalars().all(), config
+    )
+    return export_response(everyone, VOLUNTEER_COLUMNS, format, "volunteers")
 
 
 @post("/volunteers", opt=WRITE)

@@ -8,10 +8,11 @@ and a volunteer's hours are the sum of their entries. Every entry is published a
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import ScalarSelect, Select, func, select
+from sqlalchemy import ColumnElement, ScalarSelect, Select, cast, exists, func, select
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import Conflict, NotFound, Page, Paging, Tenant, emit, in_subtree, paginate
@@ -132,8 +133,25 @@ async def of_user(session: AsyncSession, tenant: Tenant, user_id: uuid.UUID) -> 
     return row[0], int(row[1])
 
 
-def query(tenant: Tenant, *, q: str | None = None, number: str | None = None) -> Select[Row]:
+def has_skill(skill: str, dialect: str) -> ColumnElement[bool]:
+    """The volunteer lists ``skill`` among their skills (a member of a JSON list)."""
+    if dialect == "postgresql":
+        return Row.skills.op("@>")(cast(func.jsonb_build_array(skill), JSONB))
+    each = func.json_each(Row.skills).table_valued("value")
+    return exists(select(each.c.value).where(each.c.value == skill))
+
+
+def query(
+    tenant: Tenant,
+    dialect: str,
+    *,
+    skill: str | None = None,
+    q: str | None = None,
+    number: str | None = None,
+) -> Select[Row]:
     stmt = select(Row).where(in_subtree(Row.tenant_id, tenant))
+    if skill:
+        stmt = stmt.where(has_skill(skill, dialect))
     if q:
         stmt = stmt.where(Row.name.contains(q, autoescape=True))
     if number:
@@ -141,7 +159,7 @@ def query(tenant: Tenant, *, q: str | None = None, number: str | None = None) ->
     return stmt.order_by(Row.volunteer_number, Row.id)
 
 
-async def _totals(session: AsyncSession, volunteers: list[Row]) -> dict[uuid.UUID, int]:
+async def _totals(session: AsyncSession, volunteers: Sequence[Row]) -> dict[uuid.UUID, int]:
     rows = await session.execute(
         select(ServiceEntry.volunteer_id, func.sum(ServiceEntry.minutes))
         .where(ServiceEntry.volunteer_id.in_([v.id for v in volunteers]))
@@ -150,40 +168,28 @@ async def _totals(session: AsyncSession, volunteers: list[Row]) -> dict[uuid.UUI
     return {volunteer_id: int(minutes or 0) for volunteer_id, minutes in rows.all()}
 
 
+async def with_totals(
+    session: AsyncSession, volunteers: Sequence[Row], config: Mapping[str, Any]
+) -> list[Volunteer]:
+    """The answers for ``volunteers``, their totals summed in one query."""
+    totals = await _totals(session, volunteers)
+    return [answer(v, totals.get(v.id, 0), config) for v in volunteers]
+
+
 async def listed(
     session: AsyncSession,
     tenant: Tenant,
     config: Mapping[str, Any],
-    paging: Paging | None,
-    *,
-    skill: str | None = None,
-    q: str | None = None,
-    number: str | None = None,
+    paging: Paging,
+    **filters: str | None,
 ) -> Page[Volunteer]:
-    """A page of the subtree's volunteers with their totals (all of them without ``paging``).
-
-    Without ``skill`` the page is cut in SQL and only its volunteers' totals are summed; a
-    skill (a member of a JSON list) is matched in Python over the whole subtree.
-    """
-    stmt = query(tenant, q=q, number=number)
-    if skill or paging is None:
-        chosen = [
-            v for v in (await session.execute(stmt)).scalars() if not skill or skill in v.skills
-        ]
-        total = len(chosen)
-        if paging is not None:
-            chosen = chosen[paging.offset : paging.offset + paging.limit]
-        page = Page(
-            items=chosen,
-            total=total,
-            limit=paging.limit if paging else total,
-            offset=paging.offset if paging else 0,
-        )
-    else:
-        page = await paginate(session, stmt, paging, lambda v: v)
-    totals = await _totals(session, page.items)
+    """A page of the subtree's volunteers with their totals: the page is cut in SQL and only
+    its volunteers' ledgers are summed, so a district with thousands of volunteers builds only
+    the page's rows."""
+    stmt = query(tenant, session.get_bind().dialect.name, **filters)
+    page = await paginate(session, stmt, paging, lambda v: v)
     return Page(
-        items=[answer(v, totals.get(v.id, 0), config) for v in page.items],
+        items=await with_totals(session, page.items, config),
         total=page.total,
         limit=page.limit,
         offset=page.offset,

@@ -52,7 +52,9 @@ Reason = Annotated[str, msgspec.Meta(min_length=1, max_length=500, pattern=NOT_B
 Charter = Annotated[str, msgspec.Meta(max_length=500, description="章程文件 / charter document")]
 Address = Annotated[str, msgspec.Meta(max_length=300, description="活动场所 / place")]
 FilingNumber = Annotated[str, msgspec.Meta(min_length=1, max_length=64, pattern=NOT_BLANK)]
-Rating = Annotated[int, msgspec.Meta(ge=1, le=5, description="评估等级 1A–5A / rating 1A–5A")]
+Rating = Annotated[
+    Literal[1, 2, 3, 4, 5], msgspec.Meta(description="评估等级 1A–5A / rating 1A–5A")
+]
 
 
 class Body(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):

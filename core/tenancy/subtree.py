@@ -21,12 +21,13 @@ from core.tenancy.resolve import find_tenant
 def in_subtree(column: Any, tenant: Tenant) -> ColumnElement[bool]:
     """A condition true where ``column`` (a tenant id) is ``tenant`` or lies below it.
 
-    One indexed prefix scan of the tenants' materialised paths, usable in any WHERE clause;
+    One indexed prefix scan of the tenants' materialised paths (hex ids and slashes, so the
+    prefix needs no escaping), usable in any WHERE clause;
     on PostgreSQL row-level security narrows the same rows again, so a query that uses it
     and one that forgets it differ only where the request's context is wider than ``tenant``.
     """
     condition: ColumnElement[bool] = column.in_(
-        select(Tenant.id).where(Tenant.path.startswith(tenant.path, autoescape=True))
+        select(Tenant.id).where(Tenant.path.startswith(tenant.path))
     )
     return condition
 

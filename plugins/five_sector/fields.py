@@ -18,9 +18,6 @@ Quantity = Annotated[
         description="正整数；资金以分计 / a positive integer; money is counted in fen",
     ),
 ]
-Query = Annotated[
-    str, msgspec.Meta(max_length=100, description="名称包含的文字 / text the name contains")
-]
 TenantKey = Annotated[
     str,
     msgspec.Meta(

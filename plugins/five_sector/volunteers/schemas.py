@@ -13,7 +13,6 @@ from plugins.five_sector.fields import NOT_BLANK, TenantKey
 from plugins.five_sector.social_workers.schemas import PersonName
 
 RecordFormat = Literal["json", "html", "pdf"]
-EntryKind = Literal["credit", "reversal"]
 
 VolunteerNumber = Annotated[
     str,

@@ -16,7 +16,7 @@ from sqlalchemy import ColumnElement, Select, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import Conflict, Invalid, NotFound, Tenant, emit
-from plugins.five_sector import rules
+from plugins.five_sector import events, rules
 from plugins.five_sector.models import (
     REGISTERED_KINDS,
     Activity,
@@ -48,7 +48,7 @@ from plugins.five_sector.schemas import (
 )
 
 MODULE = "five-sector"
-HOURS_EVENT = "five-sector.service-hours-recorded"
+HOURS_EVENT = events.HOURS_RECORDED
 MAX_LIMIT = 500
 MAX_OFFSET = 2**31 - 1
 
@@ -754,15 +754,14 @@ async def _record(session: AsyncSession, entry: ServiceEntry) -> ServiceEntry:
         session,
         HOURS_EVENT,
         tenant_id=entry.tenant_id,
-        payload={
-            "entry_id": str(entry.id),
-            "volunteer_id": str(entry.volunteer_id),
-            "activity_id": str(entry.activity_id) if entry.activity_id else None,
-            "kind": entry.kind,
-            "minutes": entry.minutes,
-            "served_on": entry.served_on.isoformat(),
-        },
-        source=MODULE,
+        payload=events.ServiceHoursRecorded(
+            entry_id=entry.id,
+            volunteer_id=entry.volunteer_id,
+            activity_id=entry.activity_id,
+            kind=entry.kind,
+            minutes=entry.minutes,
+            served_on=entry.served_on,
+        ),
     )
     return entry
 
@@ -1133,6 +1132,27 @@ async def close_activity(
             )
         )
     await session.refresh(activity)
+    volunteer_users = await session.execute(
+        select(Volunteer.id, Volunteer.user_id).where(
+            Volunteer.id.in_([e.volunteer_id for e in credited])
+        )
+    )
+    users = {volunteer_id: user_id for volunteer_id, user_id in volunteer_users}
+    await emit(
+        session,
+        events.ACTIVITY_CLOSED,
+        tenant_id=activity.tenant_id,
+        payload=events.ActivityClosed(
+            activity_id=activity.id,
+            tenant_id=activity.tenant_id,
+            closed_at=stamp,
+            person_times=person_times,
+            participants=[
+                events.CreditedParticipant(e.volunteer_id, users.get(e.volunteer_id), e.minutes)
+                for e in credited
+            ],
+        ),
+    )
     return activity, credited
 
 

@@ -8,7 +8,7 @@ import click
 
 from core.identity.cli import users
 from core.identity.provisioning import USERS_SECTION
-from core.modules.hookspecs import hookimpl
+from core.markers import hookimpl
 from core.tenancy.provisioning import TenantFileSection
 
 

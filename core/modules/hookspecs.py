@@ -17,8 +17,9 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING
 
 import click
-import pluggy
 from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.markers import PROJECT, hookimpl, hookspec
 
 if TYPE_CHECKING:
     from core.demo import DemoContext
@@ -27,9 +28,7 @@ if TYPE_CHECKING:
     from core.tenancy.models import Tenant
     from core.tenancy.provisioning import TenantFileSection
 
-PROJECT = "gongzhi"
-hookspec = pluggy.HookspecMarker(PROJECT)
-hookimpl = pluggy.HookimplMarker(PROJECT)
+__all__ = ["PROJECT", "REMOVED_HOOKS", "all_hook_names", "hookimpl", "hookspec"]
 
 EventHandler = Callable[[AsyncSession, "Event"], Awaitable[None]]
 SubscribeCallback = Callable[[str, EventHandler], None]

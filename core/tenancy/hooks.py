@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from core.modules.hookspecs import hookimpl
+from core.markers import hookimpl
 from core.tenancy.cli import tenants
 
 

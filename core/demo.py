@@ -22,7 +22,9 @@ import click
 from sqlalchemy import func, inspect, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.clikit import kernel, migrated_settings_or_exit
 from core.db import SYSTEM, Database
+from core.markers import hookimpl
 from core.modules.host import PluginHost
 from core.modules.manifest import Manifest
 from core.modules.reach import modules_on_below
@@ -175,9 +177,6 @@ def demo() -> None:
     "--force", is_flag=True, help="在生产环境中也加载 / Load even under GONGZHI_ENV=production"
 )
 def load(root_key: str, force: bool) -> None:
-    from core.cli import migrated_settings_or_exit
-    from core.modules.cli import load_host
-
     settings = migrated_settings_or_exit()
     if settings.environment == "production" and not force:
         click.echo(
@@ -187,7 +186,7 @@ def load(root_key: str, force: bool) -> None:
             err=True,
         )
         sys.exit(2)
-    host = load_host(settings)
+    host = kernel().host(settings)
 
     async def run() -> list[ModuleLoad]:
         db = Database(settings, default_context=SYSTEM)
@@ -205,3 +204,9 @@ def load(root_key: str, force: bool) -> None:
         click.echo("没有模块提供演示数据 / no module offers demo data")
     for module_load in loads:
         click.echo(describe(module_load))
+
+
+@hookimpl
+def gongzhi_commands(cli: click.Group) -> None:
+    """The demo area as a kernel plugin: it adds ``gongzhi demo``."""
+    cli.add_command(demo)

@@ -54,9 +54,7 @@ def _ignore(_name: str) -> None:
 
 def isolation_fixtures_of(host: PluginHost, module: str) -> IsolationFixtures | None:
     """The isolation fixtures ``module`` declares, or None."""
-    plugin = host.plugins[module]
-    impl = host.impl_of(plugin.obj, "gongzhi_isolation_fixtures")
-    return impl() if impl is not None else None
+    return host.plugins[module].isolation
 
 
 @dataclass(frozen=True)
@@ -158,7 +156,7 @@ def coverage_gap(
     chosen = fixtures.get(owner)
     if chosen is None:
         if op.params or op.is_write:
-            return f"{op.key}: module {owner!r} declares no isolation fixtures"
+            return f"{op.key}: module {owner!r} declares no Manifest.isolation"
         return None
     if op.is_write and op.key not in chosen.bodies:
         return f"{op.key}: the isolation fixtures of {owner or 'the core'} give no body"

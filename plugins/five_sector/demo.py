@@ -9,7 +9,8 @@ with their joint activities.
 
 Rows are written exactly as the module's own services write them: a closed activity has its
 person-times, one credit per checked-in volunteer for the activity's duration (at most 24 h,
-dated the day it started) and one ``service-hours-recorded`` event per ledger entry; a filed or
+dated the day it started), one ``service-hours-recorded`` event per ledger entry and one
+``activity-closed`` event; a filed or
 registered organisation has its lifecycle change; a resource's balance is its quantity less its
 allocations. Everything comes from the context's seeded generator and is dated relative to
 ``context.today``, so every load is the same apart from the dates. The id of the first
@@ -27,7 +28,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from core import DemoContext, Manifest, Tenant, emit, module_settings
-from plugins.five_sector import rules
+from plugins.five_sector import events, rules
 from plugins.five_sector.models import (
     Activity,
     Allocation,
@@ -41,8 +42,6 @@ from plugins.five_sector.models import (
     Volunteer,
 )
 
-MODULE = "five-sector"
-HOURS_EVENT = "five-sector.service-hours-recorded"
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 DEFAULT_AREA = "430112"
 
@@ -374,17 +373,16 @@ class _Loader:
         await self.session.flush()
         await emit(
             self.session,
-            HOURS_EVENT,
+            events.HOURS_RECORDED,
             tenant_id=entry.tenant_id,
-            payload={
-                "entry_id": str(entry.id),
-                "volunteer_id": str(entry.volunteer_id),
-                "activity_id": str(entry.activity_id) if entry.activity_id else None,
-                "kind": entry.kind,
-                "minutes": entry.minutes,
-                "served_on": entry.served_on.isoformat(),
-            },
-            source=MODULE,
+            payload=events.ServiceHoursRecorded(
+                entry_id=entry.id,
+                volunteer_id=entry.volunteer_id,
+                activity_id=entry.activity_id,
+                kind=entry.kind,
+                minutes=entry.minutes,
+                served_on=entry.served_on,
+            ),
         )
 
     async def ledgers(self) -> None:
@@ -510,9 +508,11 @@ class _Loader:
         await self.session.flush()
         minutes = min(int((ends_at - starts_at).total_seconds() // 60), rules.MAX_MINUTES_PER_ENTRY)
         verified_by = self.rng.choice(self.staff)
+        credited: list[events.CreditedParticipant] = []
         for participant in attended:
             if participant.role != "volunteer" or participant.volunteer_id is None:
                 continue
+            credited.append(events.CreditedParticipant(participant.volunteer_id, None, minutes))
             await self.record(
                 ServiceEntry(
                     id=self.uuid(),
@@ -527,6 +527,18 @@ class _Loader:
                     recorded_at=closed_at,
                 )
             )
+        await emit(
+            self.session,
+            events.ACTIVITY_CLOSED,
+            tenant_id=activity.tenant_id,
+            payload=events.ActivityClosed(
+                activity_id=activity.id,
+                tenant_id=activity.tenant_id,
+                closed_at=closed_at,
+                person_times=person_times,
+                participants=credited,
+            ),
+        )
         return activity
 
     def organiser_at(self, place: _Place) -> Organisation | None:

@@ -9,7 +9,7 @@ import itertools
 import uuid
 from collections.abc import Mapping
 
-from core import ApiCall, IsolationFixtures, IsolationTenant, hookimpl
+from core import ApiCall, IsolationFixtures, IsolationTenant
 from core.modules.isolation_matrix import (
     OUTSIDERS,
     SEARCH_TERMS,
@@ -71,8 +71,7 @@ class CoreIsolation:
         self.module = module
         self.serial = itertools.count(1)
 
-    @hookimpl
-    def gongzhi_isolation_fixtures(self) -> IsolationFixtures:
+    def fixtures(self) -> IsolationFixtures:
         async def create(call: ApiCall, tenant: IsolationTenant) -> Mapping[str, str]:
             n = next(self.serial)
             member = await call(

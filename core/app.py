@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core import audit, health, prometheus
 from core.broadcast import RedisLink
 from core.db import Database
-from core.errors import EXCEPTION_HANDLERS
+from core.errors import EXCEPTION_HANDLERS, add_problem_responses
 from core.identity import routes as identity_routes
 from core.identity.access import require_user
 from core.identity.authn import PRINCIPALS_CHANNEL, AuthenticationMiddleware, PrincipalCache
@@ -132,7 +132,7 @@ def create_app(
             await redis.close()
         await db.dispose()
 
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             *health.ROUTES,
             *prometheus.ROUTES,
@@ -181,3 +181,5 @@ def create_app(
         request_max_body_size=settings.max_body_bytes,
         debug=False,
     )
+    add_problem_responses(app)
+    return app

@@ -45,7 +45,7 @@ async def test_admin_adds_a_new_user_who_can_then_log_in(
     me = (await client.get("/api/v1/me", headers=liu)).json()
     assert [(m["role"], m["tenant"]["slug"]) for m in me["memberships"]] == [("staff", "d1-t1-c1")]
     listed = await client.get("/api/v1/tenants/d1-t1-c1/members", headers=headers)
-    assert [m["user"]["username"] for m in listed.json()] == ["liu"]
+    assert [m["user"]["username"] for m in listed.json()["items"]] == ["liu"]
 
 
 async def test_one_user_may_serve_in_two_communities(
@@ -144,7 +144,7 @@ async def test_removing_a_membership_takes_the_access_away(
     helper = await login_as("helper")
     assert (await client.get("/api/v1/tenants/d1-t1/members", headers=helper)).status_code == 200
     members = (await client.get("/api/v1/tenants/d1-t1/members", headers=boss)).json()
-    membership_id = next(m["id"] for m in members if m["user"]["username"] == "helper")
+    membership_id = next(m["id"] for m in members["items"] if m["user"]["username"] == "helper")
     gone = await client.delete(f"/api/v1/tenants/d1-t1/members/{membership_id}", headers=boss)
     assert gone.status_code == 204
     # the membership is read again per request (cache at most 2 s, dropped at once in-process)
@@ -180,7 +180,8 @@ async def test_api_token_is_limited_to_its_subtree_and_permissions_and_revocable
     )
     assert post.status_code == 404
     listed = (await client.get("/api/v1/tenants/d1-t1/api-tokens", headers=boss)).json()
-    assert "token" not in listed[0]
+    assert listed["total"] == 1
+    assert "token" not in listed["items"][0]
     revoked = await client.delete(
         f"/api/v1/tenants/d1-t1/api-tokens/{created.json()['id']}", headers=boss
     )

@@ -4,7 +4,7 @@ Plugins import only what this module exports; everything else in ``core`` may ch
 notice.
 """
 
-from core.errors import Conflict, Invalid, NotFound, Problem
+from core.errors import Conflict, Invalid, NotFound, Problem, ProblemDetails, problem_responses
 from core.identity.permissions import Permission
 from core.modules.events import Event, emit
 from core.modules.hookspecs import hookimpl
@@ -39,6 +39,7 @@ __all__ = [
     "Paging",
     "Permission",
     "Problem",
+    "ProblemDetails",
     "Tenant",
     "TenantOwned",
     "Timestamps",
@@ -51,5 +52,6 @@ __all__ = [
     "in_context_subtree",
     "module_settings",
     "paginate",
+    "problem_responses",
     "timestamp_columns",
 ]

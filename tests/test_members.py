@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from sqlalchemy import func, select
@@ -200,6 +203,51 @@ async def test_api_token_with_an_unknown_permission_is_422(
         headers=await login_as("boss"),
     )
     assert response.status_code == 422
+
+
+@pytest.mark.parametrize(
+    ("body", "field", "message"),
+    [
+        (
+            {"name": "x", "permissions": ["users:read"], "expires_in": 10},
+            "expires_in",
+            "不能小于 60",
+        ),
+        ({"name": "x", "permissions": []}, "permissions", "至少需要 1 项"),
+        ({"name": "", "permissions": ["users:read"]}, "name", "长度至少为 1 个字符"),
+        ({"name": "x" * 101, "permissions": ["users:read"]}, "name", "长度不能超过 100 个字符"),
+    ],
+)
+async def test_a_token_body_refused_by_its_schema_names_the_field_in_both_languages(
+    client: Client,
+    db: Database,
+    make_user: MakeUser,
+    login_as: LoginAs,
+    body: dict[str, Any],
+    field: str,
+    message: str,
+) -> None:
+    await add_tenants(db, DEMO_TREE)
+    await make_user("boss", [("d1", "admin")])
+    response = await client.post(
+        "/api/v1/tenants/d1/api-tokens", json=body, headers=await login_as("boss")
+    )
+    assert response.status_code == 422, response.text
+    [error] = response.json()["errors"]
+    assert (error["field"], error["message"]) == (field, message)
+    assert error["message_en"].startswith("Expected")
+
+
+async def test_a_member_with_an_unknown_role_is_refused_naming_the_role(
+    admin_client: Client, db: Database
+) -> None:
+    await add_tenants(db, DEMO_TREE)
+    response = await admin_client.post(
+        "/api/v1/tenants/d1/members", json={"username": "q-user", "role": "ruler"}
+    )
+    assert response.status_code == 422, response.text
+    [error] = response.json()["errors"]
+    assert (error["field"], error["message"]) == ("role", "取值不在允许的范围内")
 
 
 async def test_api_token_stops_when_its_creator_is_disabled(

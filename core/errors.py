@@ -332,7 +332,7 @@ def expected_problems(handler: HTTPRouteHandler, path_parameters: Iterable[str])
 
     400 always (a malformed request); 401 when it needs a caller (a declared permission or the
     ``principal`` dependency); 404 when its path names something; 409 for a write to a tenant;
-    422 when it takes a body or query parameters its rules can refuse.
+    422 when it takes a body or query parameters its rules can refuse, or writes to a tenant.
     """
     params = set(handler.parsed_fn_signature.parameters)
     path = set(path_parameters)
@@ -345,7 +345,7 @@ def expected_problems(handler: HTTPRouteHandler, path_parameters: Iterable[str])
     if write and "tenant_key" in path:
         statuses.append(409)
     own = params - path - _REQUEST_KWARGS - set(handler.resolve_dependencies())
-    if write or own:
+    if own or (write and "tenant_key" in path):
         statuses.append(422)
     return statuses
 

@@ -35,6 +35,7 @@ from core.settings import Settings, load_settings
 from core.tenancy import routes as tenancy_routes
 from core.tenancy.cache import TenantCache
 from core.tenancy.resolve import provide_tenant, request_session
+from core.tenancy.schemas import LevelSchema
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -154,6 +155,7 @@ def create_app(
             DefineMiddleware(AuthenticationMiddleware),
         ],
         exception_handlers=EXCEPTION_HANDLERS,
+        plugins=[LevelSchema(settings.tenant_levels)],
         state=State(
             {
                 "settings": settings,

@@ -16,6 +16,7 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from core.errors import PROBLEM_MEDIA_TYPE
+from core.settings import Settings
 
 Client = AsyncTestClient[Litestar]
 Operation = tuple[str, str, dict[str, Any]]
@@ -181,7 +182,9 @@ def field_schema(doc: dict[str, Any], component: str, field: str) -> dict[str, A
     return schema
 
 
-async def test_request_bodies_publish_the_rules_the_server_enforces(client: Client) -> None:
+async def test_request_bodies_publish_the_rules_the_server_enforces(
+    client: Client, settings: Settings
+) -> None:
     doc = await document(client)
     slug = field_schema(doc, "TenantCreate", "slug")
     assert (slug["minLength"], slug["maxLength"]) == (2, 63)
@@ -192,6 +195,8 @@ async def test_request_bodies_publish_the_rules_the_server_enforces(client: Clie
     )
     year = field_schema(doc, "TenantCreate", "division_year")
     assert (year["minimum"], year["maximum"]) == (1980, 2100)
+    for body in ("TenantCreate", "TenantUpdate"):
+        assert field_schema(doc, body, "level")["enum"] == list(settings.tenant_levels)
     assert field_schema(doc, "TenantUpdate", "status")["enum"] == [
         "active",
         "suspended",

@@ -12,15 +12,22 @@ name of blanks, a code outside the parent's, a level of this deployment).
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import msgspec
+from litestar.openapi.spec import OpenAPIType, Schema
+from litestar.plugins import OpenAPISchemaPlugin
+from litestar.typing import FieldDefinition
 from msgspec import UNSET, Meta, UnsetType
 
 from core.paging import Page
 from core.tenancy import rules
 from core.tenancy.models import Tenant
+
+if TYPE_CHECKING:
+    from litestar._openapi.schema_generation import SchemaCreator
 
 Slug = Annotated[
     str,
@@ -36,13 +43,17 @@ Name = Annotated[str, Meta(min_length=1, max_length=rules.NAME_MAX)]
 NameEn = Annotated[
     str, Meta(min_length=1, max_length=rules.NAME_EN_MAX, pattern=rules.NAME_EN_RE.pattern)
 ]
+
+
+class ConfiguredLevel:
+    """Marks a field whose values are this deployment's levels (see :class:`LevelSchema`)."""
+
+
+LEVEL_HELP = (
+    "GONGZHI_TENANT_LEVELS 中的一个层级 / one of the configured levels (GONGZHI_TENANT_LEVELS)"
+)
 Level = Annotated[
-    str,
-    Meta(
-        pattern=r"^[a-z][a-z_]{1,31}$",
-        description="GONGZHI_TENANT_LEVELS 中的一个层级（默认 district、town、community）/ one "
-        "of the configured levels (district, town, community by default)",
-    ),
+    str, Meta(pattern=r"^[a-z][a-z_]{1,31}$", description=LEVEL_HELP), ConfiguredLevel()
 ]
 Kind = Annotated[str, Meta(min_length=1, max_length=rules.KIND_MAX)]
 DIVISION_CODE_PATTERN = "^(" + "|".join(f"[0-9]{{{n}}}" for n in rules.DIVISION_CODE_LENGTHS) + ")$"
@@ -149,3 +160,20 @@ class TenantOut(msgspec.Struct, kw_only=True):
 
 TenantPage = Page[TenantOut]
 """One page of a filtered list of tenants and the total number of matches."""
+
+
+class LevelSchema(OpenAPISchemaPlugin):
+    """Publishes the configured levels (``GONGZHI_TENANT_LEVELS``) as the enum of every field
+    marked :class:`ConfiguredLevel`: no static type can hold them. The service refuses any other
+    level with its own message (:func:`core.tenancy.rules.check_level`)."""
+
+    def __init__(self, levels: Sequence[str]) -> None:
+        self.levels = list(levels)
+
+    def is_plugin_supported_field(self, field_definition: FieldDefinition) -> bool:
+        return field_definition.has_metadata(ConfiguredLevel)
+
+    def to_openapi_schema(
+        self, field_definition: FieldDefinition, schema_creator: SchemaCreator
+    ) -> Schema:
+        return Schema(type=OpenAPIType.STRING, enum=list(self.levels))

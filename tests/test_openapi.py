@@ -154,6 +154,18 @@ async def test_every_five_sector_operation_declares_a_typed_answer_and_its_probl
     assert problems_of(doc, five_sector=True) == []
 
 
+async def test_module_operations_get_their_problem_answers_from_the_app(client: Client) -> None:
+    """A module declares nothing: the routers the plugin host mounts get the problem answers."""
+    doc = await document(client)
+    modules = [(p, m, op) for p, m, op in operations(doc) if module_of(p) is not None]
+    assert modules
+    assert [
+        f"{method.upper()} {path}: {why}"
+        for path, method, operation in modules
+        for why in missing_problems(path, method, operation)
+    ] == []
+
+
 async def test_the_problem_schema_is_what_the_errors_module_sends(client: Client) -> None:
     doc = await document(client)
     problem = doc["components"]["schemas"]["ProblemDetails"]

@@ -235,20 +235,20 @@ async def drive(
     if profiler == "pyinstrument":
         from pyinstrument import Profiler
 
-        with Profiler(async_mode="enabled", interval=0.0002) as profile:
+        with Profiler(async_mode="enabled", interval=0.0002) as sampler:
             for _ in range(requests):
                 await call(app, method, url, headers, body)
-        report = profile.output_text(unicode=True, color=False, show_all=False)
+        report = sampler.output_text(unicode=True, color=False, show_all=False)
     elif profiler == "cprofile":
-        profile = cProfile.Profile(time.process_time)
-        profile.enable()
+        tracer = cProfile.Profile(time.process_time)
+        tracer.enable()
         for _ in range(requests):
             await call(app, method, url, headers, body)
-        profile.disable()
-        profile.dump_stats(str(seed.ROOT / "var" / "bench" / f"profile-{scenario}.prof"))
+        tracer.disable()
+        tracer.dump_stats(str(seed.ROOT / "var" / "bench" / f"profile-{scenario}.prof"))
         out = io.StringIO()
-        pstats.Stats(profile, stream=out).sort_stats("tottime").print_stats(40)
-        pstats.Stats(profile, stream=out).sort_stats("cumulative").print_stats(60)
+        pstats.Stats(tracer, stream=out).sort_stats("tottime").print_stats(40)
+        pstats.Stats(tracer, stream=out).sort_stats("cumulative").print_stats(60)
         report = out.getvalue()
     kinds = {k: v / requests for k, v in sorted(counted.items())}
     figures = Figures(
@@ -265,18 +265,16 @@ async def drive(
 async def measure(
     backend: str, url: str, dataset: seed.Dataset, options: argparse.Namespace
 ) -> tuple[list[Figures], str]:
+    from bench.ceilings import raw_app
     from core.app import create_app
     from core.settings import load_settings
-
-    from bench.ceilings import raw_app
 
     os.environ.update(
         seed.gongzhi_env(url),
         BENCH_DATABASE_URL=url,
         BENCH_TENANT_PATH=dataset.tenant_path,
     )
-    log = Path(options.log)
-    sys.stderr = log.open("a", encoding="utf-8")
+    sys.stderr = options.log
     urls = scenario_urls("http://bench", dataset)
     target = urls[options.scenario][0]
     results: list[Figures] = []
@@ -341,7 +339,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         seed.database(options.backend, Path(tmp)) as url,
     ):
         dataset = seed.prepare(options.backend, url, Path(tmp), options.volunteers, options.entries)
-        options.log = str(Path(tmp) / "server.log")
+        options.log = (Path(tmp) / "server.log").open("a", encoding="utf-8")
         results, report = asyncio.run(measure(options.backend, url, dataset, options))
     text = render(options.backend, options.scenario, results)
     print(text)

@@ -5,13 +5,15 @@ notice.
 """
 
 from core.errors import Conflict, Invalid, NotFound, Problem
+from core.export import Column, ExportFormat, ExportOperation, export_response, operation_answering
 from core.identity.permissions import Permission
+from core.identity.principal import Caller
 from core.modules.events import Event, emit
 from core.modules.hookspecs import hookimpl
 from core.modules.isolation import ApiCall, IsolationFixtures, IsolationTenant
 from core.modules.manifest import Manifest
 from core.modules.metrics import MetricQuery
-from core.modules.settings import module_settings
+from core.modules.settings import ModuleConfig, module_settings
 from core.orm import (
     Base,
     TenantOwned,
@@ -23,17 +25,23 @@ from core.orm import (
 from core.paging import Page, Paging, paginate
 from core.rls import disable_tenant_rls, enable_tenant_rls, in_context_subtree
 from core.tenancy.models import Tenant
+from core.tenancy.subtree import find_tenant_in_subtree, in_subtree
 
 __all__ = [
     "ApiCall",
     "Base",
+    "Caller",
+    "Column",
     "Conflict",
     "Event",
+    "ExportFormat",
+    "ExportOperation",
     "Invalid",
     "IsolationFixtures",
     "IsolationTenant",
     "Manifest",
     "MetricQuery",
+    "ModuleConfig",
     "NotFound",
     "Page",
     "Paging",
@@ -47,9 +55,13 @@ __all__ = [
     "disable_tenant_rls",
     "emit",
     "enable_tenant_rls",
+    "export_response",
+    "find_tenant_in_subtree",
     "hookimpl",
     "in_context_subtree",
+    "in_subtree",
     "module_settings",
+    "operation_answering",
     "paginate",
     "timestamp_columns",
 ]

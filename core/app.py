@@ -19,7 +19,7 @@ from core.broadcast import RedisLink
 from core.db import Database
 from core.errors import EXCEPTION_HANDLERS
 from core.identity import routes as identity_routes
-from core.identity.access import require_user
+from core.identity.access import provide_caller, require_user
 from core.identity.authn import PRINCIPALS_CHANNEL, AuthenticationMiddleware, PrincipalCache
 from core.identity.passwords import hasher_for
 from core.identity.permissions import PermissionRegistry, core_permissions
@@ -29,6 +29,7 @@ from core.modules import routes as module_routes
 from core.modules.dispatch import EventDispatcher
 from core.modules.events import PENDING_EVENTS_KEY
 from core.modules.host import PluginHost
+from core.modules.settings import provide_config
 from core.modules.state import ModuleStates
 from core.paging import provide_paging
 from core.settings import Settings, load_settings
@@ -147,6 +148,8 @@ def create_app(
             "tenant": Provide(provide_tenant),
             "principal": Provide(require_user),
             "paging": Provide(provide_paging, sync_to_thread=False),
+            "caller": Provide(provide_caller),
+            "config": Provide(provide_config),
         },
         middleware=[
             DefineMiddleware(RequestContextMiddleware),

@@ -4,7 +4,8 @@ permission?
 :func:`decide` is the rule as a pure function (the property test compares it with a plain
 model); :func:`authorize` applies it to a request and answers a caller without reach exactly
 like an unknown tenant (404), so a tenant's existence is never revealed. :func:`require_user`
-is the dependency for routes that need a caller but no tenant.
+is the dependency for routes that need a caller but no tenant; :func:`provide_caller` gives any
+handler (a module's included) the caller as a plain :class:`Caller`.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.errors import NotFound
 from core.identity.permissions import ROLES, PermissionRegistry
-from core.identity.principal import ApiScope, Grant, Principal
+from core.identity.principal import ApiScope, Caller, Grant, Principal
 from core.tenancy.models import Tenant
 
 PLATFORM_ADMIN = "platform_admin"
@@ -117,3 +118,11 @@ async def require_user(request: Request[Any, Any, Any], session: AsyncSession) -
     if principal is None:
         raise NotAuthorizedException()
     return principal
+
+
+async def provide_caller(request: Request[Any, Any, Any], session: AsyncSession) -> Caller:
+    """The ``caller`` dependency: who is calling; 401 for an anonymous request.
+
+    Takes ``session`` for the same reason as :func:`require_user`.
+    """
+    return Caller.of(await require_user(request, session))

@@ -1,4 +1,5 @@
-"""Who is calling: the :class:`Principal` the authentication middleware puts in the scope."""
+"""Who is calling: the :class:`Principal` the authentication middleware puts in the scope, and
+the :class:`Caller` that handlers receive as the ``caller`` dependency."""
 
 from __future__ import annotations
 
@@ -39,3 +40,22 @@ class Principal:
     grants: tuple[Grant, ...]
     api_scope: ApiScope | None = None
     session_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """The person behind a request, as a module needs them: to record who did something.
+
+    A handler takes ``caller: Caller`` and always gets a signed-in user (a token's user
+    included): an anonymous request is answered 401 before the handler runs, and on a tenant
+    route it never got past the access check anyway. ``id`` is the user's id (stable across
+    renames), ``name`` their display name, ``username`` their login name.
+    """
+
+    id: uuid.UUID
+    name: str
+    username: str
+
+    @classmethod
+    def of(cls, principal: Principal) -> Caller:
+        return cls(id=principal.user_id, name=principal.display_name, username=principal.username)

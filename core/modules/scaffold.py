@@ -1,5 +1,10 @@
 """``gongzhi plugins new NAME``: a separate, installable plugin distribution that passes its own
-tests right after generation (one model, one migration, one route, one permission, one test)."""
+tests right after generation.
+
+It has the shape of every Gongzhi module: one model and its migration, one permission, one
+setting, and one folder per aggregate (here ``items/``) holding that aggregate's routes, services
+and schemas, written on the kernel's SDK (``Page``/``paging``, ``in_subtree``, the ``caller`` and
+``config`` dependencies, typed answers), and one test."""
 
 from __future__ import annotations
 
@@ -75,6 +80,7 @@ MANIFEST = Manifest(
     title_en="$title_en",
     version="0.1.0",
     description="$title_en",
+    settings={"max_items": 1000},
     permissions=[
         Permission(
             "$name:use",
@@ -119,7 +125,9 @@ def gongzhi_isolation_fixtures() -> IsolationFixtures:
 
 from __future__ import annotations
 
-from sqlalchemy import String
+import uuid
+
+from sqlalchemy import String, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core import Base, TenantOwned, Timestamps, UUIDPrimaryKey
@@ -131,57 +139,145 @@ class ${classname}Item(UUIDPrimaryKey, TenantOwned, Timestamps, Base):
     __tablename__ = "${package}_items"
 
     title: Mapped[str] = mapped_column(String(200))
+    created_by: Mapped[uuid.UUID | None] = mapped_column(Uuid)
 ''',
     "src/$package/routes.py": '''\
-"""HTTP routes of the $name module, mounted at /api/v1/tenants/{tenant}/$name."""
+"""Every HTTP route of the $name module, aggregate by aggregate, mounted by the host at
+/api/v1/tenants/{tenant_key}/$name."""
 
 from __future__ import annotations
 
-from typing import Any
+from litestar.types import ControllerRouterHandler
+
+from $package.items import routes as items
+
+ROUTES: list[ControllerRouterHandler] = [*items.ROUTES]
+''',
+    "src/$package/items/__init__.py": '''\
+"""Items: one folder per aggregate, with its routes, services and schemas."""
+''',
+    "src/$package/items/schemas.py": '''\
+"""The request body and the answer of the items API, published in the OpenAPI document."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated
 
 import msgspec
-from litestar import get, post
-from sqlalchemy import func, select
+
+Title = Annotated[
+    str,
+    msgspec.Meta(min_length=1, max_length=200, pattern=r"\\S", description="标题 / title"),
+]
+
+
+class ItemCreate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    title: Title
+
+
+class Item(msgspec.Struct, kw_only=True):
+    id: uuid.UUID
+    title: str
+    created_by: uuid.UUID | None
+    created_at: datetime
+''',
+    "src/$package/items/services.py": '''\
+"""Items of the $name module: a tenant sees its subtree's items; new ones belong to it."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core import Invalid, Tenant
+from core import Caller, Conflict, NotFound, Tenant, in_subtree
+from $package.items.schemas import Item, ItemCreate
 from $package.models import ${classname}Item
 
 
-class ItemIn(msgspec.Struct, forbid_unknown_fields=True):
-    title: str
+def answer(row: ${classname}Item) -> Item:
+    return Item(id=row.id, title=row.title, created_by=row.created_by, created_at=row.created_at)
 
 
-def _item(row: ${classname}Item) -> dict[str, Any]:
-    return {"id": str(row.id), "title": row.title, "created_at": row.created_at.isoformat()}
-
-
-@get("/items", opt={"permission": "$name:use"})
-async def list_items(tenant: Tenant, session: AsyncSession) -> dict[str, Any]:
-    """The tenant's items, newest first."""
-    rows = await session.scalars(
+def query(tenant: Tenant) -> Select[${classname}Item]:
+    """The items of the tenant's subtree, newest first."""
+    return (
         select(${classname}Item)
-        .where(${classname}Item.tenant_id == tenant.id)
-        .order_by(${classname}Item.created_at.desc())
+        .where(in_subtree(${classname}Item.tenant_id, tenant))
+        .order_by(${classname}Item.created_at.desc(), ${classname}Item.id)
     )
-    total = await session.scalar(
+
+
+async def get(session: AsyncSession, tenant: Tenant, item_id: uuid.UUID) -> ${classname}Item:
+    """The item if it lies in the tenant's subtree; another tenant's item is 404, never 403."""
+    row = (
+        await session.execute(query(tenant).where(${classname}Item.id == item_id))
+    ).scalar_one_or_none()
+    if row is None:
+        raise NotFound("条目")
+    return row
+
+
+async def create(
+    session: AsyncSession,
+    tenant: Tenant,
+    config: Mapping[str, Any],
+    caller: Caller,
+    body: ItemCreate,
+) -> ${classname}Item:
+    """A new item at the tenant, refused once the tenant holds ``max_items`` (a setting)."""
+    held = await session.scalar(
         select(func.count()).where(${classname}Item.tenant_id == tenant.id)
     )
-    return {"items": [_item(r) for r in rows], "total": total}
-
-
-@post("/items", opt={"permission": "$name:use"})
-async def create_item(tenant: Tenant, session: AsyncSession, data: ItemIn) -> dict[str, Any]:
-    title = data.title.strip()
-    if not 1 <= len(title) <= 200:
-        raise Invalid("title", "标题须为1至200个字符", message_en="title must be 1-200 characters")
-    row = ${classname}Item(tenant_id=tenant.id, title=title)
+    if int(held or 0) >= int(config["max_items"]):
+        raise Conflict("条目数已达上限", title_en="Too many items", code="too-many-items")
+    row = ${classname}Item(tenant_id=tenant.id, title=body.title.strip(), created_by=caller.id)
     session.add(row)
     await session.flush()
-    return _item(row)
+    return row
+''',
+    "src/$package/items/routes.py": '''\
+"""HTTP routes of items, each declaring the permission it needs and a typed answer."""
+
+from __future__ import annotations
+
+import uuid
+
+from litestar import get, post
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core import Caller, ModuleConfig, Page, Paging, Tenant, paginate
+from $package.items import services
+from $package.items.schemas import Item, ItemCreate
+
+USE = {"permission": "$name:use"}
 
 
-ROUTES = [list_items, create_item]
+@get("/items", opt=USE)
+async def list_items(tenant: Tenant, session: AsyncSession, paging: Paging) -> Page[Item]:
+    """The items of the tenant's subtree, newest first, one page at a time."""
+    return await paginate(session, services.query(tenant), paging, services.answer)
+
+
+@get("/items/{item_id:uuid}", opt=USE)
+async def get_item(tenant: Tenant, session: AsyncSession, item_id: uuid.UUID) -> Item:
+    return services.answer(await services.get(session, tenant, item_id))
+
+
+@post("/items", opt=USE)
+async def create_item(
+    tenant: Tenant, session: AsyncSession, config: ModuleConfig, caller: Caller, data: ItemCreate
+) -> Item:
+    """A new item, recorded with the caller who made it."""
+    return services.answer(await services.create(session, tenant, config, caller, data))
+
+
+ROUTES = [list_items, get_item, create_item]
 ''',
     "src/$package/migrations/__init__.py": "",
     "src/$package/migrations/versions/__init__.py": "",
@@ -214,6 +310,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.Column("tenant_id", sa.Uuid(), nullable=False),
         sa.Column("title", sa.String(200), nullable=False),
+        sa.Column("created_by", sa.Uuid(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_${package}_items"),
@@ -255,8 +352,32 @@ async def test_items_are_served_where_the_module_is_enabled(
     listed = (await client.get("/api/v1/tenants/community/$name/items")).json()
     assert [item["title"] for item in listed["items"]] == ["第一条"]
     assert (await client.get("/api/v1/tenants/neighbour/$name/items")).status_code == 404
-    bad = await client.post("/api/v1/tenants/community/$name/items", json={"title": ""})
+    bad = await client.post("/api/v1/tenants/community/$name/items", json={"title": " "})
     assert bad.status_code == 422
+
+
+async def test_items_are_paged_and_seen_from_above_but_not_from_beside(
+    gongzhi_admin_client: Any, gongzhi_tree: Any
+) -> None:
+    client = gongzhi_admin_client
+    await gongzhi_tree({"district": {"town": {"community": {}, "neighbour": {}}}})
+    for tenant in ("town", "community", "neighbour"):
+        enabled = await client.put(f"/api/v1/tenants/{tenant}/modules/$name", json={"enabled": True})
+        assert enabled.status_code == 200, enabled.text
+    ids = []
+    for n in range(3):
+        created = await client.post(
+            "/api/v1/tenants/community/$name/items", json={"title": f"条目{n}"}
+        )
+        assert created.json()["created_by"] is not None
+        ids.append(created.json()["id"])
+    page = (await client.get("/api/v1/tenants/town/$name/items?limit=2")).json()
+    assert (len(page["items"]), page["total"], page["limit"], page["offset"]) == (2, 3, 2, 0)
+    assert (await client.get(f"/api/v1/tenants/town/$name/items/{ids[0]}")).status_code == 200
+    beside = await client.get(f"/api/v1/tenants/neighbour/$name/items/{ids[0]}")
+    assert beside.status_code == 404
+    too_many = await client.get("/api/v1/tenants/town/$name/items?limit=1000")
+    assert too_many.status_code == 400
 ''',
 }
 

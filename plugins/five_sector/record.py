@@ -11,55 +11,49 @@ from __future__ import annotations
 import html
 import os
 import subprocess
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import msgspec
 from litestar import Response
 
-from core import Problem, Tenant
+from core import Problem, Tenant, operation_answering
+from plugins.five_sector.volunteers.schemas import Entry, Volunteer
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+HTML_MEDIA_TYPE = "text/html; charset=utf-8"
+PDF_MEDIA_TYPE = "application/pdf"
 FONT_ENV = "GONGZHI_CJK_FONT"
 
 
-@dataclass(frozen=True, slots=True)
-class ServiceRecord:
+class ServiceRecord(msgspec.Struct, kw_only=True):
+    """志愿服务记录证明: the volunteer, their ledger and who issues the record."""
+
     issuing_body: str
     responsible_person: str
     certificate_number: str
-    issued_on: str
-    volunteer: dict[str, Any]
-    entries: list[dict[str, Any]] = field(default_factory=list)
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "issuing_body": self.issuing_body,
-            "responsible_person": self.responsible_person,
-            "certificate_number": self.certificate_number,
-            "issued_on": self.issued_on,
-            "volunteer": self.volunteer,
-            "entries": self.entries,
-        }
+    issued_on: date
+    volunteer: Volunteer
+    entries: list[Entry] = msgspec.field(default_factory=list)
 
 
 def build(
     tenant: Tenant,
-    volunteer: dict[str, Any],
-    entries: list[dict[str, Any]],
+    volunteer: Volunteer,
+    entries: list[Entry],
     responsible_person: str,
 ) -> ServiceRecord:
     """The record as of today (Asia/Shanghai); the certificate number is derived from the
     issuing tenant, the volunteer number and the date, so reprinting the same day repeats it."""
     issued = datetime.now(UTC).astimezone(SHANGHAI).date()
-    number = f"{tenant.slug}-{volunteer['volunteer_number']}-{issued:%Y%m%d}".upper()
+    number = f"{tenant.slug}-{volunteer.volunteer_number}-{issued:%Y%m%d}".upper()
     return ServiceRecord(
         issuing_body=tenant.name,
         responsible_person=responsible_person,
         certificate_number=number,
-        issued_on=issued.isoformat(),
+        issued_on=issued,
         volunteer=volunteer,
         entries=entries,
     )
@@ -68,27 +62,27 @@ def build(
 def _rows(record: ServiceRecord) -> list[tuple[str, str]]:
     v = record.volunteer
     return [
-        ("姓名", v["name"]),
-        ("证件类型", v.get("id_type") or ""),
-        ("证件号码", v.get("id_number") or ""),
-        ("志愿者编号", v["volunteer_number"]),
-        ("累计服务时长（小时）", f"{v['total_hours']:.2f}"),
-        ("星级", "★" * int(v["star_level"]) or "—"),
+        ("姓名", v.name),
+        ("证件类型", v.id_type or ""),
+        ("证件号码", v.id_number or ""),
+        ("志愿者编号", v.volunteer_number),
+        ("累计服务时长（小时）", f"{v.total_hours:.2f}"),
+        ("星级", "★" * v.star_level or "—"),
         ("出具单位", record.issuing_body),
         ("负责人", record.responsible_person),
         ("证明编号", record.certificate_number),
-        ("出具日期", record.issued_on),
+        ("出具日期", record.issued_on.isoformat()),
     ]
 
 
-def _entry_cells(entry: dict[str, Any]) -> list[str]:
-    kind = "冲正" if entry["kind"] == "reversal" else "服务"
+def _entry_cells(entry: Entry) -> list[str]:
+    kind = "冲正" if entry.kind == "reversal" else "服务"
     return [
-        str(entry["served_on"]),
+        entry.served_on.isoformat(),
         kind,
-        f"{entry['hours']:.2f}",
-        entry["content"],
-        entry["verified_by"],
+        f"{entry.hours:.2f}",
+        entry.content,
+        entry.verified_by,
     ]
 
 
@@ -167,9 +161,9 @@ def to_pdf(record: ServiceRecord, font: Path) -> bytes:
 def respond(record: ServiceRecord, format: str) -> Response[Any]:
     filename = f"volunteer-record-{record.certificate_number}"
     if format == "json":
-        return Response(content=record.as_dict())
+        return Response(content=record)
     if format == "html":
-        return Response(content=to_html(record), media_type="text/html; charset=utf-8")
+        return Response(content=to_html(record), media_type=HTML_MEDIA_TYPE)
     font = find_cjk_font()
     if font is None:
         raise Problem(
@@ -180,6 +174,17 @@ def respond(record: ServiceRecord, format: str) -> Response[Any]:
         )
     return Response(
         content=to_pdf(record, font),
-        media_type="application/pdf",
+        media_type=PDF_MEDIA_TYPE,
         headers={"Content-Disposition": f'attachment; filename="{filename}.pdf"'},
     )
+
+
+RecordOperation = operation_answering(
+    {
+        HTML_MEDIA_TYPE: "可打印的网页（format=html）/ a printable page (format=html)",
+        PDF_MEDIA_TYPE: "PDF 文件（format=pdf；无中文字体时为 503）/ a PDF (format=pdf; 503 "
+        "where no Chinese font is installed)",
+    },
+    keep_json=True,
+)
+"""The record route's answers: JSON (``format=json``), HTML or PDF."""

@@ -14,8 +14,9 @@ from sqlalchemy import select
 
 from core import NotFound
 from core.db import Database
-from plugins.five_sector import gongzhi_manifest, gongzhi_metrics, record, services
-from plugins.five_sector.schemas import VolunteerCreate
+from plugins.five_sector import gongzhi_manifest, gongzhi_metrics, record
+from plugins.five_sector.volunteers import services as volunteers
+from plugins.five_sector.volunteers.schemas import VolunteerCreate
 from tests.plugins.five_sector.conftest import Tree, url
 
 Client = AsyncTestClient[Litestar]
@@ -132,16 +133,16 @@ async def test_the_volunteer_linked_to_a_user_is_found_for_that_user(
 ) -> None:
     user_id = uuid.uuid4()
     async with db.session(write=True) as session:
-        created = await services.create_volunteer(
+        created = await volunteers.create(
             session,
             tree.urban,
             VolunteerCreate(name="李芳", volunteer_number="V9", user_id=user_id),
         )
     async with db.session() as session:
-        found, minutes = await services.volunteer_for_user(session, tree.district, user_id)
+        found, minutes = await volunteers.of_user(session, tree.district, user_id)
         assert (found.id, minutes) == (created.id, 0)
         with pytest.raises(NotFound):
-            await services.volunteer_for_user(session, tree.village, user_id)
+            await volunteers.of_user(session, tree.village, user_id)
 
 
 async def test_metrics_are_per_tenant_figures(

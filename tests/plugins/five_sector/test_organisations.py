@@ -257,4 +257,7 @@ async def test_organisation_list_is_paginated_and_filterable(
     assert (page["total"], len(page["items"]), page["limit"]) == (3, 2, 2)
     sport = (await admin_client.get(url(tree.district, "/organisations?category=文体类"))).json()
     assert sport["total"] == 2
-    assert (await admin_client.get(url(tree.district, "/organisations?limit=0"))).status_code == 422
+    assert (await admin_client.get(url(tree.district, "/organisations?limit=0"))).status_code == 400
+    assert (
+        await admin_client.get(url(tree.district, "/organisations?limit=201"))
+    ).status_code == 400

@@ -13,17 +13,14 @@ from sqlalchemy import func, select
 from core import Conflict
 from core.db import Database
 from core.tenancy.models import Tenant
-from plugins.five_sector import services
+from plugins.five_sector.activities import services as activities
+from plugins.five_sector.activities.schemas import ActivityClose, ActivityCreate, SignUp
+from plugins.five_sector.charity import services as charity
+from plugins.five_sector.charity.schemas import AllocationCreate, ResourceCreate
 from plugins.five_sector.metrics import INVARIANTS
 from plugins.five_sector.models import CharityResource, ServiceEntry
-from plugins.five_sector.schemas import (
-    ActivityClose,
-    ActivityCreate,
-    AllocationCreate,
-    ResourceCreate,
-    SignUp,
-    VolunteerCreate,
-)
+from plugins.five_sector.volunteers import services as volunteer_services
+from plugins.five_sector.volunteers.schemas import VolunteerCreate
 from tests.plugins.five_sector.conftest import Tree
 
 
@@ -48,12 +45,12 @@ async def test_two_concurrent_closes_credit_hours_once(db: Database, tree: Tree)
     async with db.session(write=True) as session:
         tenant = await _tenant(session, tree.urban.id)
         volunteers = [
-            await services.create_volunteer(
+            await volunteer_services.create(
                 session, tenant, VolunteerCreate(name=f"志愿者{i}", volunteer_number=f"R{i}")
             )
             for i in range(3)
         ]
-        activity = await services.create_activity(
+        activity = await activities.create(
             session,
             tenant,
             ActivityCreate(
@@ -65,13 +62,13 @@ async def test_two_concurrent_closes_credit_hours_once(db: Database, tree: Tree)
             ),
         )
         for volunteer in volunteers:
-            participant = await services.sign_up(
+            participant = await activities.sign_up(
                 session, tenant, activity.id, SignUp(role="volunteer", volunteer_id=volunteer.id)
             )
-            await services.check_in(session, tenant, activity.id, participant.id)
+            await activities.check_in(session, tenant, activity.id, participant.id)
 
     async def close(session: Any, tenant: Tenant) -> None:
-        await services.close_activity(session, tenant, activity.id, ActivityClose(verified_by="甲"))
+        await activities.close(session, tenant, activity.id, ActivityClose(verified_by="甲"))
 
     outcomes = await asyncio.gather(*(_attempt(db, tree.urban.id, close) for _ in range(2)))
     assert sorted(outcomes) == ["conflict", "ok"]
@@ -93,7 +90,7 @@ async def test_two_allocations_racing_for_the_last_yuan_leave_zero(
 ) -> None:
     async with db.session(write=True) as session:
         tenant = await _tenant(session, tree.town.id)
-        resource = await services.create_resource(
+        resource = await charity.create(
             session,
             tenant,
             ResourceCreate(kind="money", donor_kind="person", donor_name="爱心人士",
@@ -101,7 +98,7 @@ async def test_two_allocations_racing_for_the_last_yuan_leave_zero(
         )  # fmt: skip
 
     async def take_last_yuan(session: Any, tenant: Tenant) -> None:
-        await services.allocate(
+        await charity.allocate(
             session, tenant, resource.id, AllocationCreate(amount=100, project="慰问")
         )
 
@@ -122,7 +119,7 @@ async def test_two_sign_ups_racing_for_the_last_place_admit_one(db: Database, tr
     start = datetime(2026, 10, 1, 1, 0, tzinfo=UTC)
     async with db.session(write=True) as session:
         tenant = await _tenant(session, tree.urban.id)
-        activity = await services.create_activity(
+        activity = await activities.create(
             session,
             tenant,
             ActivityCreate(title="插花课", category="文体", place="活动室", starts_at=start,
@@ -131,7 +128,7 @@ async def test_two_sign_ups_racing_for_the_last_place_admit_one(db: Database, tr
 
     def join(name: str) -> Any:
         async def action(session: Any, tenant: Tenant) -> None:
-            await services.sign_up(
+            await activities.sign_up(
                 session, tenant, activity.id, SignUp(role="beneficiary", name=name)
             )
 

@@ -255,3 +255,16 @@ async def test_a_volunteer_sees_and_exports_only_their_own_record(
         url(tree.urban, f"/volunteers/{other}"), headers=await login_as("li-fang")
     )
     assert someone_else.status_code == 404
+
+
+async def test_volunteers_are_filtered_by_skill_one_page_at_a_time(
+    admin_client: Client, tree: Tree
+) -> None:
+    for n, skills in enumerate((["理发"], ["理发", "维修"], ["维修"], ["理发师"])):
+        await new_volunteer(admin_client, tree.urban, f"S{n}", skills=skills)
+    path = url(tree.district, "/volunteers")
+    barbers = (await admin_client.get(path, params={"skill": "理发", "limit": 1})).json()
+    assert (barbers["total"], len(barbers["items"]), barbers["limit"]) == (2, 1, 1)
+    assert barbers["items"][0]["volunteer_number"] == "S0"
+    second = (await admin_client.get(path, params={"skill": "理发", "offset": 1})).json()
+    assert [v["volunteer_number"] for v in second["items"]] == ["S1"]

@@ -1,0 +1,35 @@
+"""Checks of request values that the request schema cannot express, shared by the aggregates.
+
+A body's shape, lengths, ranges and patterns are published in its schema and enforced before a
+handler runs; what remains here needs the clock, a rule of :mod:`rules`, or cleaning.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from core import Invalid
+from plugins.five_sector import rules
+from plugins.five_sector.clock import today
+
+
+def text(value: str) -> str:
+    """A required text as stored: surrounding blanks removed (the schema refuses blank text)."""
+    return value.strip()
+
+
+def optional_text(value: str | None) -> str | None:
+    """An optional text as stored: stripped, and blank counted as not given."""
+    stripped = value.strip() if value is not None else None
+    return stripped or None
+
+
+def not_in_future(field: str, day: date) -> date:
+    if day > today():
+        raise Invalid(field, "日期不能晚于今天", message_en="cannot be in the future")
+    return day
+
+
+def rule(field: str, error: rules.RuleError) -> Invalid:
+    """A broken rule of :mod:`rules` as the 422 problem naming ``field``."""
+    return Invalid(field, error.message, message_en=error.message_en)

@@ -1,0 +1,1 @@
+"""社会组织 / Social organisations: registration or filing, lifecycle, ratings, warnings."""

@@ -1,0 +1,1 @@
+"""志愿者 / Volunteers and their service-hours ledger, with the printable service record."""

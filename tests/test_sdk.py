@@ -1,0 +1,117 @@
+"""The SDK names modules rely on: subtree filter and lookup, module settings, exports."""
+
+from __future__ import annotations
+
+import csv
+import io
+import uuid
+from datetime import date
+
+import msgspec
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+from core import (
+    Column,
+    ExportOperation,
+    Invalid,
+    ModuleConfig,
+    Tenant,
+    export_response,
+    find_tenant_in_subtree,
+    in_subtree,
+    operation_answering,
+)
+from core.db import Database
+from core.export import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE
+from core.testing import make_tree
+
+
+class Row(msgspec.Struct):
+    name: str
+    tags: list[str]
+    on: date | None
+    ok: bool
+
+
+ROWS = [Row("=1+1", ["@a", "b"], date(2026, 1, 2), True), Row("-x", [], None, False)]
+COLUMNS = [Column("name", "名称"), Column("tags", "标签"), Column("on", "日期"),
+           Column("ok", "是否"), Column("upper", "大写", value=lambda r: r.name.upper())]  # fmt: skip
+
+
+def test_csv_has_a_bom_headers_and_guards_formulas() -> None:
+    response = export_response(ROWS, COLUMNS, "csv", "名单")
+    assert response.media_type == CSV_MEDIA_TYPE
+    content = response.content
+    assert isinstance(content, bytes)
+    assert content.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+    assert rows == [
+        ["名称", "标签", "日期", "是否", "大写"],
+        ["'=1+1", "'@a、b", "2026-01-02", "是", "'=1+1"],
+        ["'-x", "", "", "否", "'-X"],
+    ]
+    disposition = response.headers["Content-Disposition"]
+    assert disposition.startswith("attachment; filename=\"__.csv\"; filename*=UTF-8''")
+
+
+def test_xlsx_has_one_sheet_named_after_the_file_with_guarded_cells() -> None:
+    response = export_response([{"name": "+cmd"}], [Column("name", "名称")], "xlsx", "items")
+    assert response.media_type == XLSX_MEDIA_TYPE
+    assert isinstance(response.content, bytes)
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet is not None
+    assert (sheet.title, sheet.cell(1, 1).value, sheet.cell(2, 1).value) == (
+        "items", "名称", "'+cmd"
+    )  # fmt: skip
+
+
+def test_operation_classes_declare_their_media_types() -> None:
+    from litestar.openapi.spec import OpenAPIMediaType, OpenAPIResponse, Schema
+
+    json_body = OpenAPIMediaType(schema=Schema(title="x"))
+    export = ExportOperation(
+        responses={
+            "200": OpenAPIResponse(description="ok", content={"application/json": json_body})
+        }
+    )
+    assert export.responses is not None
+    content = export.responses["200"].content  # type: ignore[union-attr]
+    assert set(content or {}) == {CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE}
+    pdf = operation_answering({"application/pdf": "PDF"}, keep_json=True)
+    both = pdf(
+        responses={
+            "200": OpenAPIResponse(description="ok", content={"application/json": json_body})
+        }
+    )
+    assert set(both.responses["200"].content or {}) == {  # type: ignore[index, union-attr]
+        "application/json",
+        "application/pdf",
+    }
+
+
+def test_module_config_is_a_read_only_mapping() -> None:
+    config = ModuleConfig("bulletin", {"max_items": 3})
+    assert (dict(config), config.module, len(config)) == ({"max_items": 3}, "bulletin", 1)
+    with pytest.raises(TypeError):
+        config["max_items"] = 4  # type: ignore[index]
+
+
+async def test_subtree_filter_and_lookup(db: Database) -> None:
+    tree = await make_tree(
+        db, {"d": {"t1": {"c1": {}}, "t2": {"c2": {}}}}, codes={"c1": "430112001001"}
+    )
+    async with db.session() as session:
+        t1 = (await session.execute(select(Tenant).where(Tenant.slug == "t1"))).scalar_one()
+        inside = await session.execute(
+            select(Tenant.slug).where(in_subtree(Tenant.id, t1)).order_by(Tenant.depth)
+        )
+        assert list(inside.scalars()) == ["t1", "c1"]
+        assert (await find_tenant_in_subtree(session, t1, "c1", "x")).id == tree["c1"].id
+        by_code = await find_tenant_in_subtree(session, t1, "430112001001", "x")
+        assert by_code.id == tree["c1"].id
+        for key in ("c2", "d", "nowhere", str(uuid.uuid4().int)[:12]):
+            with pytest.raises(Invalid) as refused:
+                await find_tenant_in_subtree(session, t1, key, "served_tenants")
+            assert refused.value.field == "served_tenants"

@@ -80,16 +80,19 @@ class RoundTrips:
         return sum(self.kinds.values())
 
     def _begin(self, conn: Any) -> None:
-        self._open.add(id(conn))
+        # On SQLite the kernel's own ``begin`` listener has already sent ``BEGIN …``.
+        if id(conn) not in self._begun:
+            self._open.add(id(conn))
 
     def _statement(self, conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
         key = id(conn)
         kind = _kind(statement)
-        if key in self._open:
+        if kind == "BEGIN":
+            self._begun.add(key)
+        elif key in self._open:
             self._open.discard(key)
             self._begun.add(key)
-            if kind != "BEGIN":
-                self.kinds["BEGIN"] += 1
+            self.kinds["BEGIN"] += 1
         self.kinds[kind] += 1
         if self.trace is not None:
             self.trace.append(statement[:120])

@@ -33,13 +33,14 @@ from typing import Any
 
 import asyncpg
 from sqlalchemy import event, exc, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
 
 from core.settings import Settings
@@ -56,6 +57,7 @@ CONTEXT_KEY = "gongzhi_db_context"
 _PATH_RE = re.compile(r"^/(?:[0-9a-f]{32}/)*$")
 _LITERAL_RE = re.compile(r"^[0-9a-f/-]*$|^on$")
 _RETURNED_AT = "gongzhi_returned_at"
+_CONNECTED = "gongzhi_connected"
 _holding_writer: ContextVar[bool] = ContextVar("gongzhi_holding_writer", default=False)
 _SET_CONTEXT = text(
     "SELECT set_config('app.tenant_id', :tenant_id, true),"
@@ -186,12 +188,37 @@ async def set_context(session: AsyncSession, context: DbContext) -> None:
     trip of its own; later it is one ``SELECT set_config(...)``.
     """
     session.info[CONTEXT_KEY] = context
-    if session.get_bind().dialect.name != "postgresql":
-        return
+    if session.get_bind().dialect.name != "postgresql" or not session.info.get(_CONNECTED):
+        return  # no connection yet: _apply_on_connect gives it the context
     driver = _driver_connection(await session.connection())
     if isinstance(driver, ContextConnection) and driver.defer_context(context):
         return
     await session.execute(_SET_CONTEXT, context.parameters())
+
+
+@event.listens_for(Session, "after_begin")
+def _apply_on_connect(session: Session, _transaction: Any, connection: Connection) -> None:
+    """Give the connection a session's transaction just took the session's context.
+
+    A session takes its connection with its first statement, not when it opens: a request
+    whose dependencies fail before any statement (Litestar resolves sibling dependencies in a
+    task group and drops the ones already resolved when another raises) then holds no pooled
+    connection while it waits to be collected.
+    """
+    context = session.info.get(CONTEXT_KEY)
+    if connection.dialect.name != "postgresql" or not isinstance(context, DbContext):
+        return
+    session.info[_CONNECTED] = True
+    driver = connection.connection.driver_connection
+    if isinstance(driver, ContextConnection) and driver.defer_context(context):
+        return
+    connection.execute(_SET_CONTEXT, context.parameters())
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _released(session: Session, transaction: Any) -> None:
+    if transaction.parent is None:
+        session.info.pop(_CONNECTED, None)
 
 
 @asynccontextmanager

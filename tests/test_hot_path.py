@@ -354,3 +354,24 @@ async def test_concurrent_sqlite_writes_take_turns_and_all_succeed(
             f"/api/v1/tenants/community-a/five-sector/volunteers/{volunteer}", headers=headers
         )
     assert total.json()["total_hours"] == 13
+
+
+@pytest.mark.filterwarnings("error::pytest.PytestUnraisableExceptionWarning")
+async def test_a_request_refused_while_its_dependencies_resolve_holds_no_connection(
+    settings: Settings, db: Database
+) -> None:
+    """Litestar drops an already-resolved ``session`` when a sibling dependency (``paging``)
+    fails: the session must not have taken a pooled connection by then (collected later, it
+    would be terminated instead of returned, which SQLAlchemy reports as a warning)."""
+    await _five_sector_tree(db)
+    await create_user(db, settings, "root", [(None, "platform_admin")])
+    app = _app(settings)
+    async with AsyncTestClient(app=app) as client:
+        headers = await login_headers(client, "root")
+        listing = "/api/v1/tenants/district/five-sector/organisations"
+        assert (await client.get(listing, headers=headers)).status_code == 200
+        for _ in range(25):
+            refused = await client.get(f"{listing}?limit=0", headers=headers)
+            assert refused.status_code == 400
+        assert app.state.db.engine.pool.checkedout() == 0
+        assert (await client.get(listing, headers=headers)).status_code == 200

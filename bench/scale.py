@@ -8,7 +8,7 @@ entries and 1 million activities are generated with set-based SQL (``generate_se
 then run through the real code paths: :func:`core.tenancy.resolve.find_tenant`,
 :func:`core.modules.rollup.rollup` with the five-sector metrics,
 :meth:`core.modules.state.ModuleStates.set_policy` and tenant-file provisioning
-(:func:`core.tenancy.provisioning.apply_file`).
+(:func:`core.kernel.apply_tenant_file`).
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from bench import seed
 from core.app import load_plugins
 from core.db import SYSTEM, Database, DbContext, create_nullpool_engine
+from core.kernel import apply_tenant_file
 from core.migrate import upgrade
 from core.modules.rollup import rollup
 from core.modules.state import ModuleStates
@@ -41,7 +42,6 @@ from core.rls import grant_app_role
 from core.settings import load_settings
 from core.tenancy.cache import TenantCache
 from core.tenancy.models import Tenant
-from core.tenancy.provisioning import apply_file
 from core.tenancy.resolve import find_tenant
 
 LEVELS = ("province", "city", "district", "town", "community")
@@ -433,7 +433,7 @@ async def provision(db: Database, work: Path, sizes: Sizes) -> dict[str, float]:
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     count = 1 + towns + towns * villages
     started = time.perf_counter()
-    await apply_file(db, str(path))
+    await apply_tenant_file(db, str(path))
     seconds = time.perf_counter() - started
     return {"tenants": count, "seconds": seconds, "tenants_per_s": count / seconds}
 

@@ -4,11 +4,12 @@ Plugins import only what this module exports; everything else in ``core`` may ch
 notice.
 """
 
+from core.demo import DemoContext
 from core.errors import Conflict, Invalid, NotFound, Problem
 from core.export import Column, ExportFormat, ExportOperation, export_response, operation_answering
 from core.identity.permissions import Permission
 from core.identity.principal import Caller
-from core.modules.events import Event, emit
+from core.modules.events import Event, EventContract, emit
 from core.modules.hookspecs import hookimpl
 from core.modules.isolation import ApiCall, IsolationFixtures, IsolationTenant
 from core.modules.manifest import Manifest
@@ -25,7 +26,9 @@ from core.orm import (
 from core.paging import Page, Paging, paginate
 from core.rls import disable_tenant_rls, enable_tenant_rls, in_context_subtree
 from core.tenancy.models import Tenant
+from core.tenancy.provisioning import LineError, PlanLine, TenantFileSection, error_at
 from core.tenancy.subtree import find_tenant_in_subtree, in_subtree
+from core.version import __version__
 
 __all__ = [
     "ApiCall",
@@ -33,12 +36,15 @@ __all__ = [
     "Caller",
     "Column",
     "Conflict",
+    "DemoContext",
     "Event",
+    "EventContract",
     "ExportFormat",
     "ExportOperation",
     "Invalid",
     "IsolationFixtures",
     "IsolationTenant",
+    "LineError",
     "Manifest",
     "MetricQuery",
     "ModuleConfig",
@@ -46,15 +52,19 @@ __all__ = [
     "Page",
     "Paging",
     "Permission",
+    "PlanLine",
     "Problem",
     "Tenant",
+    "TenantFileSection",
     "TenantOwned",
     "Timestamps",
     "UTCDateTime",
     "UUIDPrimaryKey",
+    "__version__",
     "disable_tenant_rls",
     "emit",
     "enable_tenant_rls",
+    "error_at",
     "export_response",
     "find_tenant_in_subtree",
     "hookimpl",

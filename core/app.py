@@ -24,6 +24,7 @@ from core.identity.authn import PRINCIPALS_CHANNEL, AuthenticationMiddleware, Pr
 from core.identity.passwords import hasher_for
 from core.identity.permissions import PermissionRegistry, core_permissions
 from core.identity.ratelimit import MemoryRateLimiter, RedisRateLimiter
+from core.kernel import new_host
 from core.logging import RequestContextMiddleware, configure_logging
 from core.modules import routes as module_routes
 from core.modules.dispatch import EventDispatcher
@@ -80,9 +81,7 @@ def load_plugins(
     settings: Settings, plugins: Sequence[tuple[str, Any]] = (), *, discover: bool = True
 ) -> PluginHost:
     """Load the installed plugins (and ``plugins``, for tests) as ``settings`` select them."""
-    host = PluginHost(settings)
-    host.load(plugins, discover=discover)
-    return host
+    return new_host(settings, plugins, discover=discover)
 
 
 def create_app(

@@ -1,8 +1,9 @@
 """The ``gongzhi`` command: database, tenants, users, plugins and serving.
 
-Each area keeps its commands beside its code; this module only assembles them. Errors a user can
-fix are printed as one plain line on stderr with exit status 2 (click's convention for usage
-errors), never as a traceback.
+Each area keeps its commands beside its code and adds them through ``gongzhi_commands`` like any
+plugin (the kernel plugins in ``core/<area>/hooks.py``); this module only assembles them. Errors a
+user can fix are printed as one plain line on stderr with exit status 2 (click's convention for
+usage errors), never as a traceback.
 """
 
 from __future__ import annotations
@@ -14,51 +15,22 @@ import tempfile
 from pathlib import Path
 
 import click
+import pluggy
 
 from core import migrate
+from core.clikit import kernel, settings_or_exit
+from core.kernel import CliKernel, kernel_plugins, load_host
 from core.logging import configure_logging
-from core.settings import Settings, SettingsError, load_settings
-
-
-def settings_or_exit() -> Settings:
-    """Load settings, or print each problem and exit 2."""
-    try:
-        return load_settings()
-    except SettingsError as exc:
-        click.echo("错误：配置无效 / invalid settings", err=True)
-        for problem in exc.problems:
-            click.echo(f"  - {problem}", err=True)
-        sys.exit(2)
-
-
-def migrated_settings_or_exit() -> Settings:
-    """Settings, after checking the database is reachable and migrated; else one line, exit 2."""
-    settings = settings_or_exit()
-    try:
-        behind = [
-            b.branch
-            for b in migrate.status(settings.migrations_url, plugin_migration_locations(settings))
-            if not b.at_head
-        ]
-    except Exception as exc:
-        click.echo(
-            f"错误：无法连接数据库 / error: cannot reach the database: {type(exc).__name__}: {exc}",
-            err=True,
-        )
-        sys.exit(2)
-    if behind:
-        click.echo(
-            "错误：数据库尚未迁移，请先运行 gongzhi db upgrade / error: the database is not "
-            f"migrated ({', '.join(behind)}); run gongzhi db upgrade first",
-            err=True,
-        )
-        sys.exit(2)
-    return settings
+from core.modules import hookspecs
+from core.prometheus import MULTIPROC_ENV
+from core.settings import SettingsError, load_settings
 
 
 @click.group(help="共治 Gongzhi：基层共治平台 / Gongzhi grassroots co-governance platform")
-def main() -> None:
-    pass
+@click.pass_context
+def main(ctx: click.Context) -> None:
+    if ctx.obj is None:
+        ctx.obj = CliKernel()
 
 
 @main.group(help="数据库迁移 / Database migrations")
@@ -71,7 +43,7 @@ def db() -> None:
 )
 def db_upgrade() -> None:
     settings = settings_or_exit()
-    locations = plugin_migration_locations(settings)
+    locations = kernel().migration_locations(settings)
     migrate.upgrade_settings(settings, locations)
     for branch in migrate.status(settings.migrations_url, locations):
         click.echo(f"{branch.branch}: {branch.current} (head)")
@@ -85,7 +57,7 @@ def db_upgrade() -> None:
 @click.option("--yes", is_flag=True, help="不再确认 / Do not ask for confirmation")
 def db_downgrade_branch(branch: str, yes: bool) -> None:
     settings = settings_or_exit()
-    locations = plugin_migration_locations(settings)
+    locations = kernel().migration_locations(settings)
     branches = {b.branch for b in migrate.status(settings.migrations_url, locations)}
     if branch == "core" or branch not in branches:
         click.echo(
@@ -119,7 +91,7 @@ def db_grant(role: str) -> None:
 @db.command("status", help="各迁移分支的当前与最新版本 / Current and head revision of each branch")
 def db_status() -> None:
     settings = settings_or_exit()
-    rows = migrate.status(settings.migrations_url, plugin_migration_locations(settings))
+    rows = migrate.status(settings.migrations_url, kernel().migration_locations(settings))
     width = max((len(r.branch) for r in rows), default=6)
     click.echo(f"{'branch'.ljust(width)}  {'current'.ljust(24)}  {'head'.ljust(24)}  state")
     for row in rows:
@@ -127,13 +99,6 @@ def db_status() -> None:
         click.echo(
             f"{row.branch.ljust(width)}  {(row.current or '-').ljust(24)}  {row.head.ljust(24)}  {state}"
         )
-
-
-def plugin_migration_locations(settings: Settings) -> list[Path]:
-    """Version folders of every installed plugin that loads."""
-    from core.modules.cli import load_host
-
-    return load_host(settings).migration_locations()
 
 
 GRACEFUL_SHUTDOWN_SECONDS = 20
@@ -147,8 +112,6 @@ def prepare_metrics_dir(workers: int) -> str | None:
     operator's ``PROMETHEUS_MULTIPROC_DIR`` (emptied of old samples first, which would otherwise
     be added to the new counts), else a fresh temporary one.
     """
-    from core.prometheus import MULTIPROC_ENV
-
     if workers <= 1:
         os.environ.pop(MULTIPROC_ENV, None)
         return None
@@ -194,20 +157,16 @@ def serve(host: str, port: int, workers: int, reload: bool) -> None:
             shutil.rmtree(created, ignore_errors=True)
 
 
-def _add_core_commands() -> None:
-    import core.modules.provisioning  # noqa: F401  (registers the modules: section of tenant files)
-    from core.identity.cli import users
-    from core.modules.cli import plugins
-    from core.tenancy.cli import tenants
-
-    main.add_command(tenants)
-    main.add_command(users)
-    main.add_command(plugins)
+def _add_kernel_commands() -> None:
+    """The kernel areas' groups, through the same hook plugins use; needs no settings."""
+    manager = pluggy.PluginManager(hookspecs.PROJECT)
+    manager.add_hookspecs(hookspecs)
+    for name, plugin in kernel_plugins(None):
+        manager.register(plugin, name=f"core:{name}")
+    manager.hook.gongzhi_commands(cli=main)
 
 
 def _add_plugin_commands() -> None:
-    from core.modules.cli import load_host
-
     try:
         settings = load_settings()
     except SettingsError:
@@ -222,7 +181,7 @@ def run() -> None:
     main()
 
 
-_add_core_commands()
+_add_kernel_commands()
 
 if __name__ == "__main__":
     run()

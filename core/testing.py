@@ -37,6 +37,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
 from core import migrate
+from core.app import create_app, load_plugins
 from core.db import SYSTEM, Database
 from core.identity.models import Membership, User
 from core.identity.passwords import hasher_for
@@ -124,8 +125,6 @@ def settings_for_tests(database_url: str, **overrides: Any) -> Settings:
 
 def migrate_database(url: str, *, grant_to: str | None = None) -> None:
     """Migrate the core and every installed plugin's branch (as the owner at ``url``)."""
-    from core.app import load_plugins
-
     host = load_plugins(settings_for_tests(url))
     migrate.upgrade(url, host.migration_locations(), grant_to=grant_to)
 
@@ -301,8 +300,6 @@ def gongzhi_plugins() -> list[tuple[str, Any]]:
 async def gongzhi_app(
     gongzhi_settings: Settings, gongzhi_plugins: list[tuple[str, Any]]
 ) -> Litestar:
-    from core.app import create_app
-
     return create_app(gongzhi_settings, plugins=gongzhi_plugins)
 
 

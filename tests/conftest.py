@@ -13,7 +13,6 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from core.db import Database
-from core.identity.provisioning import register_users_section
 from core.settings import Settings
 from core.testing import (
     DEFAULT_PASSWORD,
@@ -23,8 +22,6 @@ from core.testing import (
 )
 
 __all__ = ["DEFAULT_PASSWORD", "LoginAs", "MakeUser"]
-
-register_users_section()
 
 
 @pytest.fixture

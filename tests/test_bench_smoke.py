@@ -15,8 +15,8 @@ from sqlalchemy import func, select
 import core.modules.provisioning  # noqa: F401  (registers the tenant file's modules: section)
 from bench import ceilings, seed, wrk
 from core.db import Database
+from core.kernel import apply_tenant_file
 from core.settings import Settings
-from core.tenancy.provisioning import apply_file
 from core.testing import login_headers
 from plugins.five_sector.models import ServiceEntry, Volunteer
 
@@ -56,7 +56,7 @@ async def test_ceiling_b_answers_what_gongzhi_answers_to_the_bench_user(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     owner_url = settings.migrations_url
-    await apply_file(db, str(seed.tree_file(tmp_path)))
+    await apply_tenant_file(db, str(seed.tree_file(tmp_path)))
     dataset = await seed.generate(
         "postgresql" if backend == "postgres" else "sqlite", owner_url, 12, 40
     )

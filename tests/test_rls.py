@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import pytest
@@ -40,16 +40,12 @@ class CarelessPlugin:
 
     @hookimpl
     def gongzhi_manifest(self) -> Manifest:
-        return manifest("careless", default_enabled=True)
-
-    @hookimpl
-    def gongzhi_routes(self) -> Sequence[Any]:
         @get("/every-choice", opt={"permission": "careless:read"})
         async def every_choice(session: AsyncSession) -> list[str]:
             rows = await session.execute(select(ModuleChoice.tenant_id))
             return sorted({str(tenant_id) for (tenant_id,) in rows})
 
-        return [every_choice]
+        return manifest("careless", default_enabled=True, routes=[every_choice])
 
 
 @pytest.fixture

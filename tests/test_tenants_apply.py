@@ -14,17 +14,20 @@ from litestar.testing import AsyncTestClient
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core import Manifest, hookimpl
+from core import kernel as kernel_module
 from core.cli import main
 from core.db import SYSTEM, Database
+from core.kernel import apply_tenant_file
+from core.modules.host import PluginHost
 from core.settings import Settings
 from core.tenancy.models import Tenant
 from core.tenancy.provisioning import (
     LineError,
     PlanLine,
-    apply_file,
+    TenantFileSection,
+    check_sections,
     error_at,
-    register_section,
-    unregister_section,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -368,7 +371,7 @@ def test_show_prints_the_subtree_as_an_indented_tree(cli: CliRunner, tmp_path: P
 async def test_the_applied_district_lists_its_16_towns_over_http(
     db: Database, admin_client: AsyncTestClient[Litestar]
 ) -> None:
-    await apply_file(db, WANGCHENG)
+    await apply_tenant_file(db, WANGCHENG)
     response = await admin_client.get("/api/v1/tenants/430112/children")
     assert response.status_code == 200, response.text
     page = response.json()
@@ -384,7 +387,9 @@ async def test_the_applied_district_lists_its_16_towns_over_http(
 
 
 class TagsSection:
-    """A sample extra key ``tags:`` registered the way identity and the plugin host do."""
+    """A sample extra key ``tags:`` added by a module the way identity and the plugin host do."""
+
+    name = "tags"
 
     def __init__(self) -> None:
         self.seen: list[tuple[str, list[str]]] = []
@@ -407,12 +412,33 @@ class TagsSection:
         return [PlanLine("update", f"tags {tenant.slug}", ", ".join(names))]
 
 
+class TagsPlugin:
+    def __init__(self, section: TenantFileSection) -> None:
+        self.section = section
+
+    @hookimpl
+    def gongzhi_manifest(self) -> Manifest:
+        return Manifest(name="tagger", title="标签", title_en="Tags", version="1.0.0")
+
+    @hookimpl
+    def gongzhi_tenant_file_sections(self) -> list[TenantFileSection]:
+        return [self.section]
+
+
 @pytest.fixture
-def tags_section() -> Any:
+def tags_section(monkeypatch: pytest.MonkeyPatch) -> TagsSection:
     handler = TagsSection()
-    register_section("tags", handler)
-    yield handler
-    unregister_section("tags")
+    hosts: dict[str, PluginHost] = {}
+
+    def load_host(settings: Settings) -> PluginHost:
+        if "host" not in hosts:
+            hosts["host"] = kernel_module.new_host(
+                settings.with_(strict_plugins=True), [("tagger", TagsPlugin(handler))]
+            )
+        return hosts["host"]
+
+    monkeypatch.setattr(kernel_module, "load_host", load_host)
+    return handler
 
 
 def test_registered_sections_validate_and_apply_in_the_same_transaction(
@@ -432,4 +458,6 @@ def test_registered_sections_validate_and_apply_in_the_same_transaction(
 
 def test_a_section_cannot_take_a_tenant_field_name() -> None:
     with pytest.raises(ValueError, match="tenant field"):
-        register_section("name", TagsSection())
+        check_sections(["name"])
+    with pytest.raises(ValueError, match="declared twice"):
+        check_sections(["tags", "tags"])

@@ -9,7 +9,8 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from core.db import Database
-from core.tenancy.provisioning import ProvisioningError, apply_file
+from core.kernel import apply_tenant_file
+from core.tenancy.provisioning import ProvisioningError
 
 WANGCHENG = str(Path(__file__).resolve().parent.parent / "tenants" / "wangcheng.yaml")
 
@@ -27,7 +28,7 @@ def _passwords(lines: list[str]) -> dict[str, str]:
 async def test_wangcheng_declares_an_admin_per_tier_and_staff_who_can_log_in(
     client: Client, db: Database
 ) -> None:
-    plan = await apply_file(db, WANGCHENG)
+    plan = await apply_tenant_file(db, WANGCHENG)
     passwords = _passwords([str(line) for line in plan.lines])
     assert set(passwords) == {"wc-admin", "gtl-admin", "lfl-admin", "lfl-staff"}
     expected = {
@@ -44,7 +45,7 @@ async def test_wangcheng_declares_an_admin_per_tier_and_staff_who_can_log_in(
         headers = {"Authorization": f"Bearer {login.json()['access_token']}"}
         me = (await client.get("/api/v1/me", headers=headers)).json()
         assert [(m["role"], m["tenant"]["slug"]) for m in me["memberships"]] == [(role, slug)]
-    again = await apply_file(db, WANGCHENG)
+    again = await apply_tenant_file(db, WANGCHENG)
     user_lines = [str(line) for line in again.lines if " user " in str(line)]
     assert len(user_lines) == 4
     assert all(line.startswith("= unchanged user ") for line in user_lines)
@@ -67,7 +68,7 @@ async def test_bad_users_entries_are_reported_by_line_and_nothing_is_written(
         encoding="utf-8",
     )
     with pytest.raises(ProvisioningError) as caught:
-        await apply_file(db, str(path))
+        await apply_tenant_file(db, str(path))
     lines = caught.value.lines()
     assert any(":7: users.role:" in line for line in lines)
     assert any(":7: users.colour: unknown field" in line for line in lines)

@@ -17,12 +17,12 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.audit import AuditContext, audit_context
+from core.clikit import fail, migrated_settings_or_exit
 from core.db import SYSTEM, Database
 from core.errors import Problem
 from core.identity import service
 from core.identity.models import Membership, User
 from core.identity.passwords import hasher_for
-from core.identity.provisioning import register_users_section
 from core.settings import Settings
 from core.tenancy.models import Tenant
 from core.tenancy.resolve import find_tenant
@@ -30,19 +30,6 @@ from core.tenancy.resolve import find_tenant
 T = TypeVar("T")
 
 DEMO_ADMIN = "admin"
-
-register_users_section()
-
-
-def _settings() -> Settings:
-    from core.cli import migrated_settings_or_exit
-
-    return migrated_settings_or_exit()
-
-
-def fail(message: str, message_en: str) -> None:
-    click.echo(f"错误：{message} / error: {message_en}", err=True)
-    sys.exit(2)
 
 
 def run_in_session(settings: Settings, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
@@ -63,7 +50,6 @@ def run_in_session(settings: Settings, work: Callable[[AsyncSession], Awaitable[
     except Problem as exc:
         detail = f": {exc.detail}" if exc.detail else ""
         fail(f"{exc.title}{detail}", f"{exc.title_en or exc.title}{detail}")
-        raise AssertionError("unreachable") from exc
 
 
 @click.group(help="用户与角色 / Users and roles")
@@ -84,7 +70,7 @@ def users() -> None:
 def create(
     username: str, tenant_key: str | None, role: str, display_name: str | None, password_stdin: bool
 ) -> None:
-    settings = _settings()
+    settings = migrated_settings_or_exit()
     password = sys.stdin.readline().rstrip("\r\n") if password_stdin else None
 
     async def work(session: AsyncSession) -> str:
@@ -121,7 +107,7 @@ def create(
 @users.command("list", help="列出用户及其角色 / List users and their memberships")
 @click.option("--tenant", "tenant_key", default=None, help="只看此组织 / only this tenant")
 def list_users(tenant_key: str | None) -> None:
-    settings = _settings()
+    settings = migrated_settings_or_exit()
 
     async def work(session: AsyncSession) -> list[str]:
         query = (
@@ -152,7 +138,7 @@ def list_users(tenant_key: str | None) -> None:
 @users.command("disable", help="停用用户并吊销其登录 / Disable a user and revoke their logins")
 @click.argument("username")
 def disable(username: str) -> None:
-    settings = _settings()
+    settings = migrated_settings_or_exit()
 
     async def work(session: AsyncSession) -> None:
         user = await service.find_user(session, username)
@@ -169,7 +155,7 @@ def disable(username: str) -> None:
     help="如无平台管理员则创建 admin 并打印一次密码 / Create a platform admin if none exists",
 )
 def ensure_demo_admin() -> None:
-    settings = _settings()
+    settings = migrated_settings_or_exit()
     password = secrets.token_urlsafe(12)
 
     async def work(session: AsyncSession) -> bool:

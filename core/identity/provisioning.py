@@ -26,7 +26,7 @@ from core.identity.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, ha
 from core.identity.permissions import ROLES
 from core.settings import Settings
 from core.tenancy.models import Tenant
-from core.tenancy.provisioning import LineError, PlanLine, error_at, register_section
+from core.tenancy.provisioning import LineError, PlanLine, error_at
 
 ENTRY_FIELDS = frozenset({"username", "display_name", "role", "password"})
 
@@ -46,6 +46,8 @@ def _entries(value: yaml.Node) -> list[tuple[yaml.MappingNode, dict[str, tuple[A
 
 class UsersSection:
     """Validates and applies ``users:`` lists of tenant nodes."""
+
+    name = "users"
 
     def validate(self, value: yaml.Node, settings: Settings) -> list[LineError]:
         if not isinstance(value, yaml.SequenceNode) or not all(
@@ -129,8 +131,3 @@ class UsersSection:
 
 
 USERS_SECTION = UsersSection()
-
-
-def register_users_section() -> None:
-    """Make ``users:`` a known key of tenant nodes (idempotent); the CLI calls it on start."""
-    register_section("users", USERS_SECTION)

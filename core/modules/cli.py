@@ -2,25 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import sys
 from pathlib import Path
 
 import click
 
-from core.modules.host import PluginHost
-from core.settings import Settings
-
-_loaded: dict[str, PluginHost] = {}
-
-
-def load_host(settings: Settings) -> PluginHost:
-    """The installed plugins, loaded once per command run (failures reported, not raised)."""
-    key = repr((settings.plugins, settings.disabled_plugins, settings.tenant_levels))
-    if key not in _loaded:
-        host = PluginHost(settings.with_(strict_plugins=False))
-        host.load()
-        _loaded[key] = host
-    return _loaded[key]
+from core.clikit import kernel, settings_or_exit
+from core.db import SYSTEM, Database
+from core.modules.invariants import check_invariants
+from core.modules.scaffold import ScaffoldError, scaffold
 
 
 @click.group(help="插件管理 / Plugins")
@@ -30,9 +21,7 @@ def plugins() -> None:
 
 @plugins.command("list", help="列出已安装插件及其状态 / List installed plugins and their state")
 def list_plugins() -> None:
-    from core.cli import settings_or_exit
-
-    host = load_host(settings_or_exit())
+    host = kernel().host(settings_or_exit())
     rows = host.status_rows()
     if not rows:
         click.echo("没有已安装的插件 / no plugins installed")
@@ -49,14 +38,8 @@ def list_plugins() -> None:
 
 @plugins.command("check", help="检查各插件的数据不变量 / Check every plugin's data invariants")
 def check_plugins() -> None:
-    import asyncio
-
-    from core.cli import settings_or_exit
-    from core.db import SYSTEM, Database
-    from core.modules.invariants import check_invariants
-
     settings = settings_or_exit()
-    host = load_host(settings)
+    host = kernel().host(settings)
 
     async def run() -> dict[str, list[str]]:
         db = Database(settings, default_context=SYSTEM)
@@ -88,8 +71,6 @@ def check_plugins() -> None:
 )
 @click.option("--title", "title_zh", default="新模块", help="中文名称 / Chinese title")
 def new_plugin(name: str, directory: Path, title_zh: str) -> None:
-    from core.modules.scaffold import ScaffoldError, scaffold
-
     try:
         target = scaffold(name, directory, title_zh=title_zh)
     except ScaffoldError as exc:

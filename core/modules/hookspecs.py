@@ -2,31 +2,33 @@
 
 A plugin is a module (or object) registered under the entry-point group ``gongzhi.plugins``
 whose functions are decorated with :data:`hookimpl` and named after the specs below. Only
-``gongzhi_manifest`` is required. Hooks that concern one tenant are called only for plugins
-enabled at that tenant.
+``gongzhi_manifest`` is required; what a plugin has exactly one of (routes, migrations, metrics,
+events, isolation fixtures) is a field of its manifest, not a hook, so no answer can be dropped.
+Every other hook collects the answers of every plugin. Hooks that concern one tenant are called
+only for plugins enabled at that tenant.
+
+The kernel's own areas (tenancy, identity, modules, demo) are plugins on the same manager,
+without a manifest: they add their CLI groups and tenant-file sections through these hooks.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
-import pluggy
-from litestar.types import ControllerRouterHandler
 from sqlalchemy.ext.asyncio import AsyncSession
 
-if TYPE_CHECKING:
-    from core.modules.events import Event
-    from core.modules.isolation import IsolationFixtures
-    from core.modules.manifest import Manifest
-    from core.modules.metrics import MetricQuery
-    from core.tenancy.models import Tenant
+from core.markers import PROJECT, hookimpl, hookspec
 
-PROJECT = "gongzhi"
-hookspec = pluggy.HookspecMarker(PROJECT)
-hookimpl = pluggy.HookimplMarker(PROJECT)
+if TYPE_CHECKING:
+    from core.demo import DemoContext
+    from core.modules.events import Event
+    from core.modules.manifest import Manifest
+    from core.tenancy.models import Tenant
+    from core.tenancy.provisioning import TenantFileSection
+
+__all__ = ["PROJECT", "REMOVED_HOOKS", "all_hook_names", "hookimpl", "hookspec"]
 
 EventHandler = Callable[[AsyncSession, "Event"], Awaitable[None]]
 SubscribeCallback = Callable[[str, EventHandler], None]
@@ -37,29 +39,6 @@ def gongzhi_manifest() -> Manifest:
     """Return the plugin's :class:`~core.modules.manifest.Manifest`.
 
     Called once when the plugin loads, before any other hook. Required.
-    """
-    raise NotImplementedError
-
-
-@hookspec(firstresult=True)
-def gongzhi_routes() -> Sequence[ControllerRouterHandler]:
-    """Return the module's Litestar handlers or controllers, with paths relative to the module.
-
-    Called once at app start. The host mounts them under
-    ``/api/v1/tenants/{tenant_key}/{module-name}``; each handler declares
-    ``opt={"permission": "<module>:<action>"}`` and may take the ``tenant`` and ``session``
-    dependencies. Where the module is off for the tenant, the host answers 404 before the
-    handler runs.
-    """
-    raise NotImplementedError
-
-
-@hookspec(firstresult=True)
-def gongzhi_migrations() -> Path:
-    """Return the folder of the plugin's Alembic revisions (its own branch).
-
-    The branch label of its first revision is the module name. Models are declared on
-    :class:`core.Base` so they share the core's metadata.
     """
     raise NotImplementedError
 
@@ -95,16 +74,6 @@ def gongzhi_subscribe(subscribe: SubscribeCallback) -> None:
     """
 
 
-@hookspec(firstresult=True)
-def gongzhi_metrics() -> Sequence[MetricQuery]:
-    """Return the module's roll-up figures as :class:`~core.modules.metrics.MetricQuery` items.
-
-    Each query yields ``(tenant_id, value)`` rows aggregated over the module's own tables; the
-    core restricts them to a subtree and adds them up the tree in SQL.
-    """
-    raise NotImplementedError
-
-
 @hookspec
 def gongzhi_commands(cli: click.Group) -> None:
     """Add click commands or groups to the ``gongzhi`` command line."""
@@ -119,15 +88,38 @@ def gongzhi_soak_invariants() -> Sequence[Callable[[AsyncSession], Awaitable[lis
     return []
 
 
-@hookspec(firstresult=True)
-def gongzhi_isolation_fixtures() -> IsolationFixtures:
-    """Return how to create the module's data at a tenant and a body for each write route.
+@hookspec
+def gongzhi_tenant_file_sections() -> Sequence[TenantFileSection]:
+    """Return handlers of extra keys of tenant nodes in ``gongzhi tenants apply`` files.
 
-    Used by the tenant-isolation matrix, which fails for any route of the module whose path
-    parameters or request body no fixture supplies.
+    Collected from every plugin and from the kernel's areas (identity's ``users``, the module
+    host's ``modules``). Each :class:`~core.tenancy.provisioning.TenantFileSection` names its key
+    (not a tenant field, unique across plugins), validates the key's YAML value before anything
+    is written and applies it in the file's transaction once every tenant of the file exists.
     """
-    raise NotImplementedError
+    return []
+
+
+@hookspec
+async def gongzhi_demo_load(context: DemoContext) -> None:
+    """Add the module's demo records to the tenant tree in ``context`` (``gongzhi demo load``).
+
+    Runs in one transaction (``context.session``) with the system context; must be idempotent
+    (a second run adds nothing) and deterministic through ``context.random`` and
+    ``context.today``. Never called under ``GONGZHI_ENV=production`` unless forced.
+    """
+
+
+REMOVED_HOOKS: dict[str, str] = {
+    "gongzhi_routes": "routes",
+    "gongzhi_migrations": "migrations",
+    "gongzhi_metrics": "metrics",
+    "gongzhi_isolation_fixtures": "isolation",
+}
+"""Hooks of Gongzhi 0.1 that became manifest fields in 0.2, with the field that replaces each."""
 
 
 def all_hook_names() -> list[str]:
-    return sorted(name for name in globals() if name.startswith("gongzhi_"))
+    return sorted(
+        name for name in globals() if name.startswith("gongzhi_") and name not in REMOVED_HOOKS
+    )

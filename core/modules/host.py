@@ -1,9 +1,14 @@
 """Discovering, validating and loading plugins; calling their hooks safely.
 
-Loading is isolated: a plugin that fails to import, registers an unknown hook, declares a bad
-or duplicate manifest, needs a module that is not loaded, or hangs in a start-up hook is skipped
-and reported (log line and ``gongzhi plugins list``) while the rest load. In strict mode (the
-test suite) any such failure raises :class:`PluginLoadError` instead.
+Loading is isolated: a plugin that fails to import, registers an unknown or removed hook,
+declares a bad or duplicate manifest (reserved name, unsupported kernel version, a route guarded
+by another module's permission...), needs a module that is not loaded, or hangs in a start-up hook
+is skipped and reported (log line and ``gongzhi plugins list``) while the rest load. In strict
+mode (the test suite) any such failure raises :class:`PluginLoadError` instead.
+
+The kernel's own areas are registered on the same manager as kernel plugins
+(:meth:`PluginHost.add_kernel_plugins`): they answer hooks such as ``gongzhi_commands`` and
+``gongzhi_tenant_file_sections`` but have no manifest, so they are never modules.
 """
 
 from __future__ import annotations
@@ -21,10 +26,13 @@ import structlog
 
 from core.identity.permissions import Permission
 from core.modules import hookspecs
-from core.modules.hookspecs import PROJECT, EventHandler
+from core.modules.events import DeclaredEvent, EventContract, declare_events
+from core.modules.hookspecs import PROJECT, REMOVED_HOOKS, EventHandler
+from core.modules.isolation import IsolationFixtures
 from core.modules.manifest import Manifest, ManifestError
 from core.modules.metrics import MetricQuery
 from core.settings import Settings
+from core.tenancy.provisioning import TenantFileSection, check_sections
 
 ENTRY_POINT_GROUP = "gongzhi.plugins"
 STARTUP_HOOK_TIMEOUT = 10.0
@@ -44,9 +52,27 @@ class LoadedPlugin:
     obj: Any
     manifest: Manifest
     distribution: str | None
-    routes: Sequence[Any] = ()
-    migrations: Path | None = None
-    metrics: Sequence[MetricQuery] = ()
+    sections: Sequence[TenantFileSection] = ()
+
+    @property
+    def routes(self) -> Sequence[Any]:
+        return self.manifest.routes
+
+    @property
+    def migrations(self) -> Path | None:
+        return self.manifest.migrations
+
+    @property
+    def metrics(self) -> Sequence[MetricQuery]:
+        return self.manifest.metrics
+
+    @property
+    def events(self) -> Sequence[EventContract]:
+        return self.manifest.events
+
+    @property
+    def isolation(self) -> IsolationFixtures | None:
+        return self.manifest.isolation
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +111,25 @@ class PluginHost:
         self.plugins: dict[str, LoadedPlugin] = {}
         self.failures: list[PluginFailure] = []
         self.subscriptions: dict[str, list[tuple[str, EventHandler]]] = {}
+        self.events: dict[str, DeclaredEvent] = {}
+        self.kernel: dict[str, Any] = {}
+        self.kernel_sections: list[TenantFileSection] = []
         self._subset_cache: dict[tuple[str, frozenset[str]], Any] = {}
+
+    def add_kernel_plugins(self, plugins: Iterable[tuple[str, Any]]) -> None:
+        """Register the kernel's areas (``core/<area>/hooks.py``): always on, no manifest, never
+        listed as modules. Call before :meth:`load`; a failure here is a bug, so it raises."""
+        for name, obj in plugins:
+            self.pm.register(obj, name=f"core:{name}")
+            self.kernel[name] = obj
+        self.pm.check_pending()
+
+    def tenant_file_sections(self) -> list[TenantFileSection]:
+        """Every section of tenant files: the kernel's, then each loaded plugin's."""
+        return [
+            *self.kernel_sections,
+            *(s for p in sorted(self.plugins.values(), key=lambda p: p.name) for s in p.sections),
+        ]
 
     @property
     def manifests(self) -> dict[str, Manifest]:
@@ -143,8 +187,15 @@ class PluginHost:
         for candidate in candidates:
             self._register(candidate)
         self._drop_missing_requirements()
+        self.kernel_sections = self._kernel_sections()
         for plugin in list(self.plugins.values()):
             self._collect(plugin)
+        self.events = {
+            contract.type: DeclaredEvent(plugin.name, contract)
+            for plugin in self.plugins.values()
+            for contract in plugin.events
+        }
+        declare_events(self.events)
         if self.failures and self.settings.strict_plugins:
             summary = "; ".join(f"{f.name}: {f.reason}" for f in self.failures)
             raise PluginLoadError(f"plugins failed to load: {summary}")
@@ -152,6 +203,19 @@ class PluginHost:
 
     def _register(self, candidate: _Candidate) -> None:
         name, dist = candidate.name, candidate.distribution
+        removed = _removed_hooks(candidate.obj)
+        if removed:
+            self._fail(
+                name,
+                "removed hook(s): "
+                + "; ".join(
+                    f"{hook} is gone since Gongzhi 0.2, declare Manifest.{REMOVED_HOOKS[hook]} "
+                    "instead"
+                    for hook in removed
+                ),
+                dist,
+            )
+            return
         try:
             self.pm.register(candidate.obj, name=name)
         except Exception as exc:
@@ -227,23 +291,11 @@ class PluginHost:
     def _collect(self, plugin: LoadedPlugin) -> None:
         """Call the plugin's start-up hooks; any failure skips the whole plugin."""
         try:
-            if (routes := self._impl(plugin.obj, "gongzhi_routes")) is not None:
-                plugin.routes = list(_call_with_timeout(routes, STARTUP_HOOK_TIMEOUT))
-            if (migrations := self._impl(plugin.obj, "gongzhi_migrations")) is not None:
-                path = Path(_call_with_timeout(migrations, STARTUP_HOOK_TIMEOUT))
-                if not path.is_dir():
-                    raise ValueError(f"migrations folder {path} does not exist")
-                plugin.migrations = path
-            if (metrics := self._impl(plugin.obj, "gongzhi_metrics")) is not None:
-                queries = list(_call_with_timeout(metrics, STARTUP_HOOK_TIMEOUT))
-                for query in queries:
-                    if not isinstance(query, MetricQuery):
-                        raise TypeError("gongzhi_metrics must return MetricQuery items")
-                    if not query.name.startswith(plugin.name + "."):
-                        raise ValueError(
-                            f"metric {query.name!r} must be named {plugin.name}.<figure>"
-                        )
-                plugin.metrics = queries
+            if (sections := self._impl(plugin.obj, "gongzhi_tenant_file_sections")) is not None:
+                found = list(_call_with_timeout(sections, STARTUP_HOOK_TIMEOUT))
+                taken = [s.name for s in self.tenant_file_sections()]
+                check_sections([*taken, *(s.name for s in found)])
+                plugin.sections = found
             if (subscribe := self._impl(plugin.obj, "gongzhi_subscribe")) is not None:
                 registered: list[tuple[str, EventHandler]] = []
 
@@ -259,6 +311,15 @@ class PluginHost:
             self._unload(plugin, f"a start-up hook did not return within {STARTUP_HOOK_TIMEOUT}s")
         except Exception as exc:
             self._unload(plugin, f"start-up hook failed: {type(exc).__name__}: {exc}")
+
+    def _kernel_sections(self) -> list[TenantFileSection]:
+        found: list[TenantFileSection] = []
+        for obj in self.kernel.values():
+            impl = self._impl(obj, "gongzhi_tenant_file_sections")
+            if impl is not None:
+                found.extend(impl())
+        check_sections([s.name for s in found])
+        return found
 
     def _unload(self, plugin: LoadedPlugin, reason: str) -> None:
         self.pm.unregister(plugin.obj)
@@ -309,6 +370,12 @@ class PluginHost:
             for f in self.failures
         ]
         return sorted(rows, key=lambda r: r["name"])
+
+
+def _removed_hooks(obj: Any) -> list[str]:
+    """Hooks of Gongzhi 0.1 that ``obj`` still implements (marked with ``@hookimpl``)."""
+    marker = f"{PROJECT}_impl"
+    return [hook for hook in REMOVED_HOOKS if hasattr(getattr(obj, hook, None), marker)]
 
 
 def _dist_name(ep: EntryPoint) -> str | None:

@@ -2,7 +2,7 @@
 
 The matrix (tests/reliability/test_isolation_matrix.py) walks the OpenAPI document; for each
 tenant route it needs real ids of tenant A's resources for the path parameters and a valid
-request body for writes. A module supplies both through ``gongzhi_isolation_fixtures``: a
+request body for writes. A module supplies both in ``Manifest.isolation``: a
 ``create`` script that makes one of each of its resources at A through the API (as A's
 administrator) and returns their ids keyed by path-parameter name, and a body per write
 operation. An operation whose parameters or body nobody supplies fails the matrix, so a new

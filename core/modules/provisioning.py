@@ -15,13 +15,13 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.modules.cli import load_host
+from core.modules.host import PluginHost
 from core.modules.manifest import POLICIES
 from core.modules.models import ModuleChoice, ModulePolicy
 from core.modules.state import ModuleStates
 from core.settings import Settings
 from core.tenancy.models import Tenant
-from core.tenancy.provisioning import LineError, PlanLine, error_at, register_section
+from core.tenancy.provisioning import LineError, PlanLine, error_at
 
 _ENTRY_KEYS = ("policy", "enabled")
 
@@ -33,10 +33,15 @@ def _entries(value: yaml.Node) -> list[tuple[yaml.Node, yaml.Node]]:
 class ModulesSection:
     """Validates and applies module policies and choices declared per tenant."""
 
+    name = "modules"
+
+    def __init__(self, host: PluginHost) -> None:
+        self.host = host
+
     def validate(self, value: yaml.Node, settings: Settings) -> list[LineError]:
         if not isinstance(value, yaml.MappingNode):
             return [error_at(value, "modules", "expected a mapping of module name to settings")]
-        installed = load_host(settings).manifests
+        installed = self.host.manifests
         errors: list[LineError] = []
         for key, entry in _entries(value):
             name = key.value
@@ -63,7 +68,7 @@ class ModulesSection:
     async def apply(
         self, session: AsyncSession, settings: Settings, tenant: Tenant, value: yaml.Node
     ) -> list[PlanLine]:
-        states = ModuleStates(load_host(settings), settings.module_state_ttl)
+        states = ModuleStates(self.host, settings.module_state_ttl)
         lines: list[PlanLine] = []
         for key, entry in _entries(value):
             name = key.value
@@ -93,6 +98,3 @@ class ModulesSection:
                     await states.set_choice(session, tenant, name, enabled)
                     lines.append(PlanLine("update", subject, f"enabled {str(enabled).lower()}"))
         return lines
-
-
-register_section("modules", ModulesSection())

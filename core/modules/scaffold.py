@@ -55,13 +55,15 @@ Switch it on for a tenant with `PUT /api/v1/tenants/{tenant}/modules/$name`
 (`{"enabled": true}`); its routes live under `/api/v1/tenants/{tenant}/$name/`.
 """,
     "src/$package/__init__.py": '''\
-"""$title_en: a Gongzhi module."""
+"""$title_en: a Gongzhi module.
+
+Everything the module offers is declared in :data:`MANIFEST`; the host reads it when the plugin
+loads.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from core import (
     ApiCall,
@@ -74,12 +76,20 @@ from core import (
 
 from $package.routes import ROUTES
 
+
+async def _create(call: ApiCall, tenant: IsolationTenant) -> dict[str, str]:
+    """How the tenant-isolation tests make this module's data."""
+    item = await call("POST", "/$name/items", {"title": "隔离测试"})
+    return {"item_id": str(item["id"])}
+
+
 MANIFEST = Manifest(
     name="$name",
     title="$title_zh",
     title_en="$title_en",
     version="0.1.0",
     description="$title_en",
+    core=">=0.2,<0.3",
     settings={"max_items": 1000},
     permissions=[
         Permission(
@@ -90,35 +100,17 @@ MANIFEST = Manifest(
             owner="$name",
         )
     ],
+    routes=ROUTES,
+    migrations=Path(__file__).parent / "migrations" / "versions",
+    isolation=IsolationFixtures(
+        create=_create, bodies={"POST /$name/items": lambda ids: {"title": "新条目"}}
+    ),
 )
 
 
 @hookimpl
 def gongzhi_manifest() -> Manifest:
     return MANIFEST
-
-
-@hookimpl
-def gongzhi_routes() -> Sequence[Any]:
-    return ROUTES
-
-
-@hookimpl
-def gongzhi_migrations() -> Path:
-    return Path(__file__).parent / "migrations" / "versions"
-
-
-@hookimpl
-def gongzhi_isolation_fixtures() -> IsolationFixtures:
-    """How the tenant-isolation tests make this module's data and write to it."""
-
-    async def create(call: ApiCall, tenant: IsolationTenant) -> dict[str, str]:
-        item = await call("POST", "/$name/items", {"title": "隔离测试"})
-        return {"item_id": str(item["id"])}
-
-    return IsolationFixtures(
-        create=create, bodies={"POST /$name/items": lambda ids: {"title": "新条目"}}
-    )
 ''',
     "src/$package/models.py": '''\
 """Tables of the $name module."""

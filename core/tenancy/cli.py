@@ -12,17 +12,12 @@ import sys
 import click
 from sqlalchemy import select
 
+from core.clikit import kernel, migrated_settings_or_exit
 from core.db import SYSTEM, Database
 from core.settings import Settings
 from core.tenancy.models import Tenant
-from core.tenancy.provisioning import Plan, ProvisioningError, apply_file
+from core.tenancy.provisioning import Plan, ProvisioningError
 from core.tenancy.resolve import find_tenant
-
-
-def _settings() -> Settings:
-    from core.cli import migrated_settings_or_exit
-
-    return migrated_settings_or_exit()
 
 
 @click.group("tenants", help="组织架构 / The tenant tree")
@@ -33,7 +28,7 @@ def tenants() -> None:
 async def _apply(settings: Settings, path: str, dry_run: bool) -> Plan:
     db = Database(settings, default_context=SYSTEM)
     try:
-        return await apply_file(db, path, dry_run=dry_run)
+        return await kernel().apply_tenant_file(db, path, dry_run=dry_run)
     finally:
         await db.dispose()
 
@@ -44,7 +39,7 @@ async def _apply(settings: Settings, path: str, dry_run: bool) -> Plan:
 @click.argument("file")
 @click.option("--dry-run", is_flag=True, help="只显示计划，不写入 / Print the plan, write nothing")
 def apply_command(file: str, dry_run: bool) -> None:
-    settings = _settings()
+    settings = migrated_settings_or_exit()
     try:
         plan = asyncio.run(_apply(settings, file, dry_run))
     except ProvisioningError as exc:
@@ -103,7 +98,7 @@ def render_tree(rows: list[Tenant]) -> list[str]:
 @tenants.command("show", help="以树形显示组织及其下级 / Print a tenant and its subtree as a tree")
 @click.argument("key")
 def show_command(key: str) -> None:
-    settings = _settings()
+    settings = migrated_settings_or_exit()
     rows = asyncio.run(_subtree(settings, key))
     if rows is None:
         click.echo(f"错误：未找到组织 / error: no tenant {key!r}", err=True)

@@ -6,8 +6,9 @@ identified by its slug: a slug that exists is updated (only the fields the file 
 managed) or moved when its parent differs; a new slug is created. Applying the same file twice
 changes nothing the second time.
 
-Other areas add keys to nodes through :func:`register_section` (identity's ``users``, the plugin
-host's ``modules``); until a handler is registered such a key is an unknown field.
+Other areas and modules add keys to nodes as :class:`TenantFileSection` handlers, collected
+through the ``gongzhi_tenant_file_sections`` hook (identity's ``users``, the module host's
+``modules``) and passed in by the caller; a key no section handles is an unknown field.
 
 Every problem is reported as ``FILE:LINE: field: message`` and nothing is written: the whole
 file is validated first, then applied inside one transaction that a later error rolls back.
@@ -15,7 +16,7 @@ file is validated first, then applied inside one transaction that a later error 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, Protocol
@@ -116,14 +117,17 @@ class Plan:
         )
 
 
-class SectionHandler(Protocol):
+class TenantFileSection(Protocol):
     """Handles one extra key of tenant nodes (for example ``modules`` or ``users``).
 
-    ``validate`` checks the key's YAML value before anything is written and returns its errors
-    (use :func:`error_at` for line numbers). ``apply`` runs in the same transaction once every
-    tenant of the file exists, and returns its plan lines; raising :class:`RuleError` or any
-    :class:`~core.errors.Problem` aborts the whole apply.
+    ``name`` is the key. ``validate`` checks the key's YAML value before anything is written and
+    returns its errors (use :func:`error_at` for line numbers). ``apply`` runs in the same
+    transaction once every tenant of the file exists, and returns its plan lines; raising
+    :class:`RuleError` or any :class:`~core.errors.Problem` aborts the whole apply.
     """
+
+    @property
+    def name(self) -> str: ...
 
     def validate(self, value: yaml.Node, settings: Settings) -> list[LineError]: ...
 
@@ -132,21 +136,26 @@ class SectionHandler(Protocol):
     ) -> list[PlanLine]: ...
 
 
-_SECTIONS: dict[str, SectionHandler] = {}
+TenantsCreated = Callable[[AsyncSession, Sequence[Tenant]], Awaitable[None]]
+"""Called in the apply's transaction with the tenants it created, once their sections applied
+(the plugin host announces them to the modules on there)."""
 
 
-def register_section(name: str, handler: SectionHandler) -> None:
-    """Let ``handler`` own the key ``name`` in tenant nodes; a name is registered once."""
-    if name in NODE_FIELDS or name == "parent":
-        raise ValueError(f"{name!r} is a tenant field, not a section")
-    if name in _SECTIONS and _SECTIONS[name] is not handler:
-        raise ValueError(f"section {name!r} is already registered")
-    _SECTIONS[name] = handler
+def check_sections(names: Iterable[str]) -> None:
+    """Raise ``ValueError`` for a section named like a tenant field or claimed twice."""
+    seen: set[str] = set()
+    for name in names:
+        if name in NODE_FIELDS or name in ("parent", "children"):
+            raise ValueError(f"tenant-file section {name!r} is a tenant field, not a section")
+        if name in seen:
+            raise ValueError(f"tenant-file section {name!r} is declared twice")
+        seen.add(name)
 
 
-def unregister_section(name: str) -> None:
-    """Remove a section handler (for plugin unloading and tests)."""
-    _SECTIONS.pop(name, None)
+def _by_name(sections: Iterable[TenantFileSection]) -> dict[str, TenantFileSection]:
+    found = list(sections)
+    check_sections(s.name for s in found)
+    return {s.name: s for s in found}
 
 
 @dataclass(slots=True)
@@ -253,6 +262,7 @@ def _parse_node(
     errors: list[LineError],
     parent: NodeSpec | None,
     top_level: bool,
+    sections: Mapping[str, TenantFileSection],
 ) -> NodeSpec | None:
     if not isinstance(node, yaml.MappingNode):
         errors.append(error_at(node, "tenant", "expected a mapping with slug, name, ..."))
@@ -272,8 +282,8 @@ def _parse_node(
                 else:
                     spec.values[key] = converted
             spec.lines[key] = line
-        elif key in _SECTIONS:
-            errors.extend(_SECTIONS[key].validate(value, settings))
+        elif key in sections:
+            errors.extend(sections[key].validate(value, settings))
             spec.sections[key] = value
         else:
             hint = " (only top-level nodes name a parent)" if key == "parent" else ""
@@ -287,7 +297,9 @@ def _parse_node(
             errors.append(error_at(children_node, "children", "expected a list of tenants"))
         else:
             for child_node in children_node.value:
-                child = _parse_node(child_node, settings, errors, spec, top_level=False)
+                child = _parse_node(
+                    child_node, settings, errors, spec, top_level=False, sections=sections
+                )
                 if child is not None:
                     spec.children.append(child)
     return spec
@@ -324,8 +336,14 @@ def _check_values(
         )
 
 
-def parse_document(text: str, file: str, settings: Settings) -> list[NodeSpec]:
-    """Parse and check a provisioning document; raises :class:`ProvisioningError`."""
+def parse_document(
+    text: str, file: str, settings: Settings, sections: Iterable[TenantFileSection] = ()
+) -> list[NodeSpec]:
+    """Parse and check a provisioning document; raises :class:`ProvisioningError`.
+
+    ``sections`` are the extra keys nodes may carry (usually ``host.tenant_file_sections()``).
+    """
+    handlers = _by_name(sections)
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
@@ -365,7 +383,7 @@ def parse_document(text: str, file: str, settings: Settings) -> list[NodeSpec]:
         errors.append(error_at(tenants_node, "tenants", "expected a non-empty list of tenants"))
     else:
         for node in tenants_node.value:
-            spec = _parse_node(node, settings, errors, None, top_level=True)
+            spec = _parse_node(node, settings, errors, None, top_level=True, sections=handlers)
             if spec is not None:
                 specs.append(spec)
     _check_duplicates(specs, errors)
@@ -398,10 +416,19 @@ def _subject(level: str, slug: str, name: str) -> str:
 
 
 class _Applier:
-    def __init__(self, session: AsyncSession, settings: Settings, file: str) -> None:
+    def __init__(
+        self,
+        session: AsyncSession,
+        settings: Settings,
+        file: str,
+        sections: Mapping[str, TenantFileSection],
+        on_created: TenantsCreated | None,
+    ) -> None:
         self.session = session
         self.settings = settings
         self.file = file
+        self.handlers = sections
+        self.on_created = on_created
         self.plan = Plan()
         self.applied: list[tuple[NodeSpec, Tenant]] = []
         self.created: list[Tenant] = []
@@ -495,7 +522,9 @@ class _Applier:
         for spec, tenant in self.applied:
             for name, value in spec.sections.items():
                 try:
-                    lines = await _SECTIONS[name].apply(self.session, self.settings, tenant, value)
+                    lines = await self.handlers[name].apply(
+                        self.session, self.settings, tenant, value
+                    )
                 except RuleError as exc:
                     raise self.fail(value.start_mark.line + 1, exc.field, exc.message_en) from exc
                 except Problem as exc:
@@ -506,24 +535,21 @@ class _Applier:
         await self.announce_created()
 
     async def announce_created(self) -> None:
-        """Let plugins enabled at each new tenant know of it, once its modules are settled."""
-        from core.modules.cli import load_host
-        from core.modules.lifecycle import announce_tenant_created
-        from core.modules.state import ModuleStates
-
-        if not self.created:
-            return
-        host = load_host(self.settings)
-        states = ModuleStates(host, self.settings.module_state_ttl)
-        for tenant in self.created:
-            await announce_tenant_created(self.session, host, states, tenant)
+        """Let the caller announce each new tenant, once its sections are settled."""
+        if self.created and self.on_created is not None:
+            await self.on_created(self.session, self.created)
 
 
 async def apply_specs(
-    session: AsyncSession, settings: Settings, specs: list[NodeSpec], file: str
+    session: AsyncSession,
+    settings: Settings,
+    specs: list[NodeSpec],
+    file: str,
+    sections: Iterable[TenantFileSection] = (),
+    on_created: TenantsCreated | None = None,
 ) -> Plan:
     """Apply parsed nodes in ``session``'s transaction; the caller commits or rolls back."""
-    applier = _Applier(session, settings, file)
+    applier = _Applier(session, settings, file, _by_name(sections), on_created)
     for spec in specs:
         await applier.top(spec)
     await applier.sections()
@@ -550,12 +576,23 @@ def read_document(path: str) -> str:
         raise ProvisioningError(path, [LineError(None, "file", message)]) from None
 
 
-async def apply_file(db: Database, path: str, *, dry_run: bool = False) -> Plan:
-    """Validate ``path`` and apply it in one transaction (rolled back when ``dry_run``)."""
-    specs = parse_document(read_document(path), path, db.settings)
+async def apply_file(
+    db: Database,
+    path: str,
+    *,
+    dry_run: bool = False,
+    sections: Sequence[TenantFileSection] = (),
+    on_created: TenantsCreated | None = None,
+) -> Plan:
+    """Validate ``path`` and apply it in one transaction (rolled back when ``dry_run``).
+
+    ``sections`` handle the extra keys of nodes and ``on_created`` hears of new tenants; both
+    come from the plugin host (``core.kernel.apply_tenant_file`` passes them).
+    """
+    specs = parse_document(read_document(path), path, db.settings, sections)
     try:
         async with db.session(write=True, context=SYSTEM) as session:
-            plan = await apply_specs(session, db.settings, specs, path)
+            plan = await apply_specs(session, db.settings, specs, path, sections, on_created)
             if dry_run:
                 raise _DryRun(plan)
     except _DryRun as done:

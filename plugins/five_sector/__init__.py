@@ -1,24 +1,35 @@
 """五社联动 / Five-sector linkage: social organisations, social workers, volunteers and their
 service-hours ledger, activities, charity resources, community pairing.
 
-The plugin host loads this module through the ``gongzhi.plugins`` entry point and calls the
-hook implementations below.
+The plugin host loads this module through the ``gongzhi.plugins`` entry point, reads what the
+module offers from :data:`MANIFEST` and calls the hook implementations below.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 
-from litestar.types import ControllerRouterHandler
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core import IsolationFixtures, Manifest, MetricQuery, hookimpl
-from plugins.five_sector import isolation, metrics
-from plugins.five_sector.manifest import MANIFEST
+from core import Manifest, hookimpl
+from plugins.five_sector import isolation, manifest, metrics
+from plugins.five_sector.events import EVENTS
 from plugins.five_sector.routes import ROUTES
 
 MIGRATIONS = Path(__file__).parent / "migrations" / "versions"
+
+MANIFEST = dataclasses.replace(
+    manifest.MANIFEST,
+    routes=ROUTES,
+    migrations=MIGRATIONS,
+    metrics=metrics.METRICS,
+    events=EVENTS,
+    isolation=isolation.FIXTURES,
+)
+"""The whole manifest; ``manifest.MANIFEST`` is its identity and settings, which the module's
+own code reads without importing its routes."""
 
 __all__ = ["MANIFEST", "MIGRATIONS"]
 
@@ -29,25 +40,5 @@ def gongzhi_manifest() -> Manifest:
 
 
 @hookimpl
-def gongzhi_routes() -> Sequence[ControllerRouterHandler]:
-    return ROUTES
-
-
-@hookimpl
-def gongzhi_migrations() -> Path:
-    return MIGRATIONS
-
-
-@hookimpl
-def gongzhi_metrics() -> Sequence[MetricQuery]:
-    return metrics.METRICS
-
-
-@hookimpl
 def gongzhi_soak_invariants() -> Sequence[Callable[[AsyncSession], Awaitable[list[str]]]]:
     return metrics.INVARIANTS
-
-
-@hookimpl
-def gongzhi_isolation_fixtures() -> IsolationFixtures:
-    return isolation.FIXTURES

@@ -1,4 +1,4 @@
-"""The five-sector module's data for the tenant-isolation matrix (``gongzhi_isolation_fixtures``).
+"""The five-sector module's data for the tenant-isolation matrix (``Manifest.isolation``).
 
 ``create`` makes one of everything at a tenant through the module's own API, so the matrix
 probes real rows: an organisation ready to be filed, one registered long enough to be rated,

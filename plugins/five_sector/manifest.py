@@ -1,4 +1,9 @@
-"""The five-sector module's manifest: name, permissions and per-tenant setting defaults."""
+"""The five-sector module's manifest: name, permissions and per-tenant setting defaults.
+
+Its routes, migrations, metrics, events and isolation fixtures are added in the package's
+``__init__`` (``plugins.five_sector.MANIFEST``), so the module's own code can read its name and
+settings here without importing its routes.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +19,7 @@ MANIFEST = Manifest(
     title="五社联动",
     title_en="Five-sector linkage",
     version="0.1.0",
+    core=">=0.2,<0.3",
     description=(
         "社会组织、社工、志愿者与服务时长、活动、社会慈善资源、村社结对 / "
         "social organisations, social workers, volunteers and service hours, activities, "

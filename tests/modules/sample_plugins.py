@@ -1,4 +1,4 @@
-"""Small in-test plugins exercising every hook of the host."""
+"""Small in-test plugins exercising every hook of the host and every manifest field."""
 
 from __future__ import annotations
 
@@ -9,12 +9,25 @@ from pathlib import Path
 from typing import Any
 
 import click
+import msgspec
+import yaml
 from litestar import get, post
 from sqlalchemy import literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core import Event, Manifest, MetricQuery, Permission, Tenant, emit, hookimpl
+from core import (
+    Event,
+    EventContract,
+    Manifest,
+    MetricQuery,
+    Permission,
+    Tenant,
+    TenantFileSection,
+    emit,
+    hookimpl,
+)
 from core.tenancy.models import Tenant as TenantModel
+from core.tenancy.provisioning import LineError, PlanLine
 
 
 def manifest(name: str, **kwargs: Any) -> Manifest:
@@ -34,8 +47,14 @@ def manifest(name: str, **kwargs: Any) -> Manifest:
     return Manifest(name=name, **defaults)
 
 
+class Pinged(msgspec.Struct, frozen=True):
+    """The payload of ``<notes>.pinged``."""
+
+    slug: str
+
+
 class NotesPlugin:
-    """A module with a route, a metric, an emitted event and lifecycle hooks."""
+    """A module with routes, a metric, a declared and emitted event and lifecycle hooks."""
 
     def __init__(self, name: str = "notes", **manifest_kwargs: Any) -> None:
         self.name = name
@@ -44,10 +63,15 @@ class NotesPlugin:
 
     @hookimpl
     def gongzhi_manifest(self) -> Manifest:
-        return manifest(self.name, **self.manifest_kwargs)
+        fields: dict[str, Any] = {
+            "routes": self.routes(),
+            "metrics": self.metrics(),
+            "events": [EventContract(f"{self.name}.pinged", Pinged, "被点名", "Pinged")],
+        }
+        fields.update(self.manifest_kwargs)
+        return manifest(self.name, **fields)
 
-    @hookimpl
-    def gongzhi_routes(self) -> Sequence[Any]:
+    def routes(self) -> Sequence[Any]:
         name = self.name
 
         @get("/hello", opt={"permission": f"{name}:read"}, name=f"{name}-hello")
@@ -57,18 +81,13 @@ class NotesPlugin:
         @post("/ping", opt={"permission": f"{name}:write"}, name=f"{name}-ping")
         async def ping(tenant: Tenant, session: AsyncSession) -> dict[str, str]:
             event = await emit(
-                session,
-                f"{name}.pinged",
-                tenant_id=tenant.id,
-                payload={"slug": tenant.slug},
-                source=name,
+                session, f"{name}.pinged", tenant_id=tenant.id, payload=Pinged(slug=tenant.slug)
             )
             return {"event": str(event.id)}
 
         return [hello, ping]
 
-    @hookimpl
-    def gongzhi_metrics(self) -> Sequence[MetricQuery]:
+    def metrics(self) -> Sequence[MetricQuery]:
         return [
             MetricQuery(
                 name=f"{self.name}.tenants",
@@ -139,14 +158,12 @@ class BrokenMetricsPlugin:
 
     @hookimpl
     def gongzhi_manifest(self) -> Manifest:
-        return manifest(self.name)
-
-    @hookimpl
-    def gongzhi_metrics(self) -> Sequence[MetricQuery]:
         def boom() -> Any:
             raise RuntimeError("metric query broke")
 
-        return [MetricQuery(f"{self.name}.x", "坏", "Broken", "count", boom)]
+        return manifest(
+            self.name, metrics=[MetricQuery(f"{self.name}.x", "坏", "Broken", "count", boom)]
+        )
 
 
 class HangingManifestPlugin:
@@ -178,8 +195,56 @@ class MigrationsPlugin:
 
     @hookimpl
     def gongzhi_manifest(self) -> Manifest:
-        return manifest("with-migrations")
+        return manifest("with-migrations", migrations=self.path)
+
+
+class OldHooksPlugin:
+    """Written for Gongzhi 0.1: still answers a hook that became a manifest field."""
 
     @hookimpl
-    def gongzhi_migrations(self) -> Path:
-        return self.path
+    def gongzhi_manifest(self) -> Manifest:
+        return manifest("old-hooks")
+
+    @hookimpl
+    def gongzhi_metrics(self) -> Sequence[MetricQuery]:
+        return []
+
+
+class TagsSection:
+    """A ``tags:`` key of tenant nodes: a list of words, echoed as plan lines."""
+
+    def __init__(self, name: str = "tags") -> None:
+        self.name = name
+
+    def validate(self, value: Any, settings: Any) -> list[LineError]:
+        if not isinstance(value, yaml.SequenceNode):
+            return [LineError(value.start_mark.line + 1, self.name, "expected a list")]
+        return []
+
+    async def apply(
+        self, session: AsyncSession, settings: Any, tenant: Tenant, value: Any
+    ) -> list[PlanLine]:
+        words = ",".join(str(v.value) for v in value.value)
+        return [PlanLine("update", f"{self.name} of {tenant.slug}", words)]
+
+
+class SectionPlugin:
+    """Adds a command and a tenant-file section, as any module may."""
+
+    def __init__(self, name: str, section: str) -> None:
+        self.name = name
+        self.section = section
+
+    @hookimpl
+    def gongzhi_manifest(self) -> Manifest:
+        return manifest(self.name)
+
+    @hookimpl
+    def gongzhi_commands(self, cli: click.Group) -> None:
+        @cli.command(f"{self.name}-hello", help=f"{self.name} says hello")
+        def hello() -> None:
+            click.echo(f"hello from {self.name}")
+
+    @hookimpl
+    def gongzhi_tenant_file_sections(self) -> Sequence[TenantFileSection]:
+        return [TagsSection(self.section)]

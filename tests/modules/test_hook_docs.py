@@ -5,17 +5,38 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pluggy
 import pytest
 
+from core.modules import hookspecs
 from core.modules.hookspecs import all_hook_names
 
 ROOT = Path(__file__).resolve().parents[2]
 HOOKS = all_hook_names()
 
 
-def test_there_are_hooks() -> None:
-    assert "gongzhi_manifest" in HOOKS
-    assert len(HOOKS) >= 10
+def test_the_hooks_are_those_of_the_module_sdk() -> None:
+    assert HOOKS == [
+        "gongzhi_commands",
+        "gongzhi_demo_load",
+        "gongzhi_manifest",
+        "gongzhi_module_disabled",
+        "gongzhi_module_enabled",
+        "gongzhi_soak_invariants",
+        "gongzhi_subscribe",
+        "gongzhi_tenant_created",
+        "gongzhi_tenant_file_sections",
+    ]
+
+
+def test_only_the_manifest_hook_has_one_answer() -> None:
+    """Every other hook collects each plugin's answer, so none can drop a plugin silently."""
+    manager = pluggy.PluginManager(hookspecs.PROJECT)
+    manager.add_hookspecs(hookspecs)
+    first_result = [
+        name for name in HOOKS if getattr(manager.hook, name).spec.opts.get("firstresult")
+    ]
+    assert first_result == ["gongzhi_manifest"]
 
 
 @pytest.mark.parametrize("hook", HOOKS)

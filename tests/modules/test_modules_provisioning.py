@@ -7,12 +7,12 @@ from typing import Any
 
 import pytest
 
-import core.modules.provisioning as modules_section
 from core.db import Database
+from core.kernel import apply_tenant_file, new_host
 from core.modules.host import PluginHost
 from core.modules.models import ModuleChoice, ModulePolicy
 from core.settings import Settings
-from core.tenancy.provisioning import ProvisioningError, apply_file
+from core.tenancy.provisioning import ProvisioningError
 from tests.modules.sample_plugins import NotesPlugin
 
 FILE = """\
@@ -33,14 +33,13 @@ tenants:
 """
 
 
-@pytest.fixture(autouse=True)
-def installed(monkeypatch: pytest.MonkeyPatch, settings: Settings) -> None:
-    host = PluginHost(settings)
-    host.load(
+@pytest.fixture
+def host(settings: Settings) -> PluginHost:
+    return new_host(
+        settings,
         [("notes", NotesPlugin()), ("needs-notes", NotesPlugin("needs-notes", requires=["notes"]))],
         discover=False,
     )
-    monkeypatch.setattr(modules_section, "load_host", lambda _settings: host)
 
 
 def write(tmp_path: Path, text: str) -> str:
@@ -59,10 +58,10 @@ async def rows(db: Database) -> dict[str, Any]:
 
 
 async def test_apply_sets_policies_and_choices_and_is_idempotent(
-    tmp_path: Path, db: Database
+    tmp_path: Path, db: Database, host: PluginHost
 ) -> None:
     path = write(tmp_path, FILE)
-    plan = await apply_file(db, path)
+    plan = await apply_tenant_file(db, host=host, path=path)
     text = [str(line) for line in plan.lines]
     assert "~ update module needs-notes at district: policy required" in text
     assert "~ update module notes at town: policy required" in text
@@ -71,16 +70,18 @@ async def test_apply_sets_policies_and_choices_and_is_idempotent(
         "policies": {("notes", "allowed"), ("needs-notes", "required"), ("notes", "required")},
         "choices": {("notes", True)},
     }
-    again = await apply_file(db, path)
+    again = await apply_tenant_file(db, host=host, path=path)
     assert {line.action for line in again.lines} == {"unchanged"}
 
 
-async def test_unknown_module_and_bad_values_name_the_line(tmp_path: Path, db: Database) -> None:
+async def test_unknown_module_and_bad_values_name_the_line(
+    tmp_path: Path, db: Database, host: PluginHost
+) -> None:
     bad = FILE.replace("notes: {policy: allowed}", "nope: {policy: allowed}").replace(
         "{enabled: true, policy: required}", "{enabled: maybe, policy: always}"
     )
     with pytest.raises(ProvisioningError) as caught:
-        await apply_file(db, write(tmp_path, bad))
+        await apply_tenant_file(db, host=host, path=write(tmp_path, bad))
     rendered = [e.render("tree.yaml") for e in caught.value.errors]
     assert "tree.yaml:7: modules.nope: no installed module of that name" in rendered
     assert any(r.startswith("tree.yaml:14: modules.notes.enabled") for r in rendered)
@@ -89,12 +90,12 @@ async def test_unknown_module_and_bad_values_name_the_line(tmp_path: Path, db: D
 
 
 async def test_a_choice_against_a_policy_above_aborts_everything(
-    tmp_path: Path, db: Database
+    tmp_path: Path, db: Database, host: PluginHost
 ) -> None:
     contradiction = FILE.replace("notes: {policy: allowed}", "notes: {policy: forbidden}").replace(
         "{enabled: true, policy: required}", "{enabled: true}"
     )
     with pytest.raises(ProvisioningError) as caught:
-        await apply_file(db, write(tmp_path, contradiction))
+        await apply_tenant_file(db, host=host, path=write(tmp_path, contradiction))
     assert "forbidden by district" in caught.value.errors[0].message
     assert await rows(db) == {"policies": set(), "choices": set()}

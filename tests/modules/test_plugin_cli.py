@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import core.modules.cli as plugins_cli
+import core.kernel as kernel_module
 from core.cli import main
 from core.db import Database
 from core.modules.host import PluginHost
@@ -18,9 +18,12 @@ from tests.modules.sample_plugins import BadManifestPlugin, NotesPlugin
 
 @pytest.fixture
 def host(monkeypatch: pytest.MonkeyPatch, settings: Settings) -> PluginHost:
-    host = PluginHost(settings.with_(strict_plugins=False))
-    host.load([("notes", NotesPlugin()), ("bad", BadManifestPlugin())], discover=False)
-    monkeypatch.setattr(plugins_cli, "load_host", lambda _settings: host)
+    host = kernel_module.new_host(
+        settings.with_(strict_plugins=False),
+        [("notes", NotesPlugin()), ("bad", BadManifestPlugin())],
+        discover=False,
+    )
+    monkeypatch.setattr(kernel_module, "load_host", lambda _settings: host)
     return host
 
 

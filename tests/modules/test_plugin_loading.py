@@ -79,6 +79,7 @@ def test_hanging_manifest_cannot_block_start_up(monkeypatch: pytest.MonkeyPatch)
 def test_missing_migrations_folder_fails_the_plugin(tmp_path: Path) -> None:
     host = load(("with-migrations", MigrationsPlugin(tmp_path / "nope")))
     assert host.plugins == {}
+    assert "migrations: folder" in reasons(host)["with-migrations"]
     assert "does not exist" in reasons(host)["with-migrations"]
     host = load(("with-migrations", MigrationsPlugin(tmp_path)))
     assert host.migration_locations() == [tmp_path]

@@ -210,10 +210,10 @@ def test_a_plugin_branch_can_be_removed_before_uninstalling(
 ) -> None:
     from click.testing import CliRunner
 
-    import core.modules.cli as plugins_cli
+    import core.kernel as kernel_module
     from core.cli import main
 
-    plugins_cli._loaded.clear()
+    kernel_module._loaded.clear()
     monkeypatch.setenv("GONGZHI_DATABASE_URL", settings.database_url)
     monkeypatch.setenv("GONGZHI_MIGRATION_DATABASE_URL", settings.migrations_url)
     monkeypatch.setenv("GONGZHI_SECRET_KEY", TEST_SECRET)
@@ -233,4 +233,4 @@ def test_a_plugin_branch_can_be_removed_before_uninstalling(
         for line in status.stdout.splitlines()
     )
     assert migrate.status(settings.migrations_url, load_plugins(settings).migration_locations())
-    plugins_cli._loaded.clear()
+    kernel_module._loaded.clear()

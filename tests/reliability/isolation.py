@@ -20,7 +20,7 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from sqlalchemy import inspect, select
 
-from core import ApiCall, IsolationFixtures, IsolationTenant, hookimpl
+from core import ApiCall, IsolationFixtures, IsolationTenant
 from core.db import Database
 from core.modules.host import PluginHost
 from core.modules.models import ModulePolicy
@@ -92,8 +92,7 @@ class CoreIsolation:
         self.module = module
         self.serial = itertools.count(1)
 
-    @hookimpl
-    def gongzhi_isolation_fixtures(self) -> IsolationFixtures:
+    def fixtures(self) -> IsolationFixtures:
         async def create(call: ApiCall, tenant: IsolationTenant) -> Mapping[str, str]:
             n = next(self.serial)
             member = await call(
@@ -181,7 +180,7 @@ def coverage_gap(
     chosen = fixtures.get(owner)
     if chosen is None:
         if op.params or op.is_write:
-            return f"{op.key}: module {owner!r} implements no gongzhi_isolation_fixtures"
+            return f"{op.key}: module {owner!r} declares no Manifest.isolation"
         return None
     if op.is_write and op.key not in chosen.bodies:
         return f"{op.key}: the isolation fixtures of {owner or 'the core'} give no body"
@@ -234,12 +233,11 @@ async def build_world(
     await make_user("iso-root", [(None, "platform_admin")])
     headers["root"] = await login_as("iso-root")
     fixtures: dict[str | None, IsolationFixtures] = {
-        None: CoreIsolation(sorted(host.plugins)[0]).gongzhi_isolation_fixtures()
+        None: CoreIsolation(sorted(host.plugins)[0]).fixtures()
     }
     for name, plugin in host.plugins.items():
-        impl = host.impl_of(plugin.obj, "gongzhi_isolation_fixtures")
-        if impl is not None:
-            fixtures[name] = impl()
+        if plugin.isolation is not None:
+            fixtures[name] = plugin.isolation
     return World({t.slug: t for t in tenants}, headers, fixtures, frozenset(host.plugins))
 
 

@@ -21,10 +21,10 @@ from sqlalchemy import func, select
 from structlog.testing import capture_logs
 
 from core import app as app_module
+from core import kernel as kernel_module
 from core.app import create_app
 from core.cli import main
 from core.db import Database
-from core.modules import cli as plugins_cli
 from core.modules import host as host_module
 from core.modules.models import ModulePolicy, OutboxEvent
 from core.settings import Settings
@@ -57,7 +57,7 @@ def faulty_installed(
     with the start-up hook timeout lowered so the hanging hook costs a fraction of a second."""
     monkeypatch.syspath_prepend(str(faulty_site))
     monkeypatch.setattr(host_module, "STARTUP_HOOK_TIMEOUT", 0.3)
-    monkeypatch.setattr(plugins_cli, "_loaded", {})
+    monkeypatch.setattr(kernel_module, "_loaded", {})
     yield
     for name in [m for m in sys.modules if m.startswith("gongzhi_faulty")]:
         del sys.modules[name]

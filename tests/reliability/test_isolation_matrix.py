@@ -91,7 +91,7 @@ def test_a_module_route_nobody_can_exercise_fails_the_matrix() -> None:
     )
     ops = {op.key: op for op in tenant_operations(app)}
     modules = set(app.state.host.plugins)
-    core = CoreIsolation("notes").gongzhi_isolation_fixtures()
+    core = CoreIsolation("notes").fixtures()
     gap = coverage_gap(ops["POST /notes/ping"], {None: core}, modules)
     assert gap is not None
     assert "notes" in gap

@@ -10,8 +10,8 @@ import msgspec
 from sqlalchemy import Select, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core import Conflict, Invalid, NotFound, Tenant
-from plugins.five_sector import rules
+from core import Conflict, Invalid, NotFound, Tenant, emit
+from plugins.five_sector import events, rules
 from plugins.five_sector.activities.schemas import Activity as ActivityAnswer
 from plugins.five_sector.activities.schemas import (
     ActivityClose,
@@ -22,7 +22,7 @@ from plugins.five_sector.activities.schemas import (
 from plugins.five_sector.activities.schemas import Participant as ParticipantAnswer
 from plugins.five_sector.checks import text
 from plugins.five_sector.clock import now
-from plugins.five_sector.models import Activity, Pairing, Participant, ServiceEntry
+from plugins.five_sector.models import Activity, Pairing, Participant, ServiceEntry, Volunteer
 from plugins.five_sector.organisations import services as organisations
 from plugins.five_sector.visibility import activity_visible, visible_activity
 from plugins.five_sector.volunteers import services as volunteers
@@ -269,4 +269,25 @@ async def close(
         if p.role == "volunteer" and p.volunteer_id is not None
     ]
     await session.refresh(activity)
+    volunteer_users = await session.execute(
+        select(Volunteer.id, Volunteer.user_id).where(
+            Volunteer.id.in_([e.volunteer_id for e in credited])
+        )
+    )
+    users = {volunteer_id: user_id for volunteer_id, user_id in volunteer_users}
+    await emit(
+        session,
+        events.ACTIVITY_CLOSED,
+        tenant_id=activity.tenant_id,
+        payload=events.ActivityClosed(
+            activity_id=activity.id,
+            tenant_id=activity.tenant_id,
+            closed_at=stamp,
+            person_times=person_times,
+            participants=[
+                events.CreditedParticipant(e.volunteer_id, users.get(e.volunteer_id), e.minutes)
+                for e in credited
+            ],
+        ),
+    )
     return activity, credited

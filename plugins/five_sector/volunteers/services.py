@@ -16,10 +16,9 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import Conflict, NotFound, Page, Paging, Tenant, emit, in_subtree, paginate
-from plugins.five_sector import rules
+from plugins.five_sector import events, rules
 from plugins.five_sector.checks import not_in_future, optional_text, rule, text
 from plugins.five_sector.clock import now
-from plugins.five_sector.manifest import NAME
 from plugins.five_sector.models import ServiceEntry
 from plugins.five_sector.models import Volunteer as Row
 from plugins.five_sector.social_workers.services import served_tenant_ids
@@ -32,7 +31,7 @@ from plugins.five_sector.volunteers.schemas import (
     VolunteerCreate,
 )
 
-HOURS_EVENT = "five-sector.service-hours-recorded"
+HOURS_EVENT = events.HOURS_RECORDED
 
 
 def total_minutes() -> ScalarSelect[Any]:
@@ -204,15 +203,14 @@ async def record_entry(session: AsyncSession, entry: ServiceEntry) -> ServiceEnt
         session,
         HOURS_EVENT,
         tenant_id=entry.tenant_id,
-        payload={
-            "entry_id": str(entry.id),
-            "volunteer_id": str(entry.volunteer_id),
-            "activity_id": str(entry.activity_id) if entry.activity_id else None,
-            "kind": entry.kind,
-            "minutes": entry.minutes,
-            "served_on": entry.served_on.isoformat(),
-        },
-        source=NAME,
+        payload=events.ServiceHoursRecorded(
+            entry_id=entry.id,
+            volunteer_id=entry.volunteer_id,
+            activity_id=entry.activity_id,
+            kind=entry.kind,
+            minutes=entry.minutes,
+            served_on=entry.served_on,
+        ),
     )
     return entry
 

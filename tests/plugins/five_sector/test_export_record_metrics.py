@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from core import NotFound
 from core.db import Database
-from plugins.five_sector import gongzhi_manifest, gongzhi_metrics, record
+from plugins.five_sector import MANIFEST, gongzhi_manifest, record
 from plugins.five_sector.volunteers import services as volunteers
 from plugins.five_sector.volunteers.schemas import VolunteerCreate
 from tests.plugins.five_sector.conftest import Tree, url
@@ -172,7 +172,7 @@ async def test_metrics_are_per_tenant_figures(
     )
     figures: dict[str, dict[uuid.UUID, int]] = {}
     async with db.session() as session:
-        for metric in gongzhi_metrics():
+        for metric in MANIFEST.metrics:
             rows = (await session.execute(metric.query())).all()
             figures[metric.name] = {tenant_id: int(value) for tenant_id, value in rows}
     expected: dict[str, Any] = {
@@ -189,7 +189,7 @@ async def test_metrics_are_per_tenant_figures(
     }
     for name, value in expected.items():
         assert figures[name] == value, name
-    assert all(m.name.startswith("five-sector.") for m in gongzhi_metrics())
+    assert all(m.name.startswith("five-sector.") for m in MANIFEST.metrics)
 
 
 def test_manifest_is_valid_for_the_default_levels() -> None:

@@ -18,11 +18,18 @@ def test_the_host_can_call_every_hook_the_plugin_implements() -> None:
     manager.add_hookspecs(hookspecs)
     manager.register(five_sector)
     manager.check_pending()
-    assert manager.hook.gongzhi_manifest().name == "five-sector"
-    routes = manager.hook.gongzhi_routes()
+    manifest = manager.hook.gongzhi_manifest()
+    assert manifest.name == "five-sector"
     assert all(
-        str(handler.opt.get("permission", "")).startswith("five-sector:") for handler in routes
+        str(handler.opt.get("permission", "")).startswith("five-sector:")
+        for handler in manifest.routes
     )
-    assert (manager.hook.gongzhi_migrations() / "0001_five_sector.py").is_file()
-    assert len(manager.hook.gongzhi_metrics()) > 10
+    assert manifest.migrations is not None
+    assert (manifest.migrations / "0001_five_sector.py").is_file()
+    assert len(manifest.metrics) > 10
+    assert {e.type for e in manifest.events} == {
+        "five-sector.service-hours-recorded",
+        "five-sector.activity-closed",
+    }
+    assert manifest.isolation is not None
     assert [len(checks) for checks in manager.hook.gongzhi_soak_invariants()] == [3]

@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run serve lint format typecheck test test-fast soak fuzz bench bench-scale wrk clean
+.PHONY: install run serve lint format typecheck test test-fast soak fuzz bench bench-profile bench-scale wrk clean
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is required" >&2; exit 1; }
@@ -69,6 +69,15 @@ wrk:
 # docs/benchmarks.md. BENCH_SECONDS, BENCH_CONNECTIONS, BENCH_BACKENDS... adjust a run.
 bench: install wrk
 	$(BIN)/python -m bench.run
+
+# One scenario in-process: CPU per request and round trips against ceiling B, with a profile.
+# BENCH_BACKEND (postgresql), BENCH_SCENARIO (read), BENCH_PROFILER (pyinstrument or cprofile).
+BENCH_BACKEND ?= postgresql
+BENCH_SCENARIO ?= read
+BENCH_PROFILER ?= pyinstrument
+bench-profile: install
+	$(BIN)/python -m bench.profile --backend $(BENCH_BACKEND) --scenario $(BENCH_SCENARIO) \
+		--profiler $(BENCH_PROFILER)
 
 # The China-sized tree on PostgreSQL; BENCH_SCALE=0.01 for a quick run.
 bench-scale: install

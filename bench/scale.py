@@ -33,11 +33,12 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bench import seed
 from core.app import load_plugins
-from core.db import Database, create_nullpool_engine
+from core.db import SYSTEM, Database, DbContext, create_nullpool_engine
 from core.kernel import apply_tenant_file
 from core.migrate import upgrade
 from core.modules.rollup import rollup
 from core.modules.state import ModuleStates
+from core.rls import grant_app_role
 from core.settings import load_settings
 from core.tenancy.cache import TenantCache
 from core.tenancy.models import Tenant
@@ -261,17 +262,35 @@ def summary(samples: Sequence[float]) -> dict[str, float]:
     }
 
 
+async def grant(url: str) -> None:
+    """Grant the bench's app role (:data:`bench.seed.APP_ROLE`) every table, as the owner."""
+    engine = create_nullpool_engine(url)
+    try:
+        async with engine.begin() as conn:
+            await conn.run_sync(grant_app_role, seed.APP_ROLE)
+    finally:
+        await engine.dispose()
+
+
 async def measure(url: str, sizes: Sizes, work: Path, rounds: int) -> dict[str, Any]:
-    """The named operations through the real code, each timed in a loop after a warm-up."""
+    """The named operations through the real code, each timed in a loop after a warm-up.
+
+    They run as the app role (no ownership, no ``BYPASSRLS``), as ``gongzhi serve`` does, so
+    row-level security applies: resolution in the system context it runs in, each roll-up and
+    the module switch in the context of its tenant. Provisioning and the storage figures run as
+    the owner, as the command line does.
+    """
     os.environ["GONGZHI_TENANT_LEVELS"] = ",".join(LEVELS)
+    await grant(url)
     settings = load_settings(
         {
             **seed.gongzhi_env(url),
-            "GONGZHI_DATABASE_URL": url,
+            "GONGZHI_DATABASE_URL": seed.app_url(url),
             "GONGZHI_TENANT_LEVELS": ",".join(LEVELS),
         }
     )
-    db = Database(settings)
+    db = Database(settings, default_context=SYSTEM)
+    owner = Database(settings.with_(database_url=url), default_context=SYSTEM)
     host = load_plugins(settings)
     states = ModuleStates(host, settings.module_state_ttl)
     modules = frozenset({MODULE})
@@ -349,7 +368,7 @@ async def measure(url: str, sizes: Sizes, work: Path, rounds: int) -> dict[str, 
                 )
 
             async def one_rollup(root: Tenant = root) -> object:
-                async with db.session() as session:
+                async with db.session(context=DbContext.for_tenant(root)) as session:
                     result = await rollup(session, host, root, modules)
                     if result["failed"]:
                         raise RuntimeError(f"metrics failed: {result['failed']}")
@@ -365,19 +384,21 @@ async def measure(url: str, sizes: Sizes, work: Path, rounds: int) -> dict[str, 
 
         async def switch() -> None:
             nonlocal toggles
-            async with db.session(write=True) as session:
+            context = DbContext.for_tenant(district)
+            async with db.session(write=True, context=context) as session:
                 await states.set_policy(session, district, MODULE, policies[toggles % 2])
             toggles += 1
 
         figures["switch module for a district subtree"] = summary(await repeat(2 * rounds, switch))
         log(f"switch: {figures['switch module for a district subtree']}")
 
-        figures["provisioning"] = await provision(db, work, sizes)
+        figures["provisioning"] = await provision(owner, work, sizes)
         log(f"provisioning: {figures['provisioning']}")
-        figures["storage"] = await storage(db, sizes)
+        figures["storage"] = await storage(owner, sizes)
         log(f"storage: {figures['storage']}")
     finally:
         await db.dispose()
+        await owner.dispose()
     return figures
 
 

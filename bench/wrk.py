@@ -28,6 +28,8 @@ class Result:
     p99_ms: float
     requests: int
     errors: int
+    server_cpu_ms: float | None = None
+    """CPU time of the server process per request (user and system), where measured."""
 
 
 def parse(output: str) -> Result:

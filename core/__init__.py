@@ -5,7 +5,7 @@ notice.
 """
 
 from core.demo import DemoContext
-from core.errors import Conflict, Invalid, NotFound, Problem
+from core.errors import Conflict, Invalid, NotFound, Problem, ProblemDetails, problem_responses
 from core.export import Column, ExportFormat, ExportOperation, export_response, operation_answering
 from core.identity.permissions import Permission
 from core.identity.principal import Caller
@@ -54,6 +54,7 @@ __all__ = [
     "Permission",
     "PlanLine",
     "Problem",
+    "ProblemDetails",
     "Tenant",
     "TenantFileSection",
     "TenantOwned",
@@ -73,5 +74,6 @@ __all__ = [
     "module_settings",
     "operation_answering",
     "paginate",
+    "problem_responses",
     "timestamp_columns",
 ]

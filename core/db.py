@@ -6,38 +6,59 @@ when the handler returns and rolls back when it raises, so a failed request leav
 written.
 
 Every transaction carries a :class:`DbContext`. On PostgreSQL its values are written with
-``set_config(..., true)`` as the first statement of the transaction (transaction-local, so they
-end with the transaction and never survive on a pooled connection); the row-level security
-policies of :mod:`core.rls` read them. A transaction opened without a context sees no
+``set_config(..., true)`` in the same message as the transaction's ``BEGIN`` (transaction-local,
+so they end with the transaction and never survive on a pooled connection); the row-level
+security policies of :mod:`core.rls` read them. A transaction opened without a context sees no
 tenant-owned row at all. SQLite has no row-level security: there the context only travels along
 in ``session.info``.
+
+The costs a request pays here are the ones it must: on PostgreSQL one round trip opens the
+transaction with its context (:class:`ContextConnection`), a pooled connection is pinged only
+after it sat idle (:data:`PING_AFTER_IDLE`), and on SQLite the process's write transactions
+queue in order on one lock instead of polling SQLite's busy handler.
 """
 
 from __future__ import annotations
 
+import asyncio
 import re
+import time
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
+from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event, text
-from sqlalchemy.engine import make_url
+import asyncpg
+from sqlalchemy import event, exc, text
+from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
 
 from core.settings import Settings
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
+PING_AFTER_IDLE = 10.0
+"""Seconds a pooled PostgreSQL connection may sit unused before its next checkout pings it.
+
+A connection returned moments ago was alive then; pinging it again costs three round trips
+(asyncpg's ping is ``BEGIN``, ``;``, ``ROLLBACK``) for nothing. If the server restarts within
+this window, the first statement on a stale connection fails once, SQLAlchemy invalidates the
+pool, and the next request gets a fresh connection."""
 CONTEXT_KEY = "gongzhi_db_context"
 _PATH_RE = re.compile(r"^/(?:[0-9a-f]{32}/)*$")
+_LITERAL_RE = re.compile(r"^[0-9a-f/-]*$|^on$")
+_RETURNED_AT = "gongzhi_returned_at"
+_CONNECTED = "gongzhi_connected"
+_holding_writer: ContextVar[bool] = ContextVar("gongzhi_holding_writer", default=False)
 _SET_CONTEXT = text(
     "SELECT set_config('app.tenant_id', :tenant_id, true),"
     " set_config('app.tenant_path', :tenant_path, true),"
@@ -83,20 +104,121 @@ class DbContext:
             "system": "on" if self.system else "",
         }
 
+    def begin_script(self) -> str:
+        """The ``set_config`` statement sent with ``BEGIN``, its values inlined as literals.
+
+        The simple query protocol (several statements in one message, one round trip) takes no
+        bound parameters, so the values are quoted here; every one of them is a UUID, a tenant
+        path (checked on construction), ``on`` or empty, and anything else is refused rather
+        than quoted.
+        """
+        values = self.parameters()
+        for value in values.values():
+            if not _LITERAL_RE.match(value):
+                raise ValueError(f"not a context value: {value!r}")
+        return (
+            f"SELECT set_config('app.tenant_id', '{values['tenant_id']}', true),"
+            f" set_config('app.tenant_path', '{values['tenant_path']}', true),"
+            f" set_config('app.user_id', '{values['user_id']}', true),"
+            f" set_config('app.system', '{values['system']}', true)"
+        )
+
 
 NO_CONTEXT = DbContext()
 SYSTEM = DbContext(system=True)
+
+
+class ContextConnection(asyncpg.Connection):  # type: ignore[misc]
+    """An asyncpg connection whose next ``BEGIN`` also sets a transaction's context.
+
+    SQLAlchemy's asyncpg adapter sends ``BEGIN`` lazily, just before the transaction's first
+    statement, through asyncpg's ``Transaction.start()`` (a simple-protocol query). When a
+    context is pending (:meth:`defer_context`), that query becomes ``BEGIN; SELECT
+    set_config(...)``: one message, one round trip, and the context is in place before any
+    statement of the transaction runs, exactly as when it was a statement of its own. The
+    pending context is dropped when the connection goes back to the pool, so it can never reach
+    another checkout.
+    """
+
+    __slots__ = ("_gongzhi_pending",)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._gongzhi_pending: str | None = None
+
+    def defer_context(self, context: DbContext) -> bool:
+        """Send ``context`` with the coming ``BEGIN``; False once the transaction has begun."""
+        if self.is_in_transaction():
+            return False
+        self._gongzhi_pending = context.begin_script()
+        return True
+
+    def drop_pending(self) -> None:
+        self._gongzhi_pending = None
+
+    async def execute(self, query: str, *args: Any, timeout: float | None = None) -> str:  # noqa: ASYNC109
+        pending = self._gongzhi_pending
+        if pending is None or args or not query.startswith("BEGIN"):
+            status: str = await super().execute(query, *args, timeout=timeout)
+            return status
+        self._gongzhi_pending = None
+        try:
+            status = await super().execute(f"{query.rstrip(';')}; {pending};", timeout=timeout)
+        except BaseException:
+            # asyncpg marks its transaction failed but keeps it as the connection's top
+            # transaction; undo both so the pooled connection starts clean next time.
+            self._top_xact = None  # type: ignore[misc]
+            if not self.is_closed() and self.is_in_transaction():
+                with suppress(Exception):
+                    await super().execute("ROLLBACK")
+            raise
+        return status
+
+
+def _driver_connection(connection: Any) -> Any:
+    return connection.sync_connection.connection.driver_connection
 
 
 async def set_context(session: AsyncSession, context: DbContext) -> None:
     """Replace the context of the session's current transaction (PostgreSQL: ``set_config``).
 
     :meth:`Database.session` calls this first thing; core code calls it again only where one
-    transaction must change whose rows it touches (moving a tenant under a new parent).
+    transaction must change whose rows it touches (moving a tenant under a new parent). Before
+    the transaction's first statement the context rides on its ``BEGIN`` and costs no round
+    trip of its own; later it is one ``SELECT set_config(...)``.
     """
     session.info[CONTEXT_KEY] = context
-    if session.get_bind().dialect.name == "postgresql":
-        await session.execute(_SET_CONTEXT, context.parameters())
+    if session.get_bind().dialect.name != "postgresql" or not session.info.get(_CONNECTED):
+        return  # no connection yet: _apply_on_connect gives it the context
+    driver = _driver_connection(await session.connection())
+    if isinstance(driver, ContextConnection) and driver.defer_context(context):
+        return
+    await session.execute(_SET_CONTEXT, context.parameters())
+
+
+@event.listens_for(Session, "after_begin")
+def _apply_on_connect(session: Session, _transaction: Any, connection: Connection) -> None:
+    """Give the connection a session's transaction just took the session's context.
+
+    A session takes its connection with its first statement, not when it opens: a request
+    whose dependencies fail before any statement (Litestar resolves sibling dependencies in a
+    task group and drops the ones already resolved when another raises) then holds no pooled
+    connection while it waits to be collected.
+    """
+    context = session.info.get(CONTEXT_KEY)
+    if connection.dialect.name != "postgresql" or not isinstance(context, DbContext):
+        return
+    session.info[_CONNECTED] = True
+    driver = connection.connection.driver_connection
+    if isinstance(driver, ContextConnection) and driver.defer_context(context):
+        return
+    connection.execute(_SET_CONTEXT, context.parameters())
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _released(session: Session, transaction: Any) -> None:
+    if transaction.parent is None:
+        session.info.pop(_CONNECTED, None)
 
 
 @asynccontextmanager
@@ -160,14 +282,48 @@ def create_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> Async
             conn.exec_driver_sql(f"BEGIN {mode}")
 
         return engine
-    return create_async_engine(
+    engine = create_async_engine(
         url,
         echo=echo,
         pool_size=pool_size,
         max_overflow=pool_size,
-        pool_pre_ping=True,
         pool_recycle=1800,
+        connect_args={"connection_class": ContextConnection},
     )
+    _ping_after_idle(engine)
+    return engine
+
+
+def _ping_after_idle(engine: AsyncEngine) -> None:
+    """Ping a pooled connection on checkout only when it sat idle :data:`PING_AFTER_IDLE` s.
+
+    Replaces ``pool_pre_ping``, which pings on every checkout. A failed ping invalidates the
+    pool as ``pool_pre_ping`` does, and the checkout retries on a fresh connection.
+    """
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _fresh(_dbapi_connection: Any, record: Any) -> None:
+        record.info.pop(_RETURNED_AT, None)
+
+    @event.listens_for(engine.sync_engine, "checkin")
+    def _returned(dbapi_connection: Any, record: Any) -> None:
+        record.info[_RETURNED_AT] = time.monotonic()
+        driver = getattr(dbapi_connection, "driver_connection", None)
+        if isinstance(driver, ContextConnection):
+            driver.drop_pending()
+
+    @event.listens_for(engine.sync_engine, "checkout")
+    def _checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        driver = getattr(dbapi_connection, "driver_connection", None)
+        if isinstance(driver, ContextConnection):
+            driver.drop_pending()
+        returned = record.info.get(_RETURNED_AT)
+        if returned is None or time.monotonic() - returned < PING_AFTER_IDLE:
+            return
+        try:
+            dbapi_connection.ping()
+        except Exception as error:
+            raise exc.InvalidatePoolError() from error
 
 
 def create_nullpool_engine(url: str) -> AsyncEngine:
@@ -190,6 +346,7 @@ class Database:
         self.default_context = default_context
         self.engine = create_engine(settings.database_url)
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
+        self._writer: tuple[asyncio.AbstractEventLoop, asyncio.Lock] | None = None
 
     @property
     def dialect(self) -> str:
@@ -202,13 +359,51 @@ class Database:
         """A session inside one transaction: committed on normal exit, rolled back on error.
 
         The transaction carries ``context`` (default: :attr:`default_context`), set before any
-        other statement runs.
+        other statement runs. On SQLite a write transaction first waits its turn on the
+        process's writer lock (:meth:`_sqlite_writer`).
         """
+        if write and self.dialect == "sqlite" and not _holding_writer.get():
+            async with self._sqlite_writer(), self.session(write=True, context=context) as session:
+                yield session
+            return
         async with self.sessionmaker() as session, session.begin():
             if write and self.dialect == "sqlite":
                 await session.connection(execution_options={"gongzhi_write": True})
             await set_context(session, self.default_context if context is None else context)
             yield session
+
+    @asynccontextmanager
+    async def _sqlite_writer(self) -> AsyncIterator[None]:
+        """Hold the process's SQLite writer lock (FIFO) for one write transaction.
+
+        SQLite admits one writer; waiters poll its busy handler with sleeps of up to 100 ms, so
+        under load the lock goes to whoever wakes at the right moment and the unlucky wait
+        seconds. Queued here, the process's writers take turns in order and ``BEGIN IMMEDIATE``
+        finds the lock free unless another process (a CLI command) holds it, in which case the
+        busy timeout applies as before. A transaction opened while this task already holds the
+        lock skips it; one that waited longer than the busy timeout goes ahead and lets SQLite
+        decide.
+        """
+        loop = asyncio.get_running_loop()
+        if self._writer is None or self._writer[0] is not loop:
+            self._writer = (loop, asyncio.Lock())
+        lock = self._writer[1]
+        try:
+            async with asyncio.timeout(SQLITE_BUSY_TIMEOUT_MS / 1000):
+                await lock.acquire()
+        except TimeoutError:
+            acquired = False
+        else:
+            acquired = True
+        if not acquired:
+            yield
+            return
+        token = _holding_writer.set(True)
+        try:
+            yield
+        finally:
+            _holding_writer.reset(token)
+            lock.release()
 
     async def dispose(self) -> None:
         await self.engine.dispose()

@@ -20,6 +20,9 @@ from core.settings import Settings
 
 _REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 access_log = structlog.get_logger("gongzhi.access")
+_access: Any = access_log
+"""The access line's logger, bound once per :func:`configure_logging`: the lazy proxy would
+rebuild a logger from the configuration on every line, which cost more than writing it."""
 
 
 def configure_logging(settings: Settings) -> None:
@@ -43,6 +46,8 @@ def configure_logging(settings: Settings) -> None:
         cache_logger_on_first_use=False,
     )
     logging.basicConfig(level=max(level, logging.WARNING), stream=sys.stderr, force=True)
+    global _access
+    _access = access_log.bind()
 
 
 def bind(**values: Any) -> None:
@@ -80,7 +85,7 @@ class RequestContextMiddleware:
         try:
             await self.app(scope, receive, send_with_id)
         finally:
-            access_log.info(
+            _access.info(
                 "request",
                 method=scope.get("method"),
                 path=scope["path"],

@@ -5,7 +5,9 @@ permission (a tenant route) made without valid credentials: that gets 401 before
 looked up, so an anonymous caller learns nothing about which tenants exist. Every request's
 principal is loaded from the database (user active, session or token not revoked, current
 memberships) and cached per process for at most :data:`CACHE_TTL` seconds; logout and
-disabling a user in this process drop the cached entries at once.
+disabling a user in this process drop the cached entries at once. A signed access token's
+checked claims are kept until it expires, so a request with a known token pays neither the
+signature check nor a query.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from core.identity.principal import ApiScope, Grant, Principal
 from core.identity.tokens import (
     API_TOKEN_PREFIX,
     InvalidToken,
-    decode_access_token,
+    decode_access_token_expiry,
     token_hash,
 )
 from core.logging import bind
@@ -39,6 +41,7 @@ from core.tenancy.models import Tenant
 
 CACHE_TTL = 2.0
 PRINCIPALS_CHANNEL = "principals"
+MAX_TOKENS = 10_000
 
 
 class PrincipalCache:
@@ -61,6 +64,31 @@ class PrincipalCache:
         self.publish = publish
         self._entries: dict[str, tuple[float, Principal | None, uuid.UUID | None]] = {}
         self._quiet: dict[str, float] = {}
+        self._tokens: dict[str, tuple[float, str]] = {}
+
+    def token_key(self, settings: Settings, token: str) -> str | None:
+        """The principal key of a valid signed access token, or None (invalid or expired).
+
+        A token's signature and claims cannot change, so their check is kept until the token
+        expires; whether its session and user are still good is the principal's business.
+        """
+        now = time.time()
+        known = self._tokens.get(token)
+        if known is not None:
+            if now < known[0]:
+                return known[1]
+            del self._tokens[token]
+        try:
+            user_id, session_id, expires = decode_access_token_expiry(settings, token)
+        except InvalidToken:
+            return None
+        if len(self._tokens) >= MAX_TOKENS:
+            self._tokens = {t: v for t, v in self._tokens.items() if v[0] > now}
+            if len(self._tokens) >= MAX_TOKENS:
+                self._tokens.clear()
+        key = f"sid:{session_id}:{user_id}"
+        self._tokens[token] = (expires, key)
+        return key
 
     def get(self, key: str) -> tuple[bool, Principal | None]:
         entry = self._entries.get(key)
@@ -208,16 +236,16 @@ async def authenticate(
                 principal = await principal_for_api_token(session, token)
             cache.put(key, principal, principal.user_id if principal else None)
         return principal
-    try:
-        user_id, session_id = decode_access_token(settings, token)
-    except InvalidToken:
+    session_key = cache.token_key(settings, token)
+    if session_key is None:
         return None
-    key = f"sid:{session_id}:{user_id}"
-    found, principal = cache.get(key)
+    found, principal = cache.get(session_key)
     if not found:
+        _, session_id_text, user_id_text = session_key.split(":")
+        user_id, session_id = uuid.UUID(user_id_text), uuid.UUID(session_id_text)
         async with db.session(context=SYSTEM) as session:
             principal = await principal_for_session(session, user_id, session_id)
-        cache.put(key, principal, user_id)
+        cache.put(session_key, principal, user_id)
     return principal
 
 

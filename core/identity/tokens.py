@@ -52,6 +52,14 @@ def issue_access_token(
 
 def decode_access_token(settings: Settings, token: str) -> tuple[uuid.UUID, uuid.UUID]:
     """The (user id, session id) of a valid access token; :class:`InvalidToken` otherwise."""
+    user_id, session_id, _expires = decode_access_token_expiry(settings, token)
+    return user_id, session_id
+
+
+def decode_access_token_expiry(
+    settings: Settings, token: str
+) -> tuple[uuid.UUID, uuid.UUID, float]:
+    """Like :func:`decode_access_token`, with the token's expiry (seconds since the epoch)."""
     try:
         claims = jwt.decode(
             token,
@@ -61,6 +69,10 @@ def decode_access_token(settings: Settings, token: str) -> tuple[uuid.UUID, uuid
             issuer=settings.issuer,
             options={"require": ["exp", "iss", "aud", "sub", "sid"]},
         )
-        return uuid.UUID(str(claims["sub"])), uuid.UUID(str(claims["sid"]))
+        return (
+            uuid.UUID(str(claims["sub"])),
+            uuid.UUID(str(claims["sid"])),
+            float(claims["exp"]),
+        )
     except (jwt.PyJWTError, ValueError) as exc:
         raise InvalidToken(str(exc)) from exc

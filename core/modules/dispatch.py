@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import uuid
 from collections.abc import Sequence
 from datetime import timedelta
 
 import structlog
 from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.db import SYSTEM, Database, DbContext
-from core.modules.events import Event
+from core.modules.events import PENDING_EVENTS_KEY, Event
 from core.modules.host import PluginHost
 from core.modules.models import OutboxEvent
 from core.modules.state import ModuleStates
@@ -40,6 +42,44 @@ class EventDispatcher:
         self.db = db
         self.host = host
         self.states = states
+
+    async def settle_unheard(self, session: AsyncSession, tenant: Tenant | None) -> None:
+        """Mark delivered, inside the emitting transaction, the pending events nobody hears.
+
+        An event whose type has no subscriber, or whose subscribers' modules are all off at its
+        tenant (checked where that tenant is the request's, ``tenant``), would otherwise cost a
+        write transaction of its own after commit just to record that: on SQLite a second turn
+        on the writer lock per request. The rows are updated in the emitting transaction and
+        leave the list the request dispatches; a row the transaction's context cannot update
+        stays pending for the dispatcher as before.
+        """
+        events: list[Event] = session.info.get(PENDING_EVENTS_KEY) or []
+        if not events:
+            return
+        unheard: list[uuid.UUID] = []
+        for event in events:
+            handlers = self.host.subscriptions.get(event.type, [])
+            if handlers:
+                if tenant is None or event.tenant_id != tenant.id:
+                    continue
+                enabled = await self.states.enabled_modules(session, tenant)
+                if any(plugin in enabled for plugin, _handler in handlers):
+                    continue
+            unheard.append(event.id)
+        if not unheard:
+            return
+        settled = set(
+            (
+                await session.execute(
+                    update(OutboxEvent)
+                    .where(OutboxEvent.id.in_(unheard), OutboxEvent.dispatched_at.is_(None))
+                    .values(dispatched_at=utcnow())
+                    .returning(OutboxEvent.id)
+                    .execution_options(synchronize_session=False)
+                )
+            ).scalars()
+        )
+        session.info[PENDING_EVENTS_KEY] = [e for e in events if e.id not in settled]
 
     async def dispatch(self, events: Sequence[Event]) -> None:
         for event in events:

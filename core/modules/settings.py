@@ -7,25 +7,70 @@ narrow it for its communities.
 
 A module's handler takes them as the ``config: ModuleConfig`` dependency; code outside a
 request (a CLI command, a subscriber) calls :func:`module_settings`.
+
+Within a request they come from the app's tenant cache (:mod:`core.tenancy.cache`): one query
+per tenant and module at most every ``GONGZHI_MODULE_STATE_TTL`` seconds, and a tenant change
+committed in this process (its settings, an ancestor's, a move) empties the cache at once.
 """
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+import msgspec
 from litestar import Request
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.modules.manifest import Manifest
+from core.tenancy.cache import cache_of
 from core.tenancy.models import Tenant
 
 
 async def module_settings(
     session: AsyncSession, tenant: Tenant, manifest: Manifest
 ) -> dict[str, Any]:
-    """The effective settings of ``manifest``'s module at ``tenant`` (one query)."""
+    """The effective settings of ``manifest``'s module at ``tenant`` (a copy the caller owns).
+
+    Cached in a request (see the module's docstring); one query otherwise.
+    """
+    cache = cache_of(session)
+    key = ("module-settings", tenant.id, tenant.path, manifest.name)
+    found = cache.derived(key) if cache is not None else None
+    if found is None:
+        effective = await _load(session, tenant, manifest)
+        if cache is not None:
+            cache.keep(key, _Frozen(effective))
+        return effective
+    return found.thaw()  # type: ignore[no-any-return]
+
+
+class _Frozen:
+    """Settings kept for copying out: as JSON when that gives them back unchanged (decoding
+    is several times cheaper than ``copy.deepcopy``), else as the object itself."""
+
+    __slots__ = ("encoded", "value")
+
+    def __init__(self, value: dict[str, Any]) -> None:
+        self.value = copy.deepcopy(value)
+        try:
+            encoded: bytes | None = msgspec.json.encode(value)
+        except (TypeError, msgspec.EncodeError):
+            encoded = None
+        if encoded is not None and msgspec.json.decode(encoded) != value:
+            encoded = None
+        self.encoded = encoded
+
+    def thaw(self) -> dict[str, Any]:
+        if self.encoded is not None:
+            thawed: dict[str, Any] = msgspec.json.decode(self.encoded)
+            return thawed
+        return copy.deepcopy(self.value)
+
+
+async def _load(session: AsyncSession, tenant: Tenant, manifest: Manifest) -> dict[str, Any]:
     rows = await session.execute(
         select(Tenant.depth, Tenant.settings).where(Tenant.id.in_(tenant.ancestor_ids))
     )

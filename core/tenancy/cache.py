@@ -7,9 +7,11 @@ of this process (ORM objects or ORM bulk ``update(Tenant)``/``delete(Tenant)``) 
 cache of the process as soon as it commits. Writes still read the tenant's status from the
 database (:func:`core.tenancy.service.ensure_writable`), so a suspension stops writes at once.
 
-A hit is handed to the session as a fresh, clean persistent object (``merge(load=False)``, with
-its own copy of ``settings``), so a handler may change it like a loaded one and the cached copy
-never sees those changes.
+A hit is handed out as a fresh object with its own copy of ``settings``: detached
+(:meth:`TenantCache.cached`, which needs no session, so a request can open its transaction
+directly in the tenant's row-level-security context) or merged into a session as a clean
+persistent object (:meth:`TenantCache.find`). Either way a handler may change it like a loaded
+one and the cached copy never sees those changes.
 """
 
 from __future__ import annotations
@@ -17,30 +19,74 @@ from __future__ import annotations
 import copy
 import time
 import weakref
+from collections.abc import Hashable
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import ORMExecuteState, Session, make_transient_to_detached
 
 from core.tenancy.models import Tenant
-from core.tenancy.resolve import find_tenant
 
 _CHANGED = "gongzhi_tenants_changed"
+_SESSION_KEY = "gongzhi_tenant_cache"
 _COLUMNS = tuple(column.key for column in Tenant.__table__.columns)
+MAX_ENTRIES = 100_000
+"""Past this many entries a cache starts over rather than grow without bound."""
 _caches: weakref.WeakSet[TenantCache] = weakref.WeakSet()
 
 
+def is_division_code(key: str) -> bool:
+    return key.isascii() and key.isdigit()
+
+
+async def find_tenant(session: AsyncSession, key: str) -> Tenant | None:
+    """The tenant whose slug, or (for an all-digit key) division code, is ``key``."""
+    column = Tenant.division_code if is_division_code(key) else Tenant.slug
+    result = await session.execute(select(Tenant).where(column == key))
+    return result.scalar_one_or_none()
+
+
 class TenantCache:
-    """Tenants by key (slug or division code) for ``ttl`` seconds; one instance per app."""
+    """Tenants by key (slug or division code) for ``ttl`` seconds; one instance per app.
+
+    It also keeps values *derived* from tenant rows (a module's effective settings, read from a
+    tenant's ancestors), under the same bound and emptied by the same tenant changes.
+    """
 
     def __init__(self, ttl: float) -> None:
         self.ttl = ttl
         self._entries: dict[str, tuple[float, dict[str, Any]]] = {}
+        self._derived: dict[Hashable, tuple[float, Any]] = {}
         _caches.add(self)
 
     def clear(self) -> None:
         self._entries.clear()
+        self._derived.clear()
+
+    def use_in(self, session: AsyncSession) -> None:
+        """Make this cache the one :func:`cache_of` finds for ``session`` (a request's)."""
+        session.info[_SESSION_KEY] = self
+
+    def derived(self, key: Hashable) -> Any | None:
+        """A fresh value stored under ``key`` by :meth:`keep`, or None."""
+        entry = self._derived.get(key)
+        if entry is None or time.monotonic() - entry[0] >= self.ttl:
+            return None
+        return entry[1]
+
+    def keep(self, key: Hashable, value: Any) -> None:
+        """Store ``value``, computed from tenant rows read just now, under ``key``."""
+        if len(self._derived) >= MAX_ENTRIES:
+            self._derived.clear()
+        self._derived[key] = (time.monotonic(), value)
+
+    def cached(self, key: str) -> Tenant | None:
+        """The tenant of ``key`` as a detached object, if a fresh entry holds it; no query."""
+        entry = self._entries.get(key)
+        if entry is None or time.monotonic() - entry[0] >= self.ttl:
+            return None
+        return _detached(entry[1])
 
     async def find(self, session: AsyncSession, key: str) -> Tenant | None:
         """Like :func:`~core.tenancy.resolve.find_tenant`, answered from the cache when fresh."""
@@ -52,8 +98,22 @@ class TenantCache:
         if tenant is not None:
             row = {name: getattr(tenant, name) for name in _COLUMNS}
             row["settings"] = copy.deepcopy(row["settings"])
+            if len(self._entries) >= MAX_ENTRIES:
+                self._entries.clear()
             self._entries[key] = (now, row)
         return tenant
+
+
+def cache_of(session: AsyncSession) -> TenantCache | None:
+    """The tenant cache of the app whose request ``session`` serves (None outside requests)."""
+    cache = session.info.get(_SESSION_KEY)
+    return cache if isinstance(cache, TenantCache) else None
+
+
+def _detached(row: dict[str, Any]) -> Tenant:
+    tenant = Tenant(**dict(row, settings=copy.deepcopy(row["settings"])))
+    make_transient_to_detached(tenant)
+    return tenant
 
 
 def _attach(session: AsyncSession, row: dict[str, Any]) -> Tenant:
@@ -62,10 +122,7 @@ def _attach(session: AsyncSession, row: dict[str, Any]) -> Tenant:
     )
     if isinstance(found, Tenant):
         return found
-    values = dict(row, settings=copy.deepcopy(row["settings"]))
-    tenant = Tenant(**values)
-    make_transient_to_detached(tenant)
-    return session.sync_session.merge(tenant, load=False)
+    return session.sync_session.merge(_detached(row), load=False)
 
 
 def clear_all() -> None:

@@ -7,11 +7,14 @@ check whether the caller reaches it with the permission the route declares in
 For writes it also refuses (409) a tenant that is, or lies under, a suspended or archived
 tenant, unless the route declares ``opt={"allow_inactive": True}`` (reactivation, archiving).
 
-Resolution runs once per request at the start of the request's transaction, in the system
-context (the tenant is not known yet, so row-level security could not admit it otherwise); the
-same transaction then switches to the tenant's context (:func:`request_session`) before any
-handler code runs, so every query of the handler is bound to the tenant's subtree by
-PostgreSQL's row-level security as well as by its own filters.
+Resolution runs once per request, before any handler code, and every query of the handler is
+bound to the tenant's subtree by PostgreSQL's row-level security as well as by its own filters
+(:func:`request_session`). A key the process's tenant cache knows is resolved without a query,
+so the request's one transaction opens directly in the tenant's context and its checks (module
+states, and for writes the tenant's status) read only what that context may read. An unknown
+key is looked up at the start of the transaction in the system context (the tenant is not known
+yet, so row-level security could not admit it otherwise), and the same transaction then switches
+to the tenant's context.
 """
 
 from __future__ import annotations
@@ -22,29 +25,36 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from litestar import Request
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.db import SYSTEM, Database, DbContext, set_context
 from core.errors import NotFound, Problem
 from core.identity.access import authorize
 from core.logging import bind
+from core.tenancy.cache import TenantCache, find_tenant, is_division_code
 from core.tenancy.models import Tenant
 from core.tenancy.service import ensure_writable
 
+__all__ = [
+    "RESOLVED_KEY",
+    "check_found_tenant",
+    "check_tenant",
+    "find_tenant",
+    "is_division_code",
+    "provide_tenant",
+    "request_session",
+]
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 RESOLVED_KEY = "gongzhi_tenant"
 
 
-def is_division_code(key: str) -> bool:
-    return key.isascii() and key.isdigit()
-
-
-async def find_tenant(session: AsyncSession, key: str) -> Tenant | None:
-    """The tenant whose slug, or (for an all-digit key) division code, is ``key``."""
-    column = Tenant.division_code if is_division_code(key) else Tenant.slug
-    result = await session.execute(select(Tenant).where(column == key))
-    return result.scalar_one_or_none()
+def route_permission(request: Request[Any, Any, Any]) -> str:
+    permission = request.route_handler.opt.get("permission")
+    if not isinstance(permission, str):
+        raise RuntimeError(
+            f"route {request.route_handler.handler_name} takes a tenant but declares no permission"
+        )
+    return permission
 
 
 async def check_tenant(
@@ -55,15 +65,23 @@ async def check_tenant(
     Write methods on an inactive tenant or subtree get 409 ``tenant-suspended`` /
     ``tenant-archived`` after the access check, so outsiders still see only 404.
     """
-    permission = request.route_handler.opt.get("permission")
-    if not isinstance(permission, str):
-        raise RuntimeError(
-            f"route {request.route_handler.handler_name} takes a tenant but declares no permission"
-        )
+    route_permission(request)
     tenant: Tenant | None = await request.app.state.tenant_cache.find(session, tenant_key)
     if tenant is None:
         raise NotFound("组织", detail=f"no tenant {tenant_key!r}")
-    await authorize(request, session, tenant, permission)
+    await check_found_tenant(request, session, tenant)
+    return tenant
+
+
+async def check_found_tenant(
+    request: Request[Any, Any, Any], session: AsyncSession, tenant: Tenant
+) -> None:
+    """Every check of the route on a found ``tenant``: access, module switch, status.
+
+    Reads nothing beyond the tenant's own subtree and ancestors, so it runs in the system
+    context or in the tenant's own.
+    """
+    await authorize(request, session, tenant, route_permission(request))
     bind(tenant=tenant.slug)
     module = request.route_handler.opt.get("module")
     if isinstance(module, str):
@@ -79,7 +97,6 @@ async def check_tenant(
         bind(module=module)
     if request.method not in READ_METHODS and not request.route_handler.opt.get("allow_inactive"):
         await ensure_writable(session, tenant)
-    return tenant
 
 
 async def resolve_request_tenant(request: Request[Any, Any, Any]) -> Tenant | None:
@@ -127,27 +144,53 @@ async def request_session(
 ) -> AsyncIterator[AsyncSession]:
     """The request's one transaction, already in the request's row-level security context.
 
-    On a tenant route the tenant is found and every check of the route run first, in the
-    system context; the same transaction then switches to the tenant's context before any
-    handler code runs. One BEGIN and one COMMIT per request, whatever the route. The resolved
-    row kept for the request is detached, so a rollback never expires what logging and metrics
-    read from it afterwards.
+    On a tenant route the tenant is found and every check of the route run before any handler
+    code. A tenant the cache knows needs no query to be found: the transaction opens in its
+    context (on PostgreSQL the context travels with ``BEGIN``) and the checks run there. Any
+    other key is found in the system context, and the same transaction then switches to the
+    tenant's. One BEGIN and one COMMIT per request, whatever the route. The resolved row kept
+    for the request is detached, so a rollback never expires what logging and metrics read
+    from it afterwards.
     """
     tenant_key = request.path_params.get("tenant_key")
     state = request.scope.setdefault("state", {})
     resolved = state.get(RESOLVED_KEY)
     user_id = request_user_id(request)
+    cache: TenantCache = request.app.state.tenant_cache
     if not isinstance(tenant_key, str) or isinstance(resolved, Tenant):
         async with db.session(write=write, context=await request_context(request)) as session:
+            cache.use_in(session)
             yield session
+            await _settle_events(request, session)
+        return
+    cached = cache.cached(tenant_key)
+    if cached is not None:
+        context = DbContext.for_tenant(cached, user_id)
+        async with db.session(write=write, context=context) as session:
+            cache.use_in(session)
+            await check_found_tenant(request, session, cached)
+            state[RESOLVED_KEY] = cached
+            yield session
+            await _settle_events(request, session)
         return
     async with db.session(write=write, context=SYSTEM) as session:
+        cache.use_in(session)
         tenant = await check_tenant(request, session, tenant_key)
         if tenant in session:
             session.expunge(tenant)
         state[RESOLVED_KEY] = tenant
         await set_context(session, DbContext.for_tenant(tenant, user_id))
         yield session
+        await _settle_events(request, session)
+
+
+async def _settle_events(request: Request[Any, Any, Any], session: AsyncSession) -> None:
+    """Before commit: settle the events the request emitted that no subscriber will hear
+    (:meth:`core.modules.dispatch.EventDispatcher.settle_unheard`)."""
+    tenant = request.scope.get("state", {}).get(RESOLVED_KEY)
+    await request.app.state.dispatcher.settle_unheard(
+        session, tenant if isinstance(tenant, Tenant) else None
+    )
 
 
 async def provide_tenant(request: Request[Any, Any, Any], session: AsyncSession) -> Tenant:

@@ -1,0 +1,377 @@
+"""The tenant request's hot path costs what it must, and its caches never serve a stale answer.
+
+- On PostgreSQL a tenant read makes three round trips: ``BEGIN`` carrying the row-level
+  security context, the handler's query, ``COMMIT``. Counted with SQLAlchemy's events
+  (``begin``/``commit`` count the statements asyncpg sends by itself), so a later change that
+  adds one fails here instead of quietly slowing every request.
+- The context still applies, before the first statement and forced, and never outlives its
+  transaction on a pooled connection.
+- The caches the path relies on (module settings, module states, principals) let the next
+  request see a change: a settings change, a module switched off, a disabled user.
+- A write's outbox event that nobody subscribes to is settled inside the request's one
+  transaction.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import time
+import uuid
+from collections import Counter
+from datetime import date
+from typing import Any
+
+import pytest
+from litestar import Litestar
+from litestar.testing import AsyncTestClient
+from sqlalchemy import event, select, text
+from sqlalchemy.dialects.postgresql.asyncpg import AsyncAdapt_asyncpg_connection
+from sqlalchemy.engine import Engine
+
+from core.app import create_app
+from core.db import Database, DbContext, create_engine, set_context
+from core.identity.authn import PrincipalCache
+from core.identity.models import User
+from core.identity.tokens import issue_access_token
+from core.modules.models import ModuleChoice, ModulePolicy, OutboxEvent
+from core.settings import Settings
+from core.testing import create_user, login_headers, make_tree, settings_for_tests
+
+Client = AsyncTestClient[Litestar]
+FS = "five-sector"
+TREE: dict[str, Any] = {"district": {"town-a": {"community-a": {}}, "town-b": {}}}
+
+
+class RoundTrips:
+    """Round trips of one engine: ``BEGIN``, each statement, ``COMMIT``/``ROLLBACK``, pings."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.seen: list[str] = []
+
+    def __enter__(self) -> RoundTrips:
+        event.listen(self.engine, "begin", self._begin)
+        event.listen(self.engine, "before_cursor_execute", self._statement)
+        event.listen(self.engine, "commit", self._commit)
+        event.listen(self.engine, "rollback", self._rollback)
+        return self
+
+    def __exit__(self, *_: Any) -> None:
+        event.remove(self.engine, "begin", self._begin)
+        event.remove(self.engine, "before_cursor_execute", self._statement)
+        event.remove(self.engine, "commit", self._commit)
+        event.remove(self.engine, "rollback", self._rollback)
+
+    def _begin(self, _conn: Any) -> None:
+        self.seen.append("BEGIN")
+
+    def _statement(self, _conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        table = re.search(r"\bFROM\s+(\w+)", statement)
+        if "set_config" in statement:
+            self.seen.append("set_config")
+        elif statement.lstrip().upper().startswith("SELECT") and table:
+            self.seen.append(f"SELECT {table.group(1)}")
+        else:
+            self.seen.append(" ".join(statement.split()[:1]))
+
+    def _commit(self, _conn: Any) -> None:
+        self.seen.append("COMMIT")
+
+    def _rollback(self, _conn: Any) -> None:
+        self.seen.append("ROLLBACK")
+
+
+@pytest.fixture
+def pings(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Count asyncpg pings (three round trips each: BEGIN, ``;``, ROLLBACK)."""
+    count: list[int] = []
+    original = AsyncAdapt_asyncpg_connection.ping
+
+    def ping(self: Any) -> None:
+        count.append(1)
+        original(self)
+
+    monkeypatch.setattr(AsyncAdapt_asyncpg_connection, "ping", ping)
+    return count
+
+
+@pytest.fixture
+def pg_only(backend: str) -> None:
+    if backend != "postgres":
+        pytest.skip("round trips and row-level security are PostgreSQL's")
+
+
+async def _five_sector_tree(db: Database) -> dict[str, Any]:
+    built = await make_tree(db, TREE)
+    async with db.session(write=True) as session:
+        session.add(ModulePolicy(tenant_id=built["district"].id, module=FS, policy="required"))
+    return built
+
+
+def _app(settings: Settings, **overrides: Any) -> Litestar:
+    """An app whose caches outlive the test (one minute), so a count never depends on timing."""
+    app = create_app(settings.with_(module_state_ttl=60.0, **overrides))
+    app.state.principal_cache.ttl = 60.0
+    return app
+
+
+async def _volunteer(client: Client, headers: dict[str, str], tenant: str, hours: str) -> str:
+    created = await client.post(
+        f"/api/v1/tenants/{tenant}/five-sector/volunteers",
+        json={"name": "张三", "volunteer_number": "V001"},
+        headers=headers,
+    )
+    assert created.status_code == 201, created.text
+    volunteer: str = created.json()["id"]
+    credited = await client.post(
+        f"/api/v1/tenants/{tenant}/five-sector/volunteers/{volunteer}/entries",
+        json={
+            "hours": hours,
+            "served_on": date.today().isoformat(),
+            "content": "陪伴老人",
+            "verified_by": "王主任",
+        },
+        headers=headers,
+    )
+    assert credited.status_code == 201, credited.text
+    return volunteer
+
+
+async def test_a_tenant_read_on_postgresql_makes_three_round_trips(
+    pg_only: None, settings: Settings, db: Database, pings: list[int]
+) -> None:
+    await _five_sector_tree(db)
+    await create_user(db, settings, "root", [(None, "platform_admin")])
+    app = _app(settings)
+    async with AsyncTestClient(app=app) as client:
+        headers = await login_headers(client, "root")
+        volunteer = await _volunteer(client, headers, "community-a", "2")
+        read = f"/api/v1/tenants/district/five-sector/volunteers/{volunteer}"
+        for _ in range(2):  # the tenant, its module states and settings, the caller: cached
+            assert (await client.get(read, headers=headers)).status_code == 200
+        pings.clear()
+        with RoundTrips(app.state.db.engine.sync_engine) as trips:
+            for _ in range(3):
+                assert (await client.get(read, headers=headers)).status_code == 200
+    assert [kind.split()[0] for kind in trips.seen] == ["BEGIN", "SELECT", "COMMIT"] * 3, trips.seen
+    assert pings == [], "a connection used moments ago is not pinged"
+
+
+async def test_a_pooled_connection_idle_for_a_while_is_pinged_before_use(
+    pg_only: None, settings: Settings, pings: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("core.db.PING_AFTER_IDLE", 0.05)
+    database = Database(settings)
+    database.engine = create_engine(settings.database_url, pool_size=1)
+    database.sessionmaker.configure(bind=database.engine)
+    try:
+        async with database.session() as session:
+            await session.execute(text("SELECT 1"))
+        async with database.session() as session:
+            await session.execute(text("SELECT 1"))
+        assert pings == []
+        await asyncio.sleep(0.1)
+        async with database.session() as session:
+            await session.execute(text("SELECT 1"))
+        assert pings == [1]
+    finally:
+        await database.dispose()
+
+
+async def test_the_context_rides_on_begin_forced_and_is_gone_after_the_transaction(
+    pg_only: None, settings: Settings, db: Database
+) -> None:
+    built = await make_tree(db, TREE)
+    async with db.session(write=True) as session:
+        for tenant in built.values():
+            session.add(ModuleChoice(tenant_id=tenant.id, module=FS, enabled=True))
+    town_a = built["town-a"]
+    user_id = uuid.uuid4()
+    database = Database(settings)
+    database.engine = create_engine(settings.database_url, pool_size=1)
+    database.sessionmaker.configure(bind=database.engine)
+    probe = text(
+        "SELECT current_setting('app.tenant_id', true), current_setting('app.tenant_path', true),"
+        " current_setting('app.user_id', true), current_setting('app.system', true),"
+        " (SELECT bool_and(relrowsecurity AND relforcerowsecurity) FROM pg_class"
+        "  WHERE relname IN ('tenants', 'module_choices', 'event_outbox', 'fs_volunteers')),"
+        " (SELECT count(*) FROM module_choices)"
+    )
+    try:
+        with RoundTrips(database.engine.sync_engine) as trips:
+            async with database.session(context=DbContext.for_tenant(town_a, user_id)) as session:
+                settings_seen = (await session.execute(probe)).one()
+        assert [t.split()[0] for t in trips.seen] == ["BEGIN", "SELECT", "COMMIT"], trips.seen
+        assert settings_seen == (str(town_a.id), town_a.path, str(user_id), "", True, 2)
+
+        # A transaction that never ran a statement leaves nothing pending on the connection.
+        async with database.session(context=DbContext.for_tenant(town_a)):
+            pass
+        async with database.engine.connect() as conn:
+            left = (await conn.execute(probe)).one()
+        assert left[:4] in {("", "", "", ""), (None, None, None, None)}
+        assert left[5] == 0, "the bare connection sees no tenant-owned row"
+
+        # Switching context within a transaction (a move's checks) still works.
+        async with database.session(context=DbContext.for_tenant(town_a)) as session:
+            assert (await session.execute(probe)).one()[5] == 2
+            await set_context(session, DbContext.for_tenant(built["town-b"]))
+            assert (await session.execute(probe)).one()[:2] == (
+                str(built["town-b"].id),
+                built["town-b"].path,
+            )
+            assert (await session.execute(probe)).one()[5] == 1
+        async with database.session() as session:
+            assert (await session.execute(probe)).one()[5] == 0
+    finally:
+        await database.dispose()
+
+
+async def test_a_settings_change_is_seen_by_the_next_request_of_every_app(
+    settings: Settings, db: Database
+) -> None:
+    await _five_sector_tree(db)
+    await create_user(db, settings, "root", [(None, "platform_admin")])
+    first, second = _app(settings), _app(settings)
+    async with AsyncTestClient(app=first) as one, AsyncTestClient(app=second) as two:
+        headers = await login_headers(one, "root")
+        volunteer = await _volunteer(one, headers, "community-a", "2")
+        read = f"/api/v1/tenants/community-a/five-sector/volunteers/{volunteer}"
+        for client in (one, two):
+            assert (await client.get(read, headers=headers)).json()["star_level"] == 0
+        changed = await one.patch(
+            "/api/v1/tenants/district",
+            json={"settings": {"modules": {FS: {"star_thresholds": [1, 2, 3, 4, 5]}}}},
+            headers=headers,
+        )
+        assert changed.status_code == 200, changed.text
+        for client in (one, two):
+            assert (await client.get(read, headers=headers)).json()["star_level"] == 2
+
+
+async def test_a_module_switched_off_is_refused_by_the_next_request(
+    settings: Settings, db: Database, backend: str
+) -> None:
+    await make_tree(db, TREE)
+    await create_user(db, settings, "root", [(None, "platform_admin")])
+    route = "/api/v1/tenants/town-a/five-sector/organisations"
+    choice = "/api/v1/tenants/town-a/modules/five-sector"
+    first, second = _app(settings), _app(settings)
+    async with AsyncTestClient(app=first) as one, AsyncTestClient(app=second) as two:
+        headers = await login_headers(one, "root")
+        assert (await one.put(choice, json={"enabled": True}, headers=headers)).status_code == 200
+        for client in (one, two):
+            assert (await client.get(route, headers=headers)).status_code == 200
+        assert (await one.put(choice, json={"enabled": False}, headers=headers)).status_code == 200
+        refused = await one.get(route, headers=headers)
+        assert refused.status_code == 404
+        assert refused.json()["type"].endswith("module-not-enabled")
+        if backend != "postgres":
+            return  # another app learns through LISTEN/NOTIFY or Redis (tests/test_redis.py)
+        switched = time.monotonic()
+        while (await two.get(route, headers=headers)).status_code != 404:
+            assert time.monotonic() - switched < 5.0, "the other app still serves the module"
+            await asyncio.sleep(0.02)
+
+
+async def test_a_disabled_user_is_refused_by_the_next_request(
+    settings: Settings, db: Database
+) -> None:
+    await make_tree(db, TREE)
+    user_id = await create_user(db, settings, "zhao", [("district", "admin")])
+    app = _app(settings)
+    async with AsyncTestClient(app=app) as client:
+        headers = await login_headers(client, "zhao")
+        read = "/api/v1/tenants/town-a"
+        for _ in range(2):  # the token's claims and the principal are now cached
+            assert (await client.get(read, headers=headers)).status_code == 200
+        async with db.session(write=True) as session:
+            user = await session.get(User, user_id)
+            assert user is not None
+            user.status = "disabled"
+        app.state.principal_cache.invalidate_user(user_id)  # what the disabling process does
+        assert (await client.get(read, headers=headers)).status_code == 401
+
+
+def test_a_cached_token_is_refused_once_it_has_expired() -> None:
+    cache = PrincipalCache()
+    user_id, session_id = uuid.uuid4(), uuid.uuid4()
+    short = settings_for_tests("sqlite+aiosqlite://", access_token_ttl=1)
+    token = issue_access_token(short, user_id, session_id)
+    assert cache.token_key(short, token) == f"sid:{session_id}:{user_id}"
+    assert cache.token_key(short, token + "x") is None
+    time.sleep(1.1)
+    assert cache.token_key(short, token) is None
+
+
+async def test_an_event_nobody_hears_is_settled_in_the_request_s_one_transaction(
+    settings: Settings, db: Database
+) -> None:
+    await _five_sector_tree(db)
+    await create_user(db, settings, "root", [(None, "platform_admin")])
+    app = _app(settings)
+    async with AsyncTestClient(app=app) as client:
+        headers = await login_headers(client, "root")
+        volunteer = await _volunteer(client, headers, "community-a", "1")
+        with RoundTrips(app.state.db.engine.sync_engine) as trips:
+            await _credit(client, headers, volunteer)
+    assert Counter(trips.seen)["COMMIT"] == 1, trips.seen
+    async with db.session() as session:
+        pending = await session.scalar(
+            select(OutboxEvent.id).where(OutboxEvent.dispatched_at.is_(None)).limit(1)
+        )
+    assert pending is None
+
+
+async def _credit(client: Client, headers: dict[str, str], volunteer: str) -> None:
+    credited = await client.post(
+        f"/api/v1/tenants/community-a/five-sector/volunteers/{volunteer}/entries",
+        json={
+            "hours": "1",
+            "served_on": date.today().isoformat(),
+            "content": "陪伴老人",
+            "verified_by": "王主任",
+        },
+        headers=headers,
+    )
+    assert credited.status_code == 201, credited.text
+
+
+async def test_concurrent_sqlite_writes_take_turns_and_all_succeed(
+    settings: Settings, db: Database, backend: str
+) -> None:
+    if backend != "sqlite":
+        pytest.skip("the writer lock is SQLite's")
+    await _five_sector_tree(db)
+    await create_user(db, settings, "root", [(None, "platform_admin")])
+    app = _app(settings)
+    async with AsyncTestClient(app=app) as client:
+        headers = await login_headers(client, "root")
+        volunteer = await _volunteer(client, headers, "community-a", "1")
+        await asyncio.gather(*(_credit(client, headers, volunteer) for _ in range(12)))
+        total = await client.get(
+            f"/api/v1/tenants/community-a/five-sector/volunteers/{volunteer}", headers=headers
+        )
+    assert total.json()["total_hours"] == 13
+
+
+@pytest.mark.filterwarnings("error::pytest.PytestUnraisableExceptionWarning")
+async def test_a_request_refused_while_its_dependencies_resolve_holds_no_connection(
+    settings: Settings, db: Database
+) -> None:
+    """Litestar drops an already-resolved ``session`` when a sibling dependency (``paging``)
+    fails: the session must not have taken a pooled connection by then (collected later, it
+    would be terminated instead of returned, which SQLAlchemy reports as a warning)."""
+    await _five_sector_tree(db)
+    await create_user(db, settings, "root", [(None, "platform_admin")])
+    app = _app(settings)
+    async with AsyncTestClient(app=app) as client:
+        headers = await login_headers(client, "root")
+        listing = "/api/v1/tenants/district/five-sector/organisations"
+        assert (await client.get(listing, headers=headers)).status_code == 200
+        for _ in range(25):
+            refused = await client.get(f"{listing}?limit=0", headers=headers)
+            assert refused.status_code == 400
+        assert app.state.db.engine.pool.checkedout() == 0
+        assert (await client.get(listing, headers=headers)).status_code == 200

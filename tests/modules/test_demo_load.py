@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-import core.modules.cli as plugins_cli
+import core.kernel as plugins_cli
 from core import DemoContext, Manifest, hookimpl
 from core.app import load_plugins
 from core.cli import main

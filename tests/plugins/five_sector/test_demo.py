@@ -18,7 +18,7 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from sqlalchemy import func, select
 
-import core.modules.cli as plugins_cli
+import core.kernel as plugins_cli
 from core.app import create_app, load_plugins
 from core.cli import main
 from core.db import SYSTEM, Database

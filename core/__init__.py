@@ -5,7 +5,7 @@ notice.
 """
 
 from core.demo import DemoContext
-from core.errors import Conflict, Invalid, NotFound, Problem
+from core.errors import Conflict, Invalid, NotFound, Problem, ProblemDetails, problem_responses
 from core.export import Column, ExportFormat, ExportOperation, export_response, operation_answering
 from core.identity.permissions import Permission
 from core.identity.principal import Caller
@@ -55,6 +55,7 @@ __all__ = [
     "Permission",
     "PlanLine",
     "Problem",
+    "ProblemDetails",
     "Query",
     "Tenant",
     "TenantFileSection",
@@ -76,5 +77,6 @@ __all__ = [
     "module_settings",
     "operation_answering",
     "paginate",
+    "problem_responses",
     "timestamp_columns",
 ]

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core import audit, health, prometheus
 from core.broadcast import RedisLink
 from core.db import Database
-from core.errors import EXCEPTION_HANDLERS
+from core.errors import EXCEPTION_HANDLERS, add_problem_responses
 from core.identity import routes as identity_routes
 from core.identity.access import provide_caller, require_user
 from core.identity.authn import PRINCIPALS_CHANNEL, AuthenticationMiddleware, PrincipalCache
@@ -37,6 +37,7 @@ from core.settings import Settings, load_settings
 from core.tenancy import routes as tenancy_routes
 from core.tenancy.cache import TenantCache
 from core.tenancy.resolve import provide_tenant, request_session
+from core.tenancy.schemas import LevelSchema
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -132,7 +133,7 @@ def create_app(
             await redis.close()
         await db.dispose()
 
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             *health.ROUTES,
             *prometheus.ROUTES,
@@ -156,6 +157,7 @@ def create_app(
             DefineMiddleware(AuthenticationMiddleware),
         ],
         exception_handlers=EXCEPTION_HANDLERS,
+        plugins=[LevelSchema(settings.tenant_levels)],
         state=State(
             {
                 "settings": settings,
@@ -183,3 +185,5 @@ def create_app(
         request_max_body_size=settings.max_body_bytes,
         debug=False,
     )
+    add_problem_responses(app)
+    return app

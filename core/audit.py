@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import msgspec
 from litestar import Request, get
-from litestar.params import Parameter
 from litestar.types import ControllerRouterHandler
 from sqlalchemy import Index, String, Uuid, event, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -25,6 +25,7 @@ from sqlalchemy.orm.session import ORMExecuteState
 
 from core.errors import Invalid
 from core.orm import Base, JSONType, UTCDateTime, UUIDPrimaryKey, utcnow
+from core.paging import Page, Paging, paginate
 from core.tenancy.models import Tenant
 
 RECORDED_KEY = "gongzhi_audit_recorded"
@@ -142,21 +143,38 @@ async def record_request(session: AsyncSession, request: Request[Any, Any, Any])
     )
 
 
-def _view(row: AuditRecord) -> dict[str, Any]:
-    return {
-        "id": str(row.id),
-        "time": row.created_at.isoformat(),
-        "tenant_id": str(row.tenant_id) if row.tenant_id else None,
-        "actor_id": str(row.actor_id) if row.actor_id else None,
-        "actor": row.actor_username,
-        "action": row.action,
-        "target_type": row.target_type,
-        "target_id": row.target_id,
-        "before": row.before,
-        "after": row.after,
-        "request_id": row.request_id,
-        "client_address": row.client_address,
-    }
+class AuditEntry(msgspec.Struct, kw_only=True):
+    """One audit record as the API shows it; ``actor`` is the username at the time."""
+
+    id: uuid.UUID
+    time: datetime
+    tenant_id: uuid.UUID | None
+    actor_id: uuid.UUID | None
+    actor: str | None
+    action: str
+    target_type: str
+    target_id: str | None
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    request_id: str | None
+    client_address: str | None
+
+
+def _view(row: AuditRecord) -> AuditEntry:
+    return AuditEntry(
+        id=row.id,
+        time=row.created_at,
+        tenant_id=row.tenant_id,
+        actor_id=row.actor_id,
+        actor=row.actor_username,
+        action=row.action,
+        target_type=row.target_type,
+        target_id=row.target_id,
+        before=row.before,
+        after=row.after,
+        request_id=row.request_id,
+        client_address=row.client_address,
+    )
 
 
 @get(
@@ -167,12 +185,12 @@ def _view(row: AuditRecord) -> dict[str, Any]:
 async def list_audit(
     session: AsyncSession,
     tenant: Tenant,
+    paging: Paging,
     actor: str | None = None,
     action: str | None = None,
     since: datetime | None = None,
     until: datetime | None = None,
-    limit: int = Parameter(default=100, ge=1, le=1000),
-) -> list[dict[str, Any]]:
+) -> Page[AuditEntry]:
     """Records of the tenant and its descendants; ``actor`` is a username, ``since``/``until``
     bound the time (ISO 8601 with offset)."""
     for name, value in (("since", since), ("until", until)):
@@ -188,10 +206,9 @@ async def list_audit(
         query = query.where(AuditRecord.created_at >= since)
     if until is not None:
         query = query.where(AuditRecord.created_at < until)
-    rows = await session.scalars(
-        query.order_by(AuditRecord.created_at.desc(), AuditRecord.id).limit(limit)
+    return await paginate(
+        session, query.order_by(AuditRecord.created_at.desc(), AuditRecord.id), paging, _view
     )
-    return [_view(row) for row in rows]
 
 
 ROUTES: list[ControllerRouterHandler] = [list_audit]

@@ -2,25 +2,50 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Literal
 
+import msgspec
 from litestar import Response, get
 from litestar.datastructures import State
+from litestar.openapi import ResponseSpec
 from sqlalchemy import text
 
 from core.migrate import status_async
 
 
+class Liveness(msgspec.Struct, kw_only=True):
+    status: Literal["ok"]
+
+
+class Readiness(msgspec.Struct, kw_only=True):
+    """``checks`` says, per dependency (``database``, ``migrations``), ``ok``/``at head`` or
+    what is wrong."""
+
+    status: Literal["ok", "unavailable"]
+    checks: dict[str, str]
+
+
 @get("/health/live", include_in_schema=True, tags=["health"], summary="Process is up")
-async def live() -> dict[str, str]:
+async def live() -> Liveness:
     """Answers 200 while the process can serve requests at all; touches no dependency."""
-    return {"status": "ok"}
+    return Liveness(status="ok")
 
 
-@get("/health/ready", tags=["health"], summary="Database reachable and migrated")
-async def ready(state: State) -> Response[dict[str, Any]]:
+@get(
+    "/health/ready",
+    tags=["health"],
+    summary="Database reachable and migrated",
+    responses={
+        503: ResponseSpec(
+            data_container=Readiness,
+            generate_examples=False,
+            description="未就绪 / Not ready: checks says why",
+        )
+    },
+)
+async def ready(state: State) -> Response[Readiness]:
     """200 when the database answers and every migration branch is at its head, else 503."""
-    checks: dict[str, Any] = {}
+    checks: dict[str, str] = {}
     ok = True
     try:
         async with state.db.engine.connect() as connection:
@@ -35,7 +60,8 @@ async def ready(state: State) -> Response[dict[str, Any]]:
         checks["migrations"] = "at head" if not behind else f"behind: {', '.join(behind)}"
         ok = not behind
     return Response(
-        {"status": "ok" if ok else "unavailable", "checks": checks}, status_code=200 if ok else 503
+        Readiness(status="ok" if ok else "unavailable", checks=checks),
+        status_code=200 if ok else 503,
     )
 
 

@@ -106,10 +106,16 @@ def exposition() -> bytes:
     return generate_latest(REGISTRY)
 
 
-@get("/metrics", include_in_schema=False, sync_to_thread=False)
-def metrics() -> Response[bytes]:
-    """Prometheus scrape endpoint (excluded from the OpenAPI schema)."""
-    return Response(exposition(), media_type=CONTENT_TYPE_LATEST)
+@get(
+    "/metrics",
+    sync_to_thread=False,
+    media_type=CONTENT_TYPE_LATEST,
+    tags=["monitoring"],
+    summary="Prometheus 指标 / Prometheus text exposition",
+)
+def metrics() -> Response[str]:
+    """Prometheus scrape endpoint: the text exposition format, declared as its media type."""
+    return Response(exposition().decode(), media_type=CONTENT_TYPE_LATEST)
 
 
 ROUTES: list[Any] = [metrics]

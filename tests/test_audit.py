@@ -75,7 +75,9 @@ async def test_admin_reads_the_audit_log_of_their_subtree_only_with_filters(
     log = await client.get("/api/v1/tenants/d1-t1/audit", headers=town)
     assert log.status_code == 200
     targets = {
-        row["after"].get("user") for row in log.json() if row["action"] == "memberships.create"
+        row["after"].get("user")
+        for row in log.json()["items"]
+        if row["action"] == "memberships.create"
     }
     assert targets == {"u-d1-t1-c1"}
     filtered = await client.get(
@@ -83,12 +85,16 @@ async def test_admin_reads_the_audit_log_of_their_subtree_only_with_filters(
         params={"action": "users.create", "actor": "root"},
         headers=root,
     )
-    assert {row["after"]["username"] for row in filtered.json()} == {"u-d1-t1-c1", "u-d1-t2-c1"}
-    assert {row["actor"] for row in filtered.json()} == {"root"}
+    assert {row["after"]["username"] for row in filtered.json()["items"]} == {
+        "u-d1-t1-c1",
+        "u-d1-t2-c1",
+    }
+    assert {row["actor"] for row in filtered.json()["items"]} == {"root"}
     future = await client.get(
         "/api/v1/tenants/d1/audit", params={"since": "2999-01-01T00:00:00Z"}, headers=root
     )
-    assert future.json() == []
+    assert future.json()["items"] == []
+    assert future.json()["total"] == 0
     # outside the town admin's reach, and staff lack audit:read
     assert (await client.get("/api/v1/tenants/d1/audit", headers=town)).status_code == 404
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from sqlalchemy import func, select
@@ -45,7 +48,7 @@ async def test_admin_adds_a_new_user_who_can_then_log_in(
     me = (await client.get("/api/v1/me", headers=liu)).json()
     assert [(m["role"], m["tenant"]["slug"]) for m in me["memberships"]] == [("staff", "d1-t1-c1")]
     listed = await client.get("/api/v1/tenants/d1-t1-c1/members", headers=headers)
-    assert [m["user"]["username"] for m in listed.json()] == ["liu"]
+    assert [m["user"]["username"] for m in listed.json()["items"]] == ["liu"]
 
 
 async def test_one_user_may_serve_in_two_communities(
@@ -144,7 +147,7 @@ async def test_removing_a_membership_takes_the_access_away(
     helper = await login_as("helper")
     assert (await client.get("/api/v1/tenants/d1-t1/members", headers=helper)).status_code == 200
     members = (await client.get("/api/v1/tenants/d1-t1/members", headers=boss)).json()
-    membership_id = next(m["id"] for m in members if m["user"]["username"] == "helper")
+    membership_id = next(m["id"] for m in members["items"] if m["user"]["username"] == "helper")
     gone = await client.delete(f"/api/v1/tenants/d1-t1/members/{membership_id}", headers=boss)
     assert gone.status_code == 204
     # the membership is read again per request (cache at most 2 s, dropped at once in-process)
@@ -180,7 +183,8 @@ async def test_api_token_is_limited_to_its_subtree_and_permissions_and_revocable
     )
     assert post.status_code == 404
     listed = (await client.get("/api/v1/tenants/d1-t1/api-tokens", headers=boss)).json()
-    assert "token" not in listed[0]
+    assert listed["total"] == 1
+    assert "token" not in listed["items"][0]
     revoked = await client.delete(
         f"/api/v1/tenants/d1-t1/api-tokens/{created.json()['id']}", headers=boss
     )
@@ -199,6 +203,51 @@ async def test_api_token_with_an_unknown_permission_is_422(
         headers=await login_as("boss"),
     )
     assert response.status_code == 422
+
+
+@pytest.mark.parametrize(
+    ("body", "field", "message"),
+    [
+        (
+            {"name": "x", "permissions": ["users:read"], "expires_in": 10},
+            "expires_in",
+            "不能小于 60",
+        ),
+        ({"name": "x", "permissions": []}, "permissions", "至少需要 1 项"),
+        ({"name": "", "permissions": ["users:read"]}, "name", "长度至少为 1 个字符"),
+        ({"name": "x" * 101, "permissions": ["users:read"]}, "name", "长度不能超过 100 个字符"),
+    ],
+)
+async def test_a_token_body_refused_by_its_schema_names_the_field_in_both_languages(
+    client: Client,
+    db: Database,
+    make_user: MakeUser,
+    login_as: LoginAs,
+    body: dict[str, Any],
+    field: str,
+    message: str,
+) -> None:
+    await add_tenants(db, DEMO_TREE)
+    await make_user("boss", [("d1", "admin")])
+    response = await client.post(
+        "/api/v1/tenants/d1/api-tokens", json=body, headers=await login_as("boss")
+    )
+    assert response.status_code == 422, response.text
+    [error] = response.json()["errors"]
+    assert (error["field"], error["message"]) == (field, message)
+    assert error["message_en"].startswith("Expected")
+
+
+async def test_a_member_with_an_unknown_role_is_refused_naming_the_role(
+    admin_client: Client, db: Database
+) -> None:
+    await add_tenants(db, DEMO_TREE)
+    response = await admin_client.post(
+        "/api/v1/tenants/d1/members", json={"username": "q-user", "role": "ruler"}
+    )
+    assert response.status_code == 422, response.text
+    [error] = response.json()["errors"]
+    assert (error["field"], error["message"]) == ("role", "取值不在允许的范围内")
 
 
 async def test_api_token_stops_when_its_creator_is_disabled(

@@ -6,6 +6,7 @@ from typing import Any
 
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
+from prometheus_client import CONTENT_TYPE_LATEST
 from prometheus_client.parser import text_string_to_metric_families
 
 from core.db import Database
@@ -78,9 +79,10 @@ async def test_metrics_label_a_module_route_with_its_module(
     )
 
 
-async def test_the_metrics_endpoint_is_not_in_the_openapi_schema(
+async def test_the_metrics_endpoint_declares_the_text_exposition_in_the_openapi_schema(
     client: AsyncTestClient[Litestar],
 ) -> None:
     schema = (await client.get("/schema/openapi.json")).json()
-    assert "/metrics" not in schema["paths"]
-    assert "/health/live" in schema["paths"]
+    content = schema["paths"]["/metrics"]["get"]["responses"]["200"]["content"]
+    assert list(content) == [CONTENT_TYPE_LATEST]
+    assert content[CONTENT_TYPE_LATEST]["schema"]["type"] == "string"

@@ -204,6 +204,28 @@ async def test_bad_children_are_refused_with_the_field_named(
         assert (await s.execute(select(Tenant).where(Tenant.slug == "x1"))).first() is None
 
 
+@pytest.mark.parametrize(
+    ("body", "field", "message"),
+    [
+        ({"slug": "Bad Slug", "name": "坏标识"}, "slug", "格式不正确"),
+        ({"slug": "x", "name": "短标识"}, "slug", "长度至少为 2 个字符"),
+        ({"slug": "x1", "name": "坏码", "division_code": "4301"}, "division_code", "格式不正确"),
+        ({"slug": "x1", "name": "年份", "division_year": 2200}, "division_year", "不能大于 2100"),
+        ({"slug": "x1", "name": "多余", "colour": "red"}, "colour", "不允许的字段"),
+        ({"name": "缺标识"}, "slug", "缺少必填字段"),
+    ],
+)
+async def test_a_body_refused_by_its_schema_names_the_field_in_both_languages(
+    admin_client: Client, tree: dict[str, Tenant], body: dict[str, Any], field: str, message: str
+) -> None:
+    """The published rules are checked while decoding, before the service's own checks: the
+    problem still names the field, in Chinese and in the decoder's English."""
+    detail = problem(await admin_client.post(f"{API}/gaotangling/children", json=body), 422)
+    [error] = detail["errors"]
+    assert (error["field"], error["message"]) == (field, message)
+    assert error["message_en"]
+
+
 async def test_a_duplicate_division_code_is_a_409_naming_the_field(
     admin_client: Client, tree: dict[str, Tenant]
 ) -> None:
@@ -371,7 +393,9 @@ async def test_archiving_covers_the_subtree_and_deletes_nothing(
         409,
     )
     assert detail["type"].endswith("tenant-archived")
-    problem(await admin_client.get(f"{API}/wangcheng/children?status=gone"), 422)
+    # The status filter is an enum of the query string: a bad value is a 400 naming it.
+    bad_filter = problem(await admin_client.get(f"{API}/wangcheng/children?status=gone"), 400)
+    assert bad_filter["errors"][0]["field"] == "status"
 
 
 async def test_a_tenant_under_a_suspended_ancestor_cannot_be_reactivated_alone(

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-import msgspec
 from argon2 import PasswordHasher
 from litestar import Request, Response, delete, get, post
 from litestar.types import ControllerRouterHandler
@@ -15,36 +14,31 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import audit
 from core.db import across_tree
-from core.errors import PROBLEM_MEDIA_TYPE, Invalid, NotFound, Problem
+from core.errors import PROBLEM_MEDIA_TYPE, Invalid, NotFound, Problem, problem_responses
 from core.identity import service
 from core.identity.access import decide, may_grant, principal_of, registry_of
 from core.identity.models import ApiToken, Membership, User
 from core.identity.principal import Principal
 from core.identity.ratelimit import RateLimiter
+from core.identity.schemas import (
+    ApiTokenCreated,
+    ApiTokenData,
+    ApiTokenOut,
+    LoginData,
+    MemberData,
+    MemberOut,
+    MeOut,
+    MyMembership,
+    RefreshData,
+    Role,
+    TenantRef,
+    TokenPairOut,
+    UserRef,
+    UserStatus,
+)
+from core.paging import Page, Paging, paginate
 from core.settings import Settings
 from core.tenancy.models import Tenant
-
-
-class LoginData(msgspec.Struct, forbid_unknown_fields=True):
-    username: str
-    password: str
-
-
-class RefreshData(msgspec.Struct, forbid_unknown_fields=True):
-    refresh_token: str
-
-
-class MemberData(msgspec.Struct, forbid_unknown_fields=True):
-    username: str
-    role: str
-    display_name: str | None = None
-    password: str | None = None
-
-
-class ApiTokenData(msgspec.Struct, forbid_unknown_fields=True):
-    name: str
-    permissions: list[str]
-    expires_in: int | None = None
 
 
 def _client(request: Request[Any, Any, Any]) -> str | None:
@@ -56,19 +50,24 @@ def _hasher(request: Request[Any, Any, Any]) -> PasswordHasher:
     return hasher
 
 
-def _pair(pair: service.TokenPair) -> dict[str, Any]:
-    return {
-        "access_token": pair.access_token,
-        "refresh_token": pair.refresh_token,
-        "token_type": pair.token_type,
-        "expires_in": pair.expires_in,
-    }
+def _pair(pair: service.TokenPair) -> TokenPairOut:
+    return TokenPairOut(
+        access_token=pair.access_token,
+        refresh_token=pair.refresh_token,
+        token_type=pair.token_type,
+        expires_in=pair.expires_in,
+    )
 
 
-@post("/api/v1/auth/login", status_code=200, summary="登录 / Log in")
+@post(
+    "/api/v1/auth/login",
+    status_code=200,
+    summary="登录 / Log in",
+    responses=problem_responses(401, 429),
+)
 async def login(
     request: Request[Any, Any, Any], session: AsyncSession, data: LoginData
-) -> dict[str, Any]:
+) -> TokenPairOut:
     settings: Settings = request.app.state.settings
     limiter: RateLimiter = request.app.state.login_limiter
     pair = await service.login(
@@ -83,10 +82,17 @@ async def login(
     return _pair(pair)
 
 
-@post("/api/v1/auth/refresh", status_code=200, summary="换取新令牌 / Rotate a refresh token")
+@post(
+    "/api/v1/auth/refresh",
+    status_code=200,
+    summary="换取新令牌 / Rotate a refresh token",
+    responses=problem_responses(401),
+)
 async def refresh(
     request: Request[Any, Any, Any], session: AsyncSession, data: RefreshData
-) -> Response[Any]:
+) -> Response[TokenPairOut]:
+    """A new pair for a valid refresh token. A reused one revokes its whole login session: that
+    revocation must commit, so the 401 is returned rather than raised."""
     settings: Settings = request.app.state.settings
     pair, revoked = await service.refresh(
         session, settings, refresh_token=data.refresh_token, client_address=_client(request)
@@ -95,11 +101,12 @@ async def refresh(
         if revoked is not None:
             request.app.state.principal_cache.invalidate_session(revoked)
         problem = service.InvalidRefreshToken()
-        return Response(
+        refused: Response[Any] = Response(
             content=problem.body(instance=request.url.path),
             status_code=problem.status,
             media_type=PROBLEM_MEDIA_TYPE,
         )
+        return refused
     return Response(content=_pair(pair), status_code=200)
 
 
@@ -119,14 +126,14 @@ async def logout(
         request.app.state.principal_cache.invalidate_session(principal.session_id)
 
 
-def _tenant_ref(tenant: Tenant | None) -> dict[str, Any] | None:
+def _tenant_ref(tenant: Tenant | None) -> TenantRef | None:
     if tenant is None:
         return None
-    return {"id": str(tenant.id), "slug": tenant.slug, "name": tenant.name, "level": tenant.level}
+    return TenantRef(id=tenant.id, slug=tenant.slug, name=tenant.name, level=tenant.level)
 
 
 @get("/api/v1/me", summary="当前用户 / The current user and their memberships")
-async def me(session: AsyncSession, principal: Principal) -> dict[str, Any]:
+async def me(session: AsyncSession, principal: Principal) -> MeOut:
     user = await session.get(User, principal.user_id)
     if user is None:
         raise NotFound("用户")
@@ -141,26 +148,27 @@ async def me(session: AsyncSession, principal: Principal) -> dict[str, Any]:
                 .order_by(Membership.created_at, Membership.id)
             )
         ).all()
-    return {
-        "id": str(user.id),
-        "username": user.username,
-        "display_name": user.display_name,
-        "phone": user.phone,
-        "email": user.email,
-        "status": user.status,
-        "memberships": [
-            {"id": str(m.id), "role": m.role, "tenant": _tenant_ref(t)} for m, t in rows
+    return MeOut(
+        id=user.id,
+        username=user.username,
+        display_name=user.display_name,
+        phone=user.phone,
+        email=user.email,
+        status=cast(UserStatus, user.status),
+        memberships=[
+            MyMembership(id=m.id, role=cast(Role, m.role), tenant=_tenant_ref(t)) for m, t in rows
         ],
-    }
+    )
 
 
-def _member_view(membership: Membership, user: User) -> dict[str, Any]:
-    return {
-        "id": str(membership.id),
-        "role": membership.role,
-        "tenant_id": str(membership.tenant_id),
-        "user": {"id": str(user.id), "username": user.username, "display_name": user.display_name},
-    }
+def _member_view(membership: Membership, user: User) -> MemberOut:
+    assert membership.tenant_id is not None
+    return MemberOut(
+        id=membership.id,
+        role=cast(Role, membership.role),
+        tenant_id=membership.tenant_id,
+        user=UserRef(id=user.id, username=user.username, display_name=user.display_name),
+    )
 
 
 @get(
@@ -168,14 +176,26 @@ def _member_view(membership: Membership, user: User) -> dict[str, Any]:
     opt={"permission": "users:read"},
     summary="组织成员 / Memberships held at this tenant",
 )
-async def list_members(session: AsyncSession, tenant: Tenant) -> list[dict[str, Any]]:
-    rows = await session.execute(
-        select(Membership, User)
+async def list_members(session: AsyncSession, tenant: Tenant, paging: Paging) -> Page[MemberOut]:
+    stmt = (
+        select(Membership)
         .join(User, User.id == Membership.user_id)
         .where(Membership.tenant_id == tenant.id)
-        .order_by(User.username, Membership.role)
+        .order_by(User.username, Membership.role, Membership.id)
     )
-    return [_member_view(m, u) for m, u in rows]
+    page = await paginate(session, stmt, paging, lambda m: m)
+    users = {
+        u.id: u
+        for u in await session.scalars(
+            select(User).where(User.id.in_([m.user_id for m in page.items]))
+        )
+    }
+    return Page(
+        items=[_member_view(m, users[m.user_id]) for m in page.items],
+        total=page.total,
+        limit=page.limit,
+        offset=page.offset,
+    )
 
 
 class RoleAboveOwn(Problem):
@@ -194,10 +214,11 @@ class RoleAboveOwn(Problem):
     "/api/v1/tenants/{tenant_key:str}/members",
     opt={"permission": "users:manage"},
     summary="添加成员 / Add a membership (creating the user if missing)",
+    responses=problem_responses(403),
 )
 async def add_member(
     request: Request[Any, Any, Any], session: AsyncSession, tenant: Tenant, data: MemberData
-) -> dict[str, Any]:
+) -> MemberOut:
     principal = principal_of(request)
     assert principal is not None
     service.check_role(data.role)
@@ -228,6 +249,7 @@ async def add_member(
     "/api/v1/tenants/{tenant_key:str}/members/{membership_id:uuid}",
     opt={"permission": "users:manage"},
     summary="移除成员 / Remove a membership",
+    responses=problem_responses(403),
 )
 async def remove_member(
     request: Request[Any, Any, Any], session: AsyncSession, tenant: Tenant, membership_id: uuid.UUID
@@ -257,7 +279,7 @@ async def remove_member(
 )
 async def create_api_token(
     request: Request[Any, Any, Any], session: AsyncSession, tenant: Tenant, data: ApiTokenData
-) -> dict[str, Any]:
+) -> ApiTokenCreated:
     principal = principal_of(request)
     assert principal is not None
     name = data.name.strip()
@@ -288,14 +310,14 @@ async def create_api_token(
         permissions=data.permissions,
         expires_at=expires_at,
     )
-    return {
-        "id": str(api_token.id),
-        "name": api_token.name,
-        "token": plain,
-        "permissions": api_token.permissions,
-        "tenant_id": str(tenant.id),
-        "expires_at": expires_at.isoformat() if expires_at else None,
-    }
+    return ApiTokenCreated(
+        id=api_token.id,
+        name=api_token.name,
+        token=plain,
+        permissions=list(api_token.permissions),
+        tenant_id=tenant.id,
+        expires_at=expires_at,
+    )
 
 
 @get(
@@ -303,21 +325,27 @@ async def create_api_token(
     opt={"permission": "users:manage"},
     summary="接口令牌列表 / API tokens of this tenant",
 )
-async def list_api_tokens(session: AsyncSession, tenant: Tenant) -> list[dict[str, Any]]:
-    rows = await session.scalars(
-        select(ApiToken).where(ApiToken.tenant_id == tenant.id).order_by(ApiToken.created_at)
+async def list_api_tokens(
+    session: AsyncSession, tenant: Tenant, paging: Paging
+) -> Page[ApiTokenOut]:
+    stmt = (
+        select(ApiToken)
+        .where(ApiToken.tenant_id == tenant.id)
+        .order_by(ApiToken.created_at, ApiToken.id)
     )
-    return [
-        {
-            "id": str(t.id),
-            "name": t.name,
-            "permissions": t.permissions,
-            "created_at": t.created_at.isoformat(),
-            "expires_at": t.expires_at.isoformat() if t.expires_at else None,
-            "revoked": t.revoked_at is not None,
-        }
-        for t in rows
-    ]
+    return await paginate(
+        session,
+        stmt,
+        paging,
+        lambda t: ApiTokenOut(
+            id=t.id,
+            name=t.name,
+            permissions=list(t.permissions),
+            created_at=t.created_at,
+            expires_at=t.expires_at,
+            revoked=t.revoked_at is not None,
+        ),
+    )
 
 
 @delete(

@@ -5,23 +5,24 @@ from __future__ import annotations
 from typing import Any
 
 import msgspec
-from litestar import Controller, Request, get, put
+from litestar import Controller, get, put
 from litestar.datastructures import State
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import audit
-from core.modules.manifest import Policy
 from core.modules.rollup import rollup
-from core.modules.state import ModuleStates, states_as_json
+from core.modules.schemas import (
+    ChoiceIn,
+    ModulePolicyOut,
+    ModuleStateOut,
+    ModuleStatesOut,
+    PolicyIn,
+    RollupOut,
+    rollup_view,
+    state_views,
+)
+from core.modules.state import ModuleStates
 from core.tenancy.models import Tenant
-
-
-class ChoiceIn(msgspec.Struct, forbid_unknown_fields=True):
-    enabled: bool
-
-
-class PolicyIn(msgspec.Struct, forbid_unknown_fields=True):
-    policy: Policy
 
 
 class ModulesController(Controller):
@@ -31,13 +32,12 @@ class ModulesController(Controller):
     @get("/modules", opt={"permission": "modules:read"}, summary="Module states at a tenant")
     async def list_modules(
         self, state: State, session: AsyncSession, tenant: Tenant
-    ) -> dict[str, Any]:
+    ) -> ModuleStatesOut:
         """Every installed module with its effective state here and the rule that decided it."""
         states: ModuleStates = state.module_states
-        return {
-            "tenant": tenant.slug,
-            "items": states_as_json(await states.states(session, tenant), state.host),
-        }
+        return ModuleStatesOut(
+            tenant=tenant.slug, items=state_views(await states.states(session, tenant), state.host)
+        )
 
     @put(
         "/modules/{module:str}",
@@ -46,11 +46,11 @@ class ModulesController(Controller):
     )
     async def set_choice(
         self, state: State, session: AsyncSession, tenant: Tenant, module: str, data: ChoiceIn
-    ) -> dict[str, Any]:
+    ) -> ModuleStateOut:
         states: ModuleStates = state.module_states
         previous, after = await states.set_choice(session, tenant, module, data.enabled)
         await _audit(session, tenant, "modules.choice", module, previous, data.enabled)
-        return states_as_json({module: after}, state.host)[0]
+        return state_views({module: after}, state.host)[0]
 
     @put(
         "/modules/{module:str}/policy",
@@ -59,20 +59,19 @@ class ModulesController(Controller):
     )
     async def set_policy(
         self, state: State, session: AsyncSession, tenant: Tenant, module: str, data: PolicyIn
-    ) -> dict[str, Any]:
+    ) -> ModulePolicyOut:
         states: ModuleStates = state.module_states
         previous, after = await states.set_policy(session, tenant, module, data.policy)
         await _audit(session, tenant, "modules.policy", module, previous, data.policy)
-        return {"policy": data.policy, **states_as_json({module: after}, state.host)[0]}
+        view = state_views({module: after}, state.host)[0]
+        return ModulePolicyOut(**msgspec.structs.asdict(view), policy=data.policy)
 
     @get("/metrics", opt={"permission": "metrics:read"}, summary="Roll-up figures of a subtree")
-    async def metrics(
-        self, state: State, session: AsyncSession, tenant: Tenant, request: Request[Any, Any, Any]
-    ) -> dict[str, Any]:
+    async def metrics(self, state: State, session: AsyncSession, tenant: Tenant) -> RollupOut:
         """Figures of the modules enabled here, summed over the subtree and per child."""
         states: ModuleStates = state.module_states
         enabled = await states.enabled_modules(session, tenant)
-        return await rollup(session, state.host, tenant, enabled)
+        return rollup_view(await rollup(session, state.host, tenant, enabled))
 
 
 async def _audit(

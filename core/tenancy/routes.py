@@ -6,7 +6,8 @@ permission each route declares in ``opt`` and refuses writes to inactive subtree
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Sequence
+from typing import Annotated, Literal
 
 from litestar import Controller, Request, get, patch, post
 from litestar.datastructures import State
@@ -18,36 +19,31 @@ from core.db import DbContext, across_tree, current_context, set_context
 from core.errors import NotFound
 from core.identity.access import authorize
 from core.modules.lifecycle import announce_tenant_created
+from core.paging import Paging, page_of
 from core.settings import Settings
 from core.tenancy import service
 from core.tenancy.models import Tenant
 from core.tenancy.resolve import find_tenant
 from core.tenancy.schemas import TenantCreate, TenantMove, TenantOut, TenantPage, TenantUpdate
-from core.tenancy.service import LIST_LIMIT_DEFAULT, LIST_LIMIT_MAX, ListFilter, NewTenant
+from core.tenancy.service import ListFilter, NewTenant
 
 READ = {"permission": "tenants:read"}
 WRITE = {"permission": "tenants:write"}
 
-Limit = Annotated[
-    int,
-    Parameter(ge=1, le=LIST_LIMIT_MAX, description="page size (1–200)"),
-]
-MAX_OFFSET = 2**31 - 1
-Offset = Annotated[int, Parameter(ge=0, le=MAX_OFFSET, description="items to skip")]
 TextFilter = Annotated[str | None, Parameter(max_length=100)]
+StatusFilter = Annotated[Literal["active", "suspended", "archived"] | None, Parameter()]
 
 
 def _filter(
-    level: str | None, kind: str | None, status: str | None, q: str | None, limit: int, offset: int
+    level: str | None, kind: str | None, status: str | None, q: str | None, paging: Paging
 ) -> ListFilter:
-    return ListFilter(level=level, kind=kind, status=status, q=q, limit=limit, offset=offset)
-
-
-def _page(items: object, total: int, flt: ListFilter) -> TenantPage:
-    rows: list[Tenant] = list(items)  # type: ignore[call-overload]
-    return TenantPage(
-        items=[TenantOut.of(t) for t in rows], total=total, limit=flt.limit, offset=flt.offset
+    return ListFilter(
+        level=level, kind=kind, status=status, q=q, limit=paging.limit, offset=paging.offset
     )
+
+
+def _page(items: Sequence[Tenant], total: int, paging: Paging) -> TenantPage:
+    return page_of([TenantOut.of(t) for t in items], paging, total)
 
 
 def common_path(first: str, second: str) -> str:
@@ -75,33 +71,33 @@ class TenantController(Controller):
         self,
         session: AsyncSession,
         tenant: Tenant,
+        paging: Paging,
         level: TextFilter = None,
         kind: TextFilter = None,
-        status: TextFilter = None,
+        status: StatusFilter = None,
         q: TextFilter = None,
-        limit: Limit = LIST_LIMIT_DEFAULT,
-        offset: Offset = 0,
     ) -> TenantPage:
-        flt = _filter(level, kind, status, q, limit, offset)
-        items, total = await service.list_children(session, tenant, flt)
-        return _page(items, total, flt)
+        items, total = await service.list_children(
+            session, tenant, _filter(level, kind, status, q, paging)
+        )
+        return _page(items, total, paging)
 
     @get("/{tenant_key:str}/subtree", opt=READ, summary="Descendants down to depth N, paginated")
     async def subtree(
         self,
         session: AsyncSession,
         tenant: Tenant,
+        paging: Paging,
         depth: Annotated[int | None, Parameter(ge=1, le=32)] = None,
         level: TextFilter = None,
         kind: TextFilter = None,
-        status: TextFilter = None,
+        status: StatusFilter = None,
         q: TextFilter = None,
-        limit: Limit = LIST_LIMIT_DEFAULT,
-        offset: Offset = 0,
     ) -> TenantPage:
-        flt = _filter(level, kind, status, q, limit, offset)
-        items, total = await service.list_subtree(session, tenant, flt, depth)
-        return _page(items, total, flt)
+        items, total = await service.list_subtree(
+            session, tenant, _filter(level, kind, status, q, paging), depth
+        )
+        return _page(items, total, paging)
 
     @post("/{tenant_key:str}/children", opt=WRITE, summary="Create a child tenant")
     async def create_child(

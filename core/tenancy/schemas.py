@@ -1,45 +1,98 @@
 """Request and response bodies of the tenant API.
 
-Input structs forbid unknown fields, so a misspelt field is a 400 rather than silently ignored.
-:class:`TenantUpdate` uses ``UNSET`` to tell "not given" from "set to null".
+Input structs forbid unknown fields, so a misspelt field is refused rather than silently
+ignored. :class:`TenantUpdate` uses ``UNSET`` to tell "not given" from "set to null".
+
+The field types carry the rules of :mod:`core.tenancy.rules` that a schema can state (lengths,
+patterns, ranges, the statuses), so the OpenAPI document publishes them; the rules still run in
+the service with their own messages, and catch what a schema cannot say (an all-digit slug, a
+name of blanks, a code outside the parent's, a level of this deployment).
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import msgspec
-from msgspec import UNSET, UnsetType
+from litestar.openapi.spec import OpenAPIType, Schema
+from litestar.plugins import OpenAPISchemaPlugin
+from litestar.typing import FieldDefinition
+from msgspec import UNSET, Meta, UnsetType
 
+from core.paging import Page
+from core.tenancy import rules
 from core.tenancy.models import Tenant
+
+if TYPE_CHECKING:
+    from litestar._openapi.schema_generation import SchemaCreator
+
+Slug = Annotated[
+    str,
+    Meta(
+        min_length=rules.SLUG_MIN,
+        max_length=rules.SLUG_MAX,
+        pattern=rules.SLUG_RE.pattern,
+        description="小写字母、数字和单个连字符，不能全为数字 / lowercase letters, digits and "
+        "single hyphens; not all digits",
+    ),
+]
+Name = Annotated[str, Meta(min_length=1, max_length=rules.NAME_MAX)]
+NameEn = Annotated[
+    str, Meta(min_length=1, max_length=rules.NAME_EN_MAX, pattern=rules.NAME_EN_RE.pattern)
+]
+
+
+class ConfiguredLevel:
+    """Marks a field whose values are this deployment's levels (see :class:`LevelSchema`)."""
+
+
+LEVEL_HELP = (
+    "GONGZHI_TENANT_LEVELS 中的一个层级 / one of the configured levels (GONGZHI_TENANT_LEVELS)"
+)
+Level = Annotated[
+    str, Meta(pattern=r"^[a-z][a-z_]{1,31}$", description=LEVEL_HELP), ConfiguredLevel()
+]
+Kind = Annotated[str, Meta(min_length=1, max_length=rules.KIND_MAX)]
+DIVISION_CODE_PATTERN = "^(" + "|".join(f"[0-9]{{{n}}}" for n in rules.DIVISION_CODE_LENGTHS) + ")$"
+DivisionCode = Annotated[
+    str,
+    Meta(
+        pattern=DIVISION_CODE_PATTERN,
+        description="6、9 或 12 位区划代码，以上级代码开头 / a 6, 9 or 12 digit division code "
+        "inside the parent's",
+    ),
+]
+DivisionYear = Annotated[int, Meta(ge=rules.DIVISION_YEAR_MIN, le=rules.DIVISION_YEAR_MAX)]
+TenantStatus = Literal["active", "suspended", "archived"]
 
 
 class TenantCreate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     """A new child; ``level`` defaults to the level directly below the parent."""
 
-    slug: str
-    name: str
-    name_en: str | None = None
-    level: str | None = None
-    kind: str | None = None
-    division_code: str | None = None
-    division_year: int | None = None
+    slug: Slug
+    name: Name
+    name_en: NameEn | None = None
+    level: Level | None = None
+    kind: Kind | None = None
+    division_code: DivisionCode | None = None
+    division_year: DivisionYear | None = None
     settings: dict[str, Any] = msgspec.field(default_factory=dict)
 
 
 class TenantUpdate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     """Fields to change; absent fields stay as they are."""
 
-    slug: str | UnsetType = UNSET
-    name: str | UnsetType = UNSET
-    name_en: str | UnsetType | None = UNSET
-    level: str | UnsetType = UNSET
-    kind: str | UnsetType | None = UNSET
-    division_code: str | UnsetType | None = UNSET
-    division_year: int | UnsetType | None = UNSET
-    status: str | UnsetType = UNSET
+    slug: Slug | UnsetType = UNSET
+    name: Name | UnsetType = UNSET
+    name_en: NameEn | UnsetType | None = UNSET
+    level: Level | UnsetType = UNSET
+    kind: Kind | UnsetType | None = UNSET
+    division_code: DivisionCode | UnsetType | None = UNSET
+    division_year: DivisionYear | UnsetType | None = UNSET
+    status: TenantStatus | UnsetType = UNSET
     settings: dict[str, Any] | UnsetType = UNSET
 
     def changes(self) -> dict[str, Any]:
@@ -54,7 +107,7 @@ class TenantUpdate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
 class TenantMove(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     """The new parent, by slug or division code."""
 
-    parent: str
+    parent: Annotated[str, Meta(description="上级的标识或区划代码 / the parent's slug or code")]
 
 
 class AncestorOut(msgspec.Struct, kw_only=True):
@@ -105,10 +158,22 @@ class TenantOut(msgspec.Struct, kw_only=True):
         return out
 
 
-class TenantPage(msgspec.Struct, kw_only=True):
-    """One page of a filtered list and the total number of matches."""
+TenantPage = Page[TenantOut]
+"""One page of a filtered list of tenants and the total number of matches."""
 
-    items: list[TenantOut]
-    total: int
-    limit: int
-    offset: int
+
+class LevelSchema(OpenAPISchemaPlugin):
+    """Publishes the configured levels (``GONGZHI_TENANT_LEVELS``) as the enum of every field
+    marked :class:`ConfiguredLevel`: no static type can hold them. The service refuses any other
+    level with its own message (:func:`core.tenancy.rules.check_level`)."""
+
+    def __init__(self, levels: Sequence[str]) -> None:
+        self.levels = list(levels)
+
+    def is_plugin_supported_field(self, field_definition: FieldDefinition) -> bool:
+        return field_definition.has_metadata(ConfiguredLevel)
+
+    def to_openapi_schema(
+        self, field_definition: FieldDefinition, schema_creator: SchemaCreator
+    ) -> Schema:
+        return Schema(type=OpenAPIType.STRING, enum=list(self.levels))

@@ -8,6 +8,7 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from core.db import Database
+from core.paging import MAX_OFFSET
 from core.testing import problem_code
 from tests.reliability.isolation import make_tenant
 
@@ -38,9 +39,13 @@ async def test_an_offset_beyond_any_page_is_a_client_error(
             f"/api/v1/tenants/ff-d/five-sector/{listed}", params={"offset": HUGE}
         )
         assert response.status_code < 500, response.text
-    largest = await admin_client.get("/api/v1/tenants/ff-d/children", params={"offset": 2**31 - 1})
+    largest = await admin_client.get("/api/v1/tenants/ff-d/children", params={"offset": MAX_OFFSET})
     assert largest.status_code == 200
     assert largest.json()["items"] == []
+    beyond = await admin_client.get(
+        "/api/v1/tenants/ff-d/children", params={"offset": MAX_OFFSET + 1}
+    )
+    assert beyond.status_code == 400
 
 
 async def test_a_nul_character_in_input_is_never_a_server_error(

@@ -25,6 +25,7 @@ run: install
 	$(BIN)/gongzhi db upgrade
 	$(BIN)/gongzhi tenants apply tenants/wangcheng.yaml
 	$(BIN)/gongzhi users ensure-demo-admin
+	$(BIN)/gongzhi demo load
 	$(BIN)/gongzhi serve --host $(HOST) --port $(PORT)
 
 lint: install

@@ -44,6 +44,10 @@ def db() -> None:
 def db_upgrade() -> None:
     settings = settings_or_exit()
     locations = kernel().migration_locations(settings)
+    problem = migrate.unknown_revisions_error(migrate.survey(settings.migrations_url, locations))
+    if problem is not None:
+        click.echo(problem, err=True)
+        sys.exit(2)
     migrate.upgrade_settings(settings, locations)
     for branch in migrate.status(settings.migrations_url, locations):
         click.echo(f"{branch.branch}: {branch.current} (head)")
@@ -91,7 +95,8 @@ def db_grant(role: str) -> None:
 @db.command("status", help="各迁移分支的当前与最新版本 / Current and head revision of each branch")
 def db_status() -> None:
     settings = settings_or_exit()
-    rows = migrate.status(settings.migrations_url, kernel().migration_locations(settings))
+    found = migrate.survey(settings.migrations_url, kernel().migration_locations(settings))
+    rows = found.branches
     width = max((len(r.branch) for r in rows), default=6)
     click.echo(f"{'branch'.ljust(width)}  {'current'.ljust(24)}  {'head'.ljust(24)}  state")
     for row in rows:
@@ -99,6 +104,8 @@ def db_status() -> None:
         click.echo(
             f"{row.branch.ljust(width)}  {(row.current or '-').ljust(24)}  {row.head.ljust(24)}  {state}"
         )
+    if found.orphans:
+        click.echo(migrate.orphans_reason(found.orphans))
 
 
 GRACEFUL_SHUTDOWN_SECONDS = 20

@@ -10,7 +10,7 @@ from litestar.datastructures import State
 from litestar.openapi import ResponseSpec
 from sqlalchemy import text
 
-from core.migrate import status_async
+from core.migrate import orphans_reason, survey_async
 
 
 class Liveness(msgspec.Struct, kw_only=True):
@@ -44,7 +44,10 @@ async def live() -> Liveness:
     },
 )
 async def ready(state: State) -> Response[Readiness]:
-    """200 when the database answers and every migration branch is at its head, else 503."""
+    """200 when the database answers and every migration branch is at its head (or ahead of
+    this code: a newer release of a known branch migrated it), else 503. A database holding
+    revisions that no installed code knows (a plugin uninstalled without removing its branch)
+    is not ready, and the reason names them."""
     checks: dict[str, str] = {}
     ok = True
     try:
@@ -55,10 +58,14 @@ async def ready(state: State) -> Response[Readiness]:
         checks["database"] = f"unreachable: {type(exc).__name__}"
         ok = False
     if ok:
-        branches = await status_async(state.db.engine, state.plugin_locations)
-        behind = [b.branch for b in branches if not b.at_head]
-        checks["migrations"] = "at head" if not behind else f"behind: {', '.join(behind)}"
-        ok = not behind
+        found = await survey_async(state.db.engine, state.plugin_locations)
+        if found.orphans:
+            checks["migrations"] = orphans_reason(found.orphans)
+        elif found.behind:
+            checks["migrations"] = f"behind: {', '.join(found.behind)}"
+        else:
+            checks["migrations"] = "at head"
+        ok = not found.orphans and not found.behind
     return Response(
         Readiness(status="ok" if ok else "unavailable", checks=checks),
         status_code=200 if ok else 503,

@@ -2,7 +2,7 @@
 
 Everything that needs the whole kernel (the app, the command line, the test fixtures) builds its
 plugin host here, so the areas themselves never import each other's assembly. The areas
-(tenancy, identity, modules) are kernel plugins: they answer ``gongzhi_commands`` and
+(tenancy, identity, modules, demo) are kernel plugins: they answer ``gongzhi_commands`` and
 ``gongzhi_tenant_file_sections`` like any module, but have no manifest and are never listed,
 enabled or rolled up as modules.
 """
@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core import demo as demo_hooks
 from core.db import Database
 from core.identity import hooks as identity_hooks
 from core.modules.hooks import ModulesKernel
@@ -33,6 +34,7 @@ def kernel_plugins(host: PluginHost | None) -> list[tuple[str, Any]]:
         ("tenancy", tenancy_hooks),
         ("identity", identity_hooks),
         ("modules", ModulesKernel(host)),
+        ("demo", demo_hooks),
     ]
 
 

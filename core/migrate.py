@@ -130,7 +130,36 @@ def _known(script: ScriptDirectory, revision: str) -> bool:
         return False
 
 
+@dataclass(frozen=True, slots=True)
+class Survey:
+    """Every known branch's status, and the revisions of the database that no installed code
+    knows and that no known branch explains as "ahead" (``orphans``: the branch of a plugin
+    uninstalled without ``gongzhi db downgrade-branch``)."""
+
+    branches: list[BranchStatus]
+    orphans: list[str]
+
+    @property
+    def behind(self) -> list[str]:
+        return [b.branch for b in self.branches if not b.at_head]
+
+    @property
+    def ahead(self) -> list[str]:
+        return [b.branch for b in self.branches if b.ahead]
+
+
 def _status(connection: Connection, script: ScriptDirectory) -> list[BranchStatus]:
+    return _survey(connection, script).branches
+
+
+def _survey(connection: Connection, script: ScriptDirectory) -> Survey:
+    """Where each branch stands, and which stored revisions nothing installed knows.
+
+    A newer release of a known branch replaces that branch's listed revision with one this code
+    does not know, so the branch shows as not at its head: an unknown revision is read as
+    "ahead" then. When every known branch is at its head, an unknown revision belongs to no
+    installed branch at all: an orphan.
+    """
     # alembic_version keeps only the topmost revisions: a revision another branch depends on is
     # applied without being listed, so everything below the listed heads counts as applied.
     stored = MigrationContext.configure(connection).get_current_heads()
@@ -150,7 +179,9 @@ def _status(connection: Connection, script: ScriptDirectory) -> list[BranchStatu
             statuses.append(BranchStatus(branch, unknown[0], head, ahead=True))
         else:
             statuses.append(BranchStatus(branch=branch, current=current, head=head))
-    return sorted(statuses, key=lambda s: (s.branch != "core", s.branch))
+    statuses.sort(key=lambda s: (s.branch != "core", s.branch))
+    orphans = unknown if not any(s.ahead for s in statuses) else []
+    return Survey(statuses, orphans)
 
 
 async def status_async(
@@ -161,6 +192,56 @@ async def status_async(
     script = ScriptDirectory.from_config(alembic_config(url, plugin_locations))
     async with engine.connect() as connection:
         return await connection.run_sync(_status, script)
+
+
+async def survey_async(engine: AsyncEngine, plugin_locations: Sequence[Path] = ()) -> Survey:
+    """Each branch's status and the orphan revisions, read through ``engine``."""
+    url = engine.url.render_as_string(hide_password=False)
+    script = ScriptDirectory.from_config(alembic_config(url, plugin_locations))
+    async with engine.connect() as connection:
+        return await connection.run_sync(_survey, script)
+
+
+def survey(url: str, plugin_locations: Sequence[Path] = ()) -> Survey:
+    async def run() -> Survey:
+        engine = create_nullpool_engine(url)
+        try:
+            return await survey_async(engine, plugin_locations)
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(run())
+
+
+def orphans_reason(orphans: Sequence[str]) -> str:
+    """Readiness's one-line reason for a database with revisions no installed code knows."""
+    return f"unknown revisions: {', '.join(orphans)} (no installed plugin knows them)"
+
+
+def unknown_revisions_error(found: Survey) -> str | None:
+    """Why ``gongzhi db upgrade`` cannot run on a database in state ``found``, as one paragraph
+    (a Chinese line, then an English line), or None when it can."""
+    if found.orphans:
+        revisions = ", ".join(found.orphans)
+        return (
+            f"错误：数据库中有已安装代码都不认识的迁移版本（{revisions}），通常是卸载插件前没有"
+            "删除它的数据库分支。请重新安装该插件，运行 gongzhi db downgrade-branch <插件名> "
+            "删除它的表，再卸载插件；若要保留它的数据，就保持该插件已安装。\n"
+            f"error: the database has migration revisions that no installed code knows "
+            f"({revisions}), usually because a plugin was uninstalled before its database branch "
+            "was removed. Reinstall that plugin, run `gongzhi db downgrade-branch NAME` to drop "
+            "its tables, then uninstall it; or keep the plugin installed to keep its data."
+        )
+    if found.ahead:
+        branches = ", ".join(found.ahead)
+        return (
+            f"错误：数据库已由更新的版本迁移（分支 {branches}），当前代码不认识其最新迁移版本。"
+            "请安装与数据库相同或更新的 Gongzhi 及插件版本后再运行 gongzhi db upgrade。\n"
+            f"error: the database was migrated by a newer release (branches {branches}) whose "
+            "latest revisions this code does not know. Install the same or a newer release of "
+            "Gongzhi and its plugins, then run `gongzhi db upgrade` again."
+        )
+    return None
 
 
 def status(url: str, plugin_locations: Sequence[Path] = ()) -> list[BranchStatus]:

@@ -14,9 +14,10 @@ security is forced on every tenant-owned table, exactly as in production.
 
 Fixtures: ``gongzhi_backend``, ``gongzhi_database_url``, ``gongzhi_settings``,
 ``gongzhi_plugins`` (override to load extra plugin objects), ``gongzhi_app``,
-``gongzhi_client`` (anonymous), ``gongzhi_db`` (a separate handle for arranging and checking
+``gongzhi_client`` (anonymous, always), ``gongzhi_db`` (a separate handle for arranging and checking
 rows), ``gongzhi_owner_db`` (the same as the owner role), ``gongzhi_tree`` (build a tenant tree
-from a nested mapping), ``gongzhi_admin_client`` (logged in as a platform administrator).
+from a nested mapping), ``gongzhi_admin_client`` (a client of its own, logged in as a platform administrator),
+``gongzhi_isolation_check`` (the isolation matrix and row-level-security check of a module).
 :func:`create_user` and :func:`login_headers` arrange other callers.
 """
 
@@ -28,7 +29,7 @@ import shutil
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from litestar import Litestar
@@ -44,6 +45,9 @@ from core.identity.passwords import hasher_for
 from core.settings import Settings
 from core.tenancy.models import Tenant
 from core.tenancy.resolve import find_tenant
+
+if TYPE_CHECKING:
+    from core.modules.isolation_matrix import IsolationReport
 
 TEST_SECRET = "test-secret-key-0123456789-abcdefghijklmnop"
 APP_ROLE = "gongzhi_app"
@@ -305,6 +309,7 @@ async def gongzhi_app(
 
 @pytest.fixture
 async def gongzhi_client(gongzhi_app: Litestar) -> AsyncIterator[AsyncTestClient[Litestar]]:
+    """An anonymous client: no test fixture ever adds credentials to it."""
     async with AsyncTestClient(app=gongzhi_app) as client:
         yield client
 
@@ -348,12 +353,31 @@ def gongzhi_tree(gongzhi_db: Database) -> Callable[..., Awaitable[dict[str, Tena
     return build
 
 
+def companion_client(client: AsyncTestClient[Litestar]) -> AsyncTestClient[Litestar]:
+    """Another client of ``client``'s running app, with headers of its own.
+
+    It shares ``client``'s portal, so its requests run on the event loop that owns the app's
+    database pool (a pooled asyncpg connection cannot move between loops), and it does not run
+    the app's start-up again; it needs no closing of its own.
+    """
+    companion: AsyncTestClient[Litestar] = AsyncTestClient(
+        app=client.app, base_url=str(client.base_url)
+    )
+    companion.blocking_portal = client.blocking_portal
+    return companion
+
+
 @pytest.fixture
 async def gongzhi_admin_client(
     gongzhi_client: AsyncTestClient[Litestar], gongzhi_db: Database, gongzhi_settings: Settings
 ) -> AsyncTestClient[Litestar]:
-    """``gongzhi_client`` logged in as the global platform administrator ``root``."""
-    return await become_platform_admin(gongzhi_client, gongzhi_db, gongzhi_settings)
+    """A client of the same app logged in as the global platform administrator ``root``.
+
+    It is a client of its own: ``gongzhi_client`` stays anonymous in the same test.
+    """
+    return await become_platform_admin(
+        companion_client(gongzhi_client), gongzhi_db, gongzhi_settings
+    )
 
 
 @pytest.fixture
@@ -378,3 +402,36 @@ def gongzhi_login_as(gongzhi_client: AsyncTestClient[Litestar]) -> LoginAs:
         return await login_headers(gongzhi_client, username, password)
 
     return login
+
+
+IsolationCheck = Callable[[str], Awaitable["IsolationReport"]]
+
+
+@pytest.fixture
+def gongzhi_isolation_check(
+    gongzhi_app: Litestar,
+    gongzhi_client: AsyncTestClient[Litestar],
+    gongzhi_db: Database,
+    gongzhi_make_user: MakeUser,
+    gongzhi_login_as: LoginAs,
+) -> IsolationCheck:
+    """``await gongzhi_isolation_check("bulletin")`` runs the tenant-isolation matrix over the
+    module's routes and, on PostgreSQL, the row-level-security catalogue check of its tables.
+
+    The matrix creates the module's data at one town through its isolation fixtures and proves
+    that administrators of a sibling town and of another district, and anonymous callers, read
+    and change none of it; a route the fixtures do not cover fails it. Returns what was checked.
+    """
+    from core.modules.isolation_matrix import run_isolation_matrix
+
+    async def check(module: str) -> IsolationReport:
+        return await run_isolation_matrix(
+            module,
+            app=gongzhi_app,
+            client=gongzhi_client,
+            db=gongzhi_db,
+            make_user=gongzhi_make_user,
+            login_as=gongzhi_login_as,
+        )
+
+    return check

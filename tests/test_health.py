@@ -43,3 +43,18 @@ async def test_ready_when_the_database_is_ahead_of_this_code(
         )
     response = await client.get("/health/ready")
     assert response.status_code == 200, response.text
+
+
+async def test_not_ready_when_the_database_has_revisions_no_installed_code_knows(
+    client: AsyncTestClient[Litestar], gongzhi_owner_db: Database
+) -> None:
+    """A plugin uninstalled without removing its branch leaves its revision behind while every
+    known branch is at its head: readiness names the revision instead of saying "at head"."""
+    async with gongzhi_owner_db.session(write=True) as session:
+        await session.execute(
+            text("INSERT INTO alembic_version (version_num) VALUES ('gone_plugin_0001')")
+        )
+    response = await client.get("/health/ready")
+    assert response.status_code == 503, response.text
+    reason = response.json()["checks"]["migrations"]
+    assert reason.startswith("unknown revisions: gone_plugin_0001")

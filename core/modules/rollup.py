@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.modules.host import PluginHost
 from core.modules.metrics import MetricQuery
+from core.modules.reach import modules_on_below
 from core.tenancy.models import Tenant
 
 QUERY_TIMEOUT = 10.0
@@ -101,7 +102,13 @@ async def _module_values(
 async def rollup(
     session: AsyncSession, host: PluginHost, tenant: Tenant, modules: frozenset[str]
 ) -> dict[str, Any]:
-    """Every figure of ``modules`` over ``tenant``'s subtree: total, own rows, and per child."""
+    """Every figure over ``tenant``'s subtree (total, own rows, and per child) of ``modules``
+    (those on at ``tenant``) and of every module that is on anywhere below it.
+
+    A town whose communities use a module sees its figures though the town itself has not
+    switched it on; a module off everywhere in the subtree shows nothing.
+    """
+    modules = await modules_on_below(session, host.manifests, tenant, modules)
     children = (
         await session.execute(
             select(Tenant.path, Tenant.slug, Tenant.name, Tenant.status)

@@ -13,8 +13,8 @@ from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core import Manifest, hookimpl
-from plugins.five_sector import isolation, manifest, metrics
+from core import DemoContext, Manifest, hookimpl
+from plugins.five_sector import demo, isolation, manifest, metrics
 from plugins.five_sector.events import EVENTS
 from plugins.five_sector.routes import ROUTES
 
@@ -42,3 +42,8 @@ def gongzhi_manifest() -> Manifest:
 @hookimpl
 def gongzhi_soak_invariants() -> Sequence[Callable[[AsyncSession], Awaitable[list[str]]]]:
     return metrics.INVARIANTS
+
+
+@hookimpl
+async def gongzhi_demo_load(context: DemoContext) -> None:
+    await demo.load(context, MANIFEST)

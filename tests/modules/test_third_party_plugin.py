@@ -121,6 +121,25 @@ def test_scaffolded_plugin_passes_its_own_tests(tmp_path: Path) -> None:
     assert " passed" in result.stdout
 
 
+def test_the_outside_plugin_runs_the_isolation_matrix_from_its_own_tests(
+    bulletin_site: Path,
+) -> None:
+    """The example distribution's own ``pytest`` (not the core's suite) runs its tests, the
+    isolation matrix and the row-level-security check among them, through the pytest plugin."""
+    env = {**os.environ, "PYTHONPATH": str(bulletin_site), "PYTHONDONTWRITEBYTECODE": "1"}
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(EXAMPLE / "tests")],
+        cwd=EXAMPLE,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    expected = 4 if os.environ.get("GONGZHI_TEST_POSTGRES") else 2
+    assert f"{expected} passed" in result.stdout, result.stdout[-1000:]
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -315,9 +315,17 @@ async def api_totals_match(http: httpx.AsyncClient, db: Database) -> list[str]:
             ).all()
         )
     for tenant in COMMUNITIES:
-        listed = await http.get(_url(tenant, "/volunteers"), params={"limit": 500})
-        listed.raise_for_status()
-        for volunteer in listed.json()["items"]:
+        volunteers: list[dict[str, Any]] = []
+        while True:
+            listed = await http.get(
+                _url(tenant, "/volunteers"), params={"limit": 200, "offset": len(volunteers)}
+            )
+            listed.raise_for_status()
+            page = listed.json()
+            volunteers += page["items"]
+            if not page["items"] or len(volunteers) >= page["total"]:
+                break
+        for volunteer in volunteers:
             expected = round(sums.get(uuid.UUID(volunteer["id"]), 0) / 60, 2)
             if abs(float(volunteer["total_hours"]) - expected) > 0.005:
                 problems.append(

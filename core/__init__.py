@@ -25,9 +25,10 @@ from core.orm import (
 )
 from core.paging import Page, Paging, paginate
 from core.rls import disable_tenant_rls, enable_tenant_rls, in_context_subtree
+from core.statements import Query
 from core.tenancy.models import Tenant
 from core.tenancy.provisioning import LineError, PlanLine, TenantFileSection, error_at
-from core.tenancy.subtree import find_tenant_in_subtree, in_subtree
+from core.tenancy.subtree import find_tenant_in_subtree, in_subtree, in_subtree_of
 from core.version import __version__
 
 __all__ = [
@@ -55,6 +56,7 @@ __all__ = [
     "PlanLine",
     "Problem",
     "ProblemDetails",
+    "Query",
     "Tenant",
     "TenantFileSection",
     "TenantOwned",
@@ -71,6 +73,7 @@ __all__ = [
     "hookimpl",
     "in_context_subtree",
     "in_subtree",
+    "in_subtree_of",
     "module_settings",
     "operation_answering",
     "paginate",

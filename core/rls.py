@@ -50,9 +50,23 @@ def _identifier(name: str) -> str:
     return f'"{name}"'
 
 
+CTX_PATH_END = "(select nullif(current_setting('app.tenant_path', true), '') || chr(1114111))"
+SUBTREE_RANGE = f"t.path ~>=~ {CTX_PATH} AND t.path ~<~ {CTX_PATH_END}"
+"""The context's subtree as a range of the ``text_pattern_ops`` index on ``tenants.path``.
+
+``path LIKE <setting> || '%'`` alone cannot use that index: its pattern is no constant when the
+statement is planned, so every policy that embeds it scanned the whole tenants table once per
+statement (at 1 % scale 8 ms, 28 times in a module's roll-up; at full size 643,331 rows each
+time). The byte range ``[path, path || U+10FFFF)`` holds exactly the paths that start with it
+and is an index range scan. Both bounds are parameters (the upper one computed in its own
+sub-select), so the comparisons are leakproof and PostgreSQL may use them as index conditions
+ahead of the tenants table's own policy; ``path || chr(...)`` written in the comparison would
+not be (``textcat`` is not leakproof). The ``LIKE`` stays beside it as the definition."""
+
+
 def subtree_of_context() -> str:
     """Ids of the tenants in the context's subtree (the context's tenant included)."""
-    return f"SELECT t.id FROM tenants t WHERE t.path LIKE {CTX_PATH} || '%'"
+    return f"SELECT t.id FROM tenants t WHERE {SUBTREE_RANGE} AND t.path LIKE {CTX_PATH} || '%'"
 
 
 def subtree_and_ancestors_of_context() -> str:

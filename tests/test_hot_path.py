@@ -158,6 +158,30 @@ async def test_a_tenant_read_on_postgresql_makes_three_round_trips(
     assert pings == [], "a connection used moments ago is not pinged"
 
 
+async def test_a_tenant_list_on_postgresql_makes_four_round_trips(
+    pg_only: None, settings: Settings, db: Database, pings: list[int]
+) -> None:
+    """A list page through :class:`core.Query`: the count and the page with its totals (the
+    ledger's sums are in the page's statement, no third query), between BEGIN and COMMIT."""
+    await _five_sector_tree(db)
+    await create_user(db, settings, "root", [(None, "platform_admin")])
+    app = _app(settings)
+    async with AsyncTestClient(app=app) as client:
+        headers = await login_headers(client, "root")
+        for tenant in ("community-a", "town-b"):
+            await _volunteer(client, headers, tenant, "2")
+        listed = "/api/v1/tenants/district/five-sector/volunteers?limit=1"
+        for _ in range(2):
+            assert (await client.get(listed, headers=headers)).status_code == 200
+        with RoundTrips(app.state.db.engine.sync_engine) as trips:
+            response = await client.get(listed, headers=headers)
+    assert response.status_code == 200
+    assert response.json()["total"] == 2
+    assert [kind.split()[0] for kind in trips.seen] == ["BEGIN", "SELECT", "SELECT", "COMMIT"], (
+        trips.seen
+    )
+
+
 async def test_a_pooled_connection_idle_for_a_while_is_pinged_before_use(
     pg_only: None, settings: Settings, pings: list[int], monkeypatch: pytest.MonkeyPatch
 ) -> None:

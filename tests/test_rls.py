@@ -194,6 +194,33 @@ async def test_a_tenant_context_sees_its_subtree_and_nothing_beside_it(
     assert await visible_tenant_ids(database, district, "module_choices") == set(ids.values())
 
 
+async def test_the_subtree_test_of_the_policies_is_an_index_range_and_still_filters(
+    app_db: Callable[..., Database], db: Database, gongzhi_tree: Callable[..., Any]
+) -> None:
+    """The policies find the context's subtree through the path index (a ``LIKE`` on a setting
+    scanned every tenant per statement), both bounds as index conditions under the app role,
+    and still admit exactly the subtree."""
+    built = await gongzhi_tree(TREE)
+    await arrange(db, built)
+    database = app_db()
+    ids = {slug: t.id for slug, t in built.items()}
+    town_a = DbContext.for_tenant(built["town-a"])
+    assert await visible_tenant_ids(database, town_a, "module_choices") == {
+        ids["town-a"],
+        ids["community-a"],
+    }
+    async with database.session(context=town_a) as session:
+        await session.execute(text("SET LOCAL enable_seqscan = off"))
+        plan = "\n".join(
+            row[0]
+            for row in await session.execute(
+                text("EXPLAIN SELECT tenant_id FROM module_choices WHERE module = 'x'")
+            )
+        )
+    assert "ix_tenants_path" in plan, plan
+    assert "~<~" in plan.split("ix_tenants_path", 1)[1].split("\n", 2)[1], plan
+
+
 async def test_a_tenant_context_cannot_write_a_row_of_another_subtree(
     app_db: Callable[..., Database], gongzhi_tree: Callable[..., Any]
 ) -> None:

@@ -10,17 +10,20 @@ from datetime import date
 import msgspec
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from core import (
     Column,
     ExportOperation,
     Invalid,
     ModuleConfig,
+    Paging,
+    Query,
     Tenant,
     export_response,
     find_tenant_in_subtree,
     in_subtree,
+    in_subtree_of,
     operation_answering,
 )
 from core.db import Database
@@ -115,3 +118,33 @@ async def test_subtree_filter_and_lookup(db: Database) -> None:
             with pytest.raises(Invalid) as refused:
                 await find_tenant_in_subtree(session, t1, key, "served_tenants")
             assert refused.value.field == "served_tenants"
+
+
+class TenantName(msgspec.Struct, frozen=True):
+    slug: str
+    depth: int
+
+
+_T = Tenant.__table__.c
+SUBTREE = Query(
+    select(_T.slug, _T.depth).where(in_subtree_of(_T.id)).order_by(_T.depth, _T.slug),
+    TenantName,
+)
+BY_SLUG = Query(select(_T.slug).where(_T.slug == bindparam("slug")), lambda row: row.slug.upper())
+
+
+async def test_query_runs_a_statement_built_once_into_structs_and_pages(db: Database) -> None:
+    tree = await make_tree(db, {"d": {"t1": {"c1": {}, "c3": {}}, "t2": {"c2": {}}}})
+    async with db.session() as session:
+        path = tree["t1"].path
+        assert await SUBTREE.all(session, subtree_path=path) == [
+            TenantName("t1", 1),
+            TenantName("c1", 2),
+            TenantName("c3", 2),
+        ]
+        page = await SUBTREE.page(session, Paging(limit=1, offset=1), subtree_path=path)
+        assert (page.items, page.total, page.limit, page.offset) == ([TenantName("c1", 2)], 3, 1, 1)
+        beyond = await SUBTREE.page(session, Paging(limit=5, offset=9), subtree_path=path)
+        assert (beyond.items, beyond.total) == ([], 3)
+        assert await BY_SLUG.first(session, slug="c2") == "C2"
+        assert await BY_SLUG.first(session, slug="nowhere") is None

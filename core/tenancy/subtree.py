@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.errors import Invalid
@@ -28,6 +28,16 @@ def in_subtree(column: Any, tenant: Tenant) -> ColumnElement[bool]:
     """
     condition: ColumnElement[bool] = column.in_(
         select(Tenant.id).where(Tenant.path.startswith(tenant.path))
+    )
+    return condition
+
+
+def in_subtree_of(column: Any, param: str = "subtree_path") -> ColumnElement[bool]:
+    """:func:`in_subtree` for a statement built once (:class:`core.statements.Query`): the
+    subtree's path is the bound parameter ``param``, given as ``tenant.path`` at each call."""
+    tenants = Tenant.__table__.c
+    condition: ColumnElement[bool] = column.in_(
+        select(tenants.id).where(tenants.path.startswith(bindparam(param)))
     )
     return condition
 

@@ -76,8 +76,7 @@ async def create_volunteer(
 async def get_volunteer(
     tenant: Tenant, session: AsyncSession, config: ModuleConfig, volunteer_id: uuid.UUID
 ) -> Volunteer:
-    volunteer, minutes = await services.get(session, tenant, volunteer_id)
-    return services.answer(volunteer, minutes, config)
+    return await services.answered(session, tenant, volunteer_id, config)
 
 
 @get("/volunteers/{volunteer_id:uuid}/entries", opt=PEOPLE)

@@ -574,6 +574,8 @@ async def test_the_metric_counts_items_and_the_event_announces_each_once(
 async def test_demo_data_is_loaded_once_at_the_leaves(
     gongzhi_app: Any, gongzhi_tree: Any, gongzhi_db: Any
 ) -> None:
+    """The hook as ``gongzhi demo load`` calls it (``gongzhi_app`` loads the plugins, which
+    declares the event that ``emit`` checks), twice: the second run adds nothing."""
     tenants = await gongzhi_tree({"district": {"town": {"community": {}, "village": {}}}})
 
     async def load() -> int:

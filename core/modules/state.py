@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
-from collections.abc import Mapping
 from typing import Any
 
 import structlog
@@ -267,24 +266,3 @@ async def call_async_hook(caller: Any, **kwargs: Any) -> list[Any]:
     for item in caller(**kwargs):
         results.append(await item if asyncio.iscoroutine(item) else item)
     return results
-
-
-def states_as_json(states: Mapping[str, ModuleState], host: PluginHost) -> list[dict[str, Any]]:
-    rows = []
-    for name, state in sorted(states.items()):
-        manifest = host.manifests[name]
-        rows.append(
-            {
-                "module": name,
-                "title": manifest.title,
-                "title_en": manifest.title_en,
-                "version": manifest.version,
-                "enabled": state.enabled,
-                "reason": state.reason,
-                "decided_by": state.decided_by,
-                "detail": state.detail,
-                "requires": list(manifest.requires),
-                "levels": list(manifest.levels),
-            }
-        )
-    return rows

@@ -22,8 +22,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import Manifest, hookimpl
 from core.db import NO_CONTEXT, SYSTEM, Database, DbContext, create_engine
+from core.modules.isolation_matrix import unprotected_tables
 from core.modules.models import ModuleChoice, ModulePolicy, OutboxEvent
-from core.rls import POLICY_NAMES
 from core.settings import Settings
 from core.tenancy.models import Tenant
 from tests.modules.sample_plugins import manifest
@@ -277,21 +277,9 @@ async def test_every_table_with_a_tenant_column_has_row_level_security_enabled_a
     tables = await tenant_tables(db)
     assert "module_choices" in tables
     assert any(t.startswith("fs_") for t in tables), "plugin tables are covered too"
-    async with db.session() as session:
-        rows = await session.execute(
-            text(
-                "SELECT c.relname, c.relrowsecurity, c.relforcerowsecurity,"
-                " (SELECT count(*) FROM pg_policy p WHERE p.polrelid = c.oid)"
-                " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-                " WHERE n.nspname = 'public' AND c.relkind = 'r'"
-            )
-        )
-        catalog = {name: (enabled, forced, policies) for name, enabled, forced, policies in rows}
-    unprotected = {
-        table: catalog[table]
-        for table in ["tenants", *tables]
-        if table not in RLS_EXEMPT and catalog[table] != (True, True, len(POLICY_NAMES))
-    }
+    unprotected = await unprotected_tables(
+        db, [table for table in ["tenants", *tables] if table not in RLS_EXEMPT]
+    )
     assert unprotected == {}
     assert set(RLS_EXEMPT) <= set(tables), "an exemption names a table without tenant column"
 

@@ -163,7 +163,10 @@ def coverage_gap(
     return None
 
 
-def make_tenant(parent: Tenant | None, slug: str, level: str, kind: str) -> Tenant:
+def make_tenant(
+    parent: Tenant | None, slug: str, level: str, kind: str, name: str | None = None
+) -> Tenant:
+    """A tenant row under ``parent`` (not yet added to a session), named ``name`` or its slug."""
     tenant_id = uuid.uuid4()
     path = (parent.path if parent else "/") + tenant_id.hex + "/"
     return Tenant(
@@ -174,7 +177,7 @@ def make_tenant(parent: Tenant | None, slug: str, level: str, kind: str) -> Tena
         level=level,
         kind=kind,
         slug=slug,
-        name=slug,
+        name=name or slug,
         status="active",
         settings={},
     )

@@ -41,6 +41,7 @@ from plugins.five_sector.models import (
     SocialWorker,
     Volunteer,
 )
+from plugins.five_sector.volunteers.services import record_entry
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 DEFAULT_AREA = "430112"
@@ -368,22 +369,8 @@ class _Loader:
                 place.volunteers.append(volunteer)
 
     async def record(self, entry: ServiceEntry) -> None:
-        """Append a ledger entry and its event, as the module's services do."""
-        self.session.add(entry)
-        await self.session.flush()
-        await emit(
-            self.session,
-            events.HOURS_RECORDED,
-            tenant_id=entry.tenant_id,
-            payload=events.ServiceHoursRecorded(
-                entry_id=entry.id,
-                volunteer_id=entry.volunteer_id,
-                activity_id=entry.activity_id,
-                kind=entry.kind,
-                minutes=entry.minutes,
-                served_on=entry.served_on,
-            ),
-        )
+        """Append a ledger entry and its event through the module's own ledger write."""
+        await record_entry(self.session, entry)
 
     async def ledgers(self) -> None:
         """Manual credits bringing volunteers to every star level (most have none yet)."""

@@ -6,12 +6,12 @@ third-party plugin.
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 
 import pytest
 
 from core.db import Database
+from core.modules.isolation_matrix import make_tenant
 from core.modules.models import ModulePolicy
 from core.tenancy.models import Tenant
 
@@ -31,20 +31,7 @@ class Tree:
 
 
 def _tenant(parent: Tenant | None, slug: str, name: str, level: str, kind: str) -> Tenant:
-    tenant_id = uuid.uuid4()
-    path = (parent.path if parent else "/") + tenant_id.hex + "/"
-    return Tenant(
-        id=tenant_id,
-        parent_id=parent.id if parent else None,
-        path=path,
-        depth=path.count("/") - 2,
-        level=level,
-        kind=kind,
-        slug=slug,
-        name=name,
-        status="active",
-        settings={},
-    )
+    return make_tenant(parent, slug, level, kind, name)
 
 
 @pytest.fixture

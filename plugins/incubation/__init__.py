@@ -11,7 +11,10 @@ as the ``funding.application-approved`` event.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import DemoContext, Manifest, SubscribeCallback, hookimpl
 from plugins.incubation import demo, isolation, manifest, metrics
@@ -45,6 +48,11 @@ def gongzhi_subscribe(subscribe: SubscribeCallback) -> None:
     """A funding approval records a resource match; ``tree`` because the incubatee may be kept
     above the tenant running the call."""
     subscribe(APPLICATION_APPROVED, on_application_approved, scope="tree")
+
+
+@hookimpl
+def gongzhi_soak_invariants() -> Sequence[Callable[[AsyncSession], Awaitable[list[str]]]]:
+    return metrics.INVARIANTS
 
 
 @hookimpl

@@ -11,10 +11,12 @@ gives rounded as the ``growth_decimals`` setting says.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import uuid
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from sqlalchemy import Select, and_, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from core import MetricQuery
@@ -27,6 +29,10 @@ from plugins.incubation.models import (
     Mentorship,
     ResourceMatch,
     Scorecard,
+    StageChange,
+    SupervisionVisit,
+    Survey,
+    Training,
 )
 
 P = "incubation"
@@ -141,3 +147,50 @@ METRICS: list[MetricQuery] = [
     MetricQuery(f"{P}.resources_matched_fen", "对接资金（分）", "Money matched", "fen",
                 _matched_fen),
 ]  # fmt: skip
+
+
+async def stage_matches_history(session: AsyncSession) -> list[str]:
+    """An incubatee's stage is the one its latest stage change moved it to."""
+    latest = (
+        select(StageChange.incubatee_id, func.max(StageChange.changed_at).label("at"))
+        .group_by(StageChange.incubatee_id)
+        .subquery()
+    )
+    rows = await session.execute(
+        select(Incubatee.id, Incubatee.stage, StageChange.to_stage)
+        .join(latest, latest.c.incubatee_id == Incubatee.id)
+        .join(
+            StageChange,
+            and_(StageChange.incubatee_id == Incubatee.id, StageChange.changed_at == latest.c.at),
+        )
+    )
+    return [f"incubatee {i}: stage {s} but last moved to {t}" for i, s, t in rows.all() if s != t]
+
+
+async def passed_stages_are_recorded(session: AsyncSession) -> list[str]:
+    """Every chain stage an incubatee has passed has a record, unless a kept override skipped
+    it."""
+    order = [*CHAIN, "graduated"]
+    tables: tuple[Any, ...] = (Survey, Training, SupervisionVisit, ResourceMatch)
+    recorded: dict[str, set[uuid.UUID]] = {}
+    for stage, model in zip(CHAIN, tables, strict=True):
+        recorded[stage] = set(await session.scalars(select(model.incubatee_id).distinct()))
+    skipped: set[tuple[uuid.UUID, str]] = set()
+    for incubatee_id, missing in await session.execute(
+        select(StageChange.incubatee_id, StageChange.missing).where(StageChange.override.is_(True))
+    ):
+        skipped |= {(incubatee_id, str(stage)) for stage in missing}
+    problems: list[str] = []
+    for incubatee_id, stage in await session.execute(
+        select(Incubatee.id, Incubatee.stage).where(Incubatee.stage != "exited")
+    ):
+        for passed in CHAIN[: order.index(stage)]:
+            if incubatee_id not in recorded[passed] and (incubatee_id, passed) not in skipped:
+                problems.append(f"incubatee {incubatee_id}: passed {passed} without a record")
+    return problems
+
+
+INVARIANTS: list[Callable[[AsyncSession], Awaitable[list[str]]]] = [
+    stage_matches_history,
+    passed_stages_are_recorded,
+]

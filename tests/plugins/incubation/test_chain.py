@@ -3,9 +3,11 @@ reason, exits, records only at reached stages; bases, cohorts and town centres."
 
 from __future__ import annotations
 
+from litestar import Litestar
 from sqlalchemy import select
 
 from core.db import Database
+from core.modules.invariants import check_invariants
 from plugins.incubation.models import StageChange
 from tests.conftest import LoginAs, MakeUser
 from tests.plugins.incubation.conftest import (
@@ -72,7 +74,12 @@ async def test_a_stage_needs_the_earlier_stages_recorded(admin_client: Client, t
 
 
 async def test_an_administrator_overrides_with_a_reason_that_is_kept(
-    admin_client: Client, tree: Tree, db: Database, make_user: MakeUser, login_as: LoginAs
+    admin_client: Client,
+    tree: Tree,
+    db: Database,
+    app: Litestar,
+    make_user: MakeUser,
+    login_as: LoginAs,
 ) -> None:
     t = tree.town
     cohort = await new_cohort(admin_client, t, await new_base(admin_client, t))
@@ -103,6 +110,7 @@ async def test_an_administrator_overrides_with_a_reason_that_is_kept(
         kept = await session.scalar(select(StageChange).where(StageChange.override.is_(True)))
     assert kept is not None
     assert kept.reason == "已在区基地完成需求调研和培训"
+    assert (await check_invariants(db, app.state.host))["incubation"] == []
 
 
 async def test_exit_needs_a_reason_and_is_final(admin_client: Client, tree: Tree) -> None:

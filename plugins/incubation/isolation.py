@@ -130,9 +130,9 @@ async def create(call: ApiCall, tenant: IsolationTenant) -> Mapping[str, str]:
         "training_id": str(training["id"]),
         "mentor_id": str(mentor["id"]),
         "spare_mentor_id": str(spare["id"]),
-        "pairing_id": str(pairing["id"]),
+        "mentorship_id": str(pairing["id"]),
         "benchmark_id": str(benchmark["id"]),
-        "project_id": str(project["id"]),
+        "incubation_project_id": str(project["id"]),
         "brand_project_id": str(brand["id"]),
     }
 
@@ -212,11 +212,11 @@ FIXTURES = IsolationFixtures(
             "leader_name": "孙理事长",
             "started_on": DAY,
         },
-        "POST /incubation/mentors/{mentor_id}/pairings/{pairing_id}/end": lambda ids: {
+        "POST /incubation/mentors/{mentor_id}/pairings/{mentorship_id}/end": lambda ids: {
             "ended_on": DAY,
             "reason": "结业",
         },
-        "POST /incubation/mentors/{mentor_id}/pairings/{pairing_id}/meetings": lambda ids: {
+        "POST /incubation/mentors/{mentor_id}/pairings/{mentorship_id}/meetings": lambda ids: {
             "met_on": DAY,
             "topic": "筹款计划",
         },

@@ -56,39 +56,39 @@ async def pair_mentor(
     return answer(await services.pair(session, tenant, mentor_id, data), Pairing)
 
 
-@post("/mentors/{mentor_id:uuid}/pairings/{pairing_id:uuid}/end", opt=WRITE, status_code=200)
+@post("/mentors/{mentor_id:uuid}/pairings/{mentorship_id:uuid}/end", opt=WRITE, status_code=200)
 async def end_pairing(
     tenant: Tenant,
     session: AsyncSession,
     mentor_id: uuid.UUID,
-    pairing_id: uuid.UUID,
+    mentorship_id: uuid.UUID,
     data: PairingEnd,
 ) -> Pairing:
-    return answer(await services.end(session, tenant, mentor_id, pairing_id, data), Pairing)
+    return answer(await services.end(session, tenant, mentor_id, mentorship_id, data), Pairing)
 
 
-@get("/mentors/{mentor_id:uuid}/pairings/{pairing_id:uuid}/meetings", opt=READ)
+@get("/mentors/{mentor_id:uuid}/pairings/{mentorship_id:uuid}/meetings", opt=READ)
 async def list_meetings(
     tenant: Tenant,
     session: AsyncSession,
     paging: Paging,
     mentor_id: uuid.UUID,
-    pairing_id: uuid.UUID,
+    mentorship_id: uuid.UUID,
 ) -> Page[Meeting]:
-    pairing = await services.get_pairing(session, tenant, mentor_id, pairing_id)
+    pairing = await services.get_pairing(session, tenant, mentor_id, mentorship_id)
     return await paginate(session, services.meetings(pairing), paging, lambda m: answer(m, Meeting))
 
 
-@post("/mentors/{mentor_id:uuid}/pairings/{pairing_id:uuid}/meetings", opt=WRITE)
+@post("/mentors/{mentor_id:uuid}/pairings/{mentorship_id:uuid}/meetings", opt=WRITE)
 async def log_meeting(
     tenant: Tenant,
     session: AsyncSession,
     mentor_id: uuid.UUID,
-    pairing_id: uuid.UUID,
+    mentorship_id: uuid.UUID,
     data: MeetingCreate,
 ) -> Meeting:
     """A meeting of the mentor and the leader: topic, notes and next steps."""
-    meeting = await services.log_meeting(session, tenant, mentor_id, pairing_id, data)
+    meeting = await services.log_meeting(session, tenant, mentor_id, mentorship_id, data)
     return answer(meeting, Meeting)
 
 

@@ -106,12 +106,12 @@ def pairings(tenant: Tenant, mentor: Mentor) -> Select[Mentorship]:
 
 
 async def get_pairing(
-    session: AsyncSession, tenant: Tenant, mentor_id: uuid.UUID, pairing_id: uuid.UUID
+    session: AsyncSession, tenant: Tenant, mentor_id: uuid.UUID, mentorship_id: uuid.UUID
 ) -> Mentorship:
     mentor = await get(session, tenant, mentor_id)
     pairing = await session.scalar(
         select(Mentorship).where(
-            Mentorship.id == pairing_id,
+            Mentorship.id == mentorship_id,
             Mentorship.mentor_id == mentor.id,
             in_subtree(Mentorship.tenant_id, tenant),
         )
@@ -125,10 +125,10 @@ async def end(
     session: AsyncSession,
     tenant: Tenant,
     mentor_id: uuid.UUID,
-    pairing_id: uuid.UUID,
+    mentorship_id: uuid.UUID,
     body: PairingEnd,
 ) -> Mentorship:
-    pairing = await get_pairing(session, tenant, mentor_id, pairing_id)
+    pairing = await get_pairing(session, tenant, mentor_id, mentorship_id)
     if pairing.ended_on is not None:
         raise Conflict("结对已结束", title_en="The pairing has ended", code="pairing-ended")
     if body.ended_on < pairing.started_on:
@@ -143,11 +143,11 @@ async def log_meeting(
     session: AsyncSession,
     tenant: Tenant,
     mentor_id: uuid.UUID,
-    pairing_id: uuid.UUID,
+    mentorship_id: uuid.UUID,
     body: MeetingCreate,
 ) -> MentorMeeting:
     """A meeting of the pair, dated within the pairing."""
-    pairing = await get_pairing(session, tenant, mentor_id, pairing_id)
+    pairing = await get_pairing(session, tenant, mentor_id, mentorship_id)
     met_on = not_in_future("met_on", body.met_on)
     if met_on < pairing.started_on or (pairing.ended_on and met_on > pairing.ended_on):
         raise Invalid("met_on", "会面日期不在结对期间", message_en="outside the pairing's dates")

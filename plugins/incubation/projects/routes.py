@@ -29,10 +29,13 @@ async def list_projects(
     return await paginate(session, stmt, paging, lambda p: answer(p, Project))
 
 
-@get("/projects/{project_id:uuid}", opt=READ)
-async def get_project(tenant: Tenant, session: AsyncSession, project_id: uuid.UUID) -> Project:
+@get("/projects/{incubation_project_id:uuid}", opt=READ)
+async def get_project(
+    tenant: Tenant, session: AsyncSession, incubation_project_id: uuid.UUID
+) -> Project:
     return answer(
-        await get_in_subtree(session, models.Project, tenant, project_id, "项目"), Project
+        await get_in_subtree(session, models.Project, tenant, incubation_project_id, "项目"),
+        Project,
     )
 
 

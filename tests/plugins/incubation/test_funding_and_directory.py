@@ -13,7 +13,8 @@ from sqlalchemy import func, select
 
 from core.db import Database
 from core.modules.events import Event
-from core.modules.models import OutboxEvent
+from core.modules.models import ModulePolicy, OutboxEvent
+from core.tenancy.models import Tenant
 from plugins.incubation.models import ResourceMatch
 from plugins.incubation.resource_matches.funding import on_application_approved, share
 from tests.plugins.incubation.conftest import (
@@ -189,3 +190,34 @@ async def test_with_five_sector_off_organisations_are_named_plainly(
         )
     )
     assert project["funding_application_id"] is None
+
+
+async def test_no_match_where_the_setting_is_off_or_incubation_is_off_at_the_call(
+    admin_client: Client, db: Database
+) -> None:
+    tree = await build_tree(db, ("funding",))
+    async with db.session(write=True) as session:
+        session.add(ModulePolicy(tenant_id=tree.town.id, module="incubation", policy="required"))
+        town = await session.get_one(Tenant, tree.town.id)
+        town.settings = {"modules": {"incubation": {"match_funding_events": False}}}
+    cohort = await new_cohort(admin_client, tree.town, await new_base(admin_client, tree.town))
+    inc = await admit(admin_client, tree.town, cohort, organisation_name="银龄帮帮团")
+    names = ["银龄帮帮团"]
+    await approve(
+        admin_client,
+        tree.town.slug,
+        application_id=str(uuid.uuid4()),
+        approved_fen=1,
+        applicant_names=names,
+    )
+    await approve(
+        admin_client,
+        tree.district.slug,
+        application_id=str(uuid.uuid4()),
+        approved_fen=1,
+        applicant_names=names,
+    )
+    listed = await admin_client.get(url(tree.town, f"/incubatees/{inc['id']}/resource-matches"))
+    assert (await ok(listed, 200))["total"] == 0
+    off = await admin_client.get(url(tree.district, "/figures"))
+    assert off.status_code == 404

@@ -11,7 +11,7 @@ from __future__ import annotations
 import uuid
 
 import msgspec
-from sqlalchemy import Select, func, or_, select, update
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import Conflict, Invalid, Tenant, in_subtree
@@ -284,33 +284,3 @@ async def detail(session: AsyncSession, tenant: Tenant, incubatee_id: uuid.UUID)
         records=[RecordCount(stage=s, records=counts[s]) for s in CHAIN],
         history=[answer(c, StageChangeOut) for c in changes],
     )
-
-
-async def find_for_organisation(
-    session: AsyncSession,
-    tenant_ids: list[uuid.UUID],
-    organisation_ids: list[uuid.UUID],
-    names: list[str],
-) -> list[Incubatee]:
-    """Incubatees (not exited) at ``tenant_ids`` for the given directory ids, else names: an
-    organisation named by id is matched by id; only those named plainly are matched by exact
-    name."""
-    if not tenant_ids or not (organisation_ids or names):
-        return []
-    by_id = Incubatee.organisation_id.in_(organisation_ids) if organisation_ids else None
-    by_name = (
-        (Incubatee.organisation_id.is_(None) & Incubatee.organisation_name.in_(names))
-        if names
-        else None
-    )
-    conditions = [c for c in (by_id, by_name) if c is not None]
-    rows = await session.scalars(
-        select(Incubatee)
-        .where(
-            Incubatee.tenant_id.in_(tenant_ids),
-            Incubatee.stage != "exited",
-            or_(*conditions),
-        )
-        .order_by(Incubatee.admitted_on.desc(), Incubatee.id)
-    )
-    return list(rows)

@@ -14,6 +14,15 @@ from plugins.incubation.bases.schemas import BaseCreate, StaffCreate
 from plugins.incubation.fields import clean, get_in_subtree, not_in_future, optional
 from plugins.incubation.models import IncubationBase, Staff
 
+LEVELS = {
+    "province": "省级",
+    "city": "市级",
+    "district": "区县级",
+    "town": "街镇级",
+    "community": "社区（村）级",
+}
+"""Chinese names of tenant levels, for messages."""
+
 
 async def create(
     session: AsyncSession, tenant: Tenant, config: Mapping[str, Any], body: BaseCreate
@@ -24,7 +33,8 @@ async def create(
     if level != tenant.level:
         raise Invalid(
             "kind",
-            f"{tenant.level} 级组织不能设立此类基地（应在 {level} 级）",
+            f"{LEVELS.get(tenant.level, tenant.level)}不能设立此类基地"
+            f"（应设在{LEVELS.get(str(level), str(level))}）",
             message_en=f"a {body.kind} belongs at level {level}, not {tenant.level}",
         )
     name = clean(body.name)

@@ -244,10 +244,7 @@ async def move(
             raise Conflict(
                 f"进入{TITLES[to][0]}前须有以下阶段的记录：{_zh(missing)}",
                 title_en=f"Before {to}, record these stages: {_en(missing)}",
-                detail=(
-                    f"缺少记录 / missing records: {_en(missing)}。"
-                    "管理员可说明原因后特批 / an administrator may override with a reason"
-                ),
+                detail=f"缺少{_zh(missing)}的记录；管理员可说明原因后特批。",
                 code="stage-records-missing",
             )
     values: dict[str, object] = {"stage": to, "stage_changed_at": now(), "updated_at": now()}

@@ -52,6 +52,17 @@ def display(value: int, unit: str) -> str:
     return f"{value:,}"
 
 
+def in_yuan(figure: dict[str, Any]) -> dict[str, Any]:
+    """A fen figure's titles speak of yuan, as its displayed value does."""
+    if figure["unit"] != "fen":
+        return figure
+    return {
+        **figure,
+        "title": figure["title"].replace("（分）", "（元）"),
+        "title_en": figure["title_en"].replace("(fen)", "(yuan)"),
+    }
+
+
 def chart_of(figure: dict[str, Any], lang: str) -> str:
     """The ECharts option (JSON) of a figure's bars by child tenant."""
     children = figure["children"]
@@ -83,7 +94,7 @@ async def board(
     request: Request[Any, Any, Any], page: PageContext, rollup: dict[str, Any]
 ) -> dict[str, Any]:
     """The dashboard's content: headline figures, then every module's figures with bars."""
-    figures = rollup["figures"]
+    figures = [in_yuan(f) for f in rollup["figures"]]
     by_name = {f["name"]: f for f in figures}
     headline = [by_name[n] for n in await headline_names(request, page) if n in by_name]
     modules: dict[str, list[dict[str, Any]]] = {}

@@ -37,6 +37,7 @@ ENV = jinja2.Environment(
     autoescape=jinja2.select_autoescape(["html"]),
     trim_blocks=True,
     lstrip_blocks=True,
+    undefined=jinja2.StrictUndefined,
 )
 
 
@@ -67,8 +68,9 @@ def render(
     """An HTML page in the browser's language."""
     lang = lang_for(request)
     words = translations(lang)
+    defaults: dict[str, Any] = {"page": None, "user": None, "csrf": "", "error": None, "retry": ""}
     html = ENV.get_template(template).render(
-        **context,
+        **{**defaults, **context},
         _=words.gettext,
         ngettext=words.ngettext,
         lang=lang,

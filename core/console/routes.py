@@ -503,6 +503,7 @@ async def _detail(
         resource=resource,
         record=record,
         record_id=record_id,
+        heading=str(record.get("name") or record.get("title") or record_id),
         related=related,
         forms=forms,
     )

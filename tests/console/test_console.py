@@ -215,6 +215,7 @@ async def test_a_volunteer_is_created_and_credited_through_the_forms(
     form = await client.get(f"{base}/new")
     assert form.status_code == 200
     assert 'for="create-name"' in form.text
+    assert 'name="csrf_token"' in form.text.split('class="generated"')[1]
     bad = await client.post(
         f"{base}/new",
         data={"csrf_token": csrf_of(form.text), "name": "李四", "volunteer_number": "   "},

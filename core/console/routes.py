@@ -194,18 +194,36 @@ async def dashboard_page(request: Request[Any, Any, Any], tenant_key: str) -> Re
 # -- module matrix --------------------------------------------------------------------------
 
 
+def tree_order(head: dict[str, Any], below: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``head`` and the tenants ``below`` it, each parent followed by its children."""
+    children: dict[Any, list[dict[str, Any]]] = {}
+    for row in below:
+        children.setdefault(row["parent_id"], []).append(row)
+    ordered: list[dict[str, Any]] = []
+    pending = [head]
+    while pending:
+        row = pending.pop()
+        ordered.append(row)
+        pending.extend(reversed(children.get(row["id"], [])))
+    return ordered
+
+
 async def _matrix(page: PageContext) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    rows = [page.tenant]
+    below: list[dict[str, Any]] = []
     answer = await page.api.get(f"/api/v1/tenants/{page.key}/subtree", depth=2, limit=200)
     if answer.ok:
-        rows.extend(answer.json()["items"])
+        below = answer.json()["items"]
+    rows = tree_order(page.tenant, below)
+    names = {row["slug"]: row["name"] for row in rows}
     table: list[dict[str, Any]] = []
     for row in rows:
         states = await page.api.get(f"/api/v1/tenants/{row['slug']}/modules")
         if states.ok:
-            table.append(
-                {"tenant": row, "states": {s["module"]: s for s in states.json()["items"]}}
-            )
+            found = {
+                item["module"]: {**item, "decided_name": names.get(item["decided_by"] or "", "")}
+                for item in states.json()["items"]
+            }
+            table.append({"tenant": row, "states": found})
     columns = page.modules
     return columns, table
 
@@ -267,6 +285,8 @@ async def _tree(page: PageContext, q: str, status: str) -> dict[str, Any]:
     )
     items = answer.json()["items"] if answer.ok else []
     total = answer.json()["total"] if answer.ok else 0
+    if not q and not status:
+        items = tree_order(page.tenant, items)[1:]
     return {"items": items, "total": total, "q": q, "status": status}
 
 

@@ -264,6 +264,18 @@ def test_the_district_dashboard_shows_the_apis_figures_in_chinese(
     _shoot(page, shots, "dashboard")
     page.goto(server.url + "/console/t/wangcheng/tree?q=430112001")
     assert page.locator("main table").inner_text().count("高塘岭街道") == 1
+    # Typing a name narrows the list in place (htmx), without leaving the page.
+    page.get_by_label("按名称、标识或区划代码搜索").fill("雷锋")
+    page.wait_for_function(
+        "() => document.querySelector('#tree-results table').innerText.includes('雷锋路社区')"
+    )
+    assert "高塘岭街道" not in page.locator("#tree-results table tbody").inner_text()
+    page.goto(server.url + "/console/t/wangcheng/tree")
+    unlabelled = page.evaluate(
+        "() => [...document.querySelectorAll('main input:not([type=hidden]), main select,"
+        " main textarea')].filter(e => e.labels.length === 0).map(e => e.name)"
+    )
+    assert unlabelled == []
     _shoot(page, shots, "tree")
     page.context.close()
 
@@ -282,6 +294,11 @@ def test_a_community_admin_creates_a_volunteer_and_credits_hours(
     page.get_by_label("姓名").fill("周志愿")
     page.get_by_label("志愿者编号").fill("LFL-BROWSER-1")
     page.get_by_label("技能").fill("助老\n环保")
+    unlabelled = page.evaluate(
+        "() => [...document.querySelectorAll('input:not([type=hidden]), select, textarea')]"
+        ".filter(e => e.labels.length === 0).map(e => e.name)"
+    )
+    assert unlabelled == []
     _shoot(page, shots, "volunteer-form")
     with page.expect_navigation():
         page.get_by_role("button", name="登记志愿者").click()

@@ -90,11 +90,38 @@ def chart_of(figure: dict[str, Any], lang: str) -> str:
     )
 
 
+def trend_of(series: dict[str, Any], lang: str) -> str:
+    """The ECharts option (JSON) of a figure's line over months."""
+    scale = 100 if series["unit"] == "fen" else 1
+    return json.dumps(
+        {
+            "grid": {"left": 8, "right": 8, "top": 16, "bottom": 8, "containLabel": True},
+            "tooltip": {"trigger": "axis"},
+            "xAxis": {"type": "category", "data": [m["month"] for m in series["months"]]},
+            "yAxis": {"type": "value"},
+            "series": [
+                {
+                    "type": "line",
+                    "name": series["title_en"] if lang == "en" else series["title"],
+                    "data": [m["value"] / scale for m in series["months"]],
+                    "itemStyle": {"color": "#0b4fb3"},
+                }
+            ],
+        },
+        ensure_ascii=False,
+    )
+
+
 async def board(
-    request: Request[Any, Any, Any], page: PageContext, rollup: dict[str, Any]
+    request: Request[Any, Any, Any],
+    page: PageContext,
+    rollup: dict[str, Any],
+    monthly: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The dashboard's content: headline figures, then every module's figures with bars."""
+    """The dashboard's content: headline figures, then every module's figures with bars by
+    child and, where the module records dates, a line over the last months."""
     figures = [in_yuan(f) for f in rollup["figures"]]
+    trends = {s["name"]: s for s in (monthly or {}).get("series", [])}
     by_name = {f["name"]: f for f in figures}
     headline = [by_name[n] for n in await headline_names(request, page) if n in by_name]
     modules: dict[str, list[dict[str, Any]]] = {}
@@ -104,6 +131,10 @@ async def board(
                 **figure,
                 "shown": display(figure["total"], figure["unit"]),
                 "chart": chart_of(figure, page.lang) if figure["children"] else None,
+                "trend": trend_of(trends[figure["name"]], page.lang)
+                if figure["name"] in trends
+                else None,
+                "months": trends[figure["name"]]["months"] if figure["name"] in trends else [],
                 "rows": [
                     {**c, "shown": display(c["value"], figure["unit"])} for c in figure["children"]
                 ],

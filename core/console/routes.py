@@ -187,7 +187,8 @@ async def dashboard_page(request: Request[Any, Any, Any], tenant_key: str) -> Re
     answer = await page.api.get(f"/api/v1/tenants/{page.key}/metrics")
     if not answer.ok:
         return page.page("dashboard.html", board=None, status=answer.status)
-    board = await dashboard.board(request, page, answer.json())
+    trend = await page.api.get(f"/api/v1/tenants/{page.key}/metrics/monthly")
+    board = await dashboard.board(request, page, answer.json(), trend.json() if trend.ok else None)
     return page.page("dashboard.html", board=board)
 
 

@@ -11,7 +11,7 @@ from typing import Any
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from core.testing import login_headers
+from core.testing import MakeUser, login_headers
 from tests.console.conftest import PASSWORD, ConsoleTree, SignIn, csrf_of
 
 
@@ -310,3 +310,17 @@ async def test_english_is_one_click_away(app: Litestar, tree: ConsoleTree, sign_
     assert 'lang="en"' in english.text
     assert "Modules" in english.text
     assert "Five-sector linkage" in english.text
+
+
+async def test_a_platform_admin_switches_between_every_tree(
+    tree: ConsoleTree, make_user: MakeUser, sign_in: SignIn
+) -> None:
+    await make_user("root-admin", [(None, "platform_admin")])
+    client = await sign_in("root-admin")
+    home = await client.get("/console", follow_redirects=False)
+    assert home.headers["location"] == "/console/t/wangcheng"
+    page = await client.get("/console/t/yuelu")
+    assert page.status_code == 200
+    options = _switcher(page.text)
+    assert set(options) == {"wangcheng", "gaotangling", "wangfulu", "leifenglu", "yuelu"}
+    assert options.index("gaotangling") == options.index("wangcheng") + 1

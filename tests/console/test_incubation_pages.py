@@ -1,0 +1,109 @@
+"""Incubation's console pages: its navigation entry, lists, forms and stage moves where the
+module is on, and nothing where it is off.
+
+On the console tests' tree incubation is switched on at 望城区, 高塘岭街道 and 望府路社区 and
+left off at 雷锋路社区. Runs on SQLite and, with ``GONGZHI_TEST_POSTGRES``, on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import re
+
+from litestar import Litestar
+from litestar.testing import AsyncTestClient
+from sqlalchemy import select
+
+from core.db import Database
+from core.modules.models import ModuleChoice, ModulePolicy
+from core.tenancy.models import Tenant
+from plugins.incubation.console import PAGES
+from tests.console.conftest import ConsoleTree, SignIn, csrf_of
+
+MODULE = "incubation"
+BASE = f"/console/t/wangcheng/m/{MODULE}"
+
+
+async def switch_on(db: Database, module: str, slugs: tuple[str, ...]) -> None:
+    """``module`` allowed at the district and chosen at ``slugs`` (off elsewhere)."""
+    async with db.session(write=True) as session:
+        ids = {slug: id_ for slug, id_ in await session.execute(select(Tenant.slug, Tenant.id))}
+        session.add(ModulePolicy(tenant_id=ids["wangcheng"], module=module, policy="allowed"))
+        for slug in slugs:
+            session.add(ModuleChoice(tenant_id=ids[slug], module=module, enabled=True))
+
+
+async def created(client: AsyncTestClient[Litestar], url: str, **fields: str) -> str:
+    """Fill the form at ``url`` and post it; the new record's console address."""
+    form = await client.get(url)
+    assert form.status_code == 200, form.text
+    answer = await client.post(
+        url, data={"csrf_token": csrf_of(form.text), **fields}, follow_redirects=False
+    )
+    assert answer.status_code == 303, answer.text
+    return str(answer.headers["location"])
+
+
+async def test_incubation_pages_where_it_is_on_and_none_where_it_is_off(
+    app: Litestar, db: Database, tree: ConsoleTree, sign_in: SignIn
+) -> None:
+    await switch_on(db, MODULE, ("wangcheng", "gaotangling", "wangfulu"))
+    admin = await sign_in("wc-admin")
+    home = await admin.get("/console/t/wangcheng")
+    assert f'data-module="{MODULE}"' in home.text
+    for resource in PAGES.resources:
+        listed = await admin.get(f"{BASE}/{resource.slug}")
+        assert listed.status_code == 200, resource.slug
+        assert f'href="{BASE}/{resource.slug}"' in home.text
+    new_base = await admin.get(f"{BASE}/bases/new")
+    assert '<select id="create-kind" name="kind" required>' in new_base.text
+    base = await created(
+        admin,
+        f"{BASE}/bases/new",
+        kind="district_base",
+        name="望城区社会组织培育基地",
+        established_on="2025-06-01",
+    )
+    base_id = base.rsplit("/", 1)[1]
+    cohort = await created(
+        admin, f"{BASE}/cohorts/new", base_id=base_id, name="第一批", intake_on="2026-03-02"
+    )
+    incubatee = await created(
+        admin,
+        f"{BASE}/incubatees/new",
+        cohort_id=cohort.rsplit("/", 1)[1],
+        organisation_name="望城区夕阳红志愿服务队",
+        admitted_on="2026-03-02",
+    )
+    detail = await admin.get(incubatee)
+    assert 'data-field="stage">needs_survey<' in detail.text
+    assert 'data-form="stage-override"' in detail.text
+    token = csrf_of(detail.text)
+    # Supervision before the survey and training: refused with the module's reason (409).
+    early = await admin.post(f"{incubatee}/stage", data={"csrf_token": token, "to": "training"})
+    assert early.status_code == 409
+    assert 'role="alert"' in early.text
+    overridden = await admin.post(
+        f"{incubatee}/stage-override",
+        data={"csrf_token": token, "to": "training", "reason": "已参加区级调研"},
+        follow_redirects=False,
+    )
+    assert overridden.status_code == 303, overridden.text
+    trained = await admin.post(
+        f"{incubatee}/training",
+        data={"csrf_token": token, "title": "项目设计工作坊", "courses": "需求分析\n预算编制"},
+        follow_redirects=False,
+    )
+    assert trained.status_code == 303, trained.text
+    after = await admin.get(incubatee)
+    assert 'data-field="stage">training<' in after.text
+    assert "需求分析、预算编制" in after.text
+    listed = await admin.get(f"{BASE}/incubatees", params={"q": "夕阳红"})
+    assert re.search(r'data-total="1"', listed.text)
+    # On at 望府路社区, off at 雷锋路社区: the entry and every page disappear there.
+    on = await sign_in("wfl-admin")
+    assert f'data-module="{MODULE}"' in (await on.get("/console/t/wangfulu")).text
+    off = await sign_in("lfl-admin")
+    assert f'data-module="{MODULE}"' not in (await off.get("/console/t/leifenglu")).text
+    for resource in PAGES.resources:
+        gone = await off.get(f"/console/t/leifenglu/m/{MODULE}/{resource.slug}")
+        assert gone.status_code == 404, resource.slug

@@ -10,43 +10,20 @@ from __future__ import annotations
 import re
 
 from litestar import Litestar
-from litestar.testing import AsyncTestClient
-from sqlalchemy import select
 
 from core.db import Database
-from core.modules.models import ModuleChoice, ModulePolicy
-from core.tenancy.models import Tenant
 from plugins.incubation.console import PAGES
 from tests.console.conftest import ConsoleTree, SignIn, csrf_of
+from tests.console.module_pages import created, gone_where_off, switch_on
 
 MODULE = "incubation"
 BASE = f"/console/t/wangcheng/m/{MODULE}"
 
 
-async def switch_on(db: Database, module: str, slugs: tuple[str, ...]) -> None:
-    """``module`` allowed at the district and chosen at ``slugs`` (off elsewhere)."""
-    async with db.session(write=True) as session:
-        ids = {slug: id_ for slug, id_ in await session.execute(select(Tenant.slug, Tenant.id))}
-        session.add(ModulePolicy(tenant_id=ids["wangcheng"], module=module, policy="allowed"))
-        for slug in slugs:
-            session.add(ModuleChoice(tenant_id=ids[slug], module=module, enabled=True))
-
-
-async def created(client: AsyncTestClient[Litestar], url: str, **fields: str) -> str:
-    """Fill the form at ``url`` and post it; the new record's console address."""
-    form = await client.get(url)
-    assert form.status_code == 200, form.text
-    answer = await client.post(
-        url, data={"csrf_token": csrf_of(form.text), **fields}, follow_redirects=False
-    )
-    assert answer.status_code == 303, answer.text
-    return str(answer.headers["location"])
-
-
 async def test_incubation_pages_where_it_is_on_and_none_where_it_is_off(
     app: Litestar, db: Database, tree: ConsoleTree, sign_in: SignIn
 ) -> None:
-    await switch_on(db, MODULE, ("wangcheng", "gaotangling", "wangfulu"))
+    await switch_on(db, MODULE)
     admin = await sign_in("wc-admin")
     home = await admin.get("/console/t/wangcheng")
     assert f'data-module="{MODULE}"' in home.text
@@ -102,8 +79,4 @@ async def test_incubation_pages_where_it_is_on_and_none_where_it_is_off(
     # On at 望府路社区, off at 雷锋路社区: the entry and every page disappear there.
     on = await sign_in("wfl-admin")
     assert f'data-module="{MODULE}"' in (await on.get("/console/t/wangfulu")).text
-    off = await sign_in("lfl-admin")
-    assert f'data-module="{MODULE}"' not in (await off.get("/console/t/leifenglu")).text
-    for resource in PAGES.resources:
-        gone = await off.get(f"/console/t/leifenglu/m/{MODULE}/{resource.slug}")
-        assert gone.status_code == 404, resource.slug
+    await gone_where_off(await sign_in("lfl-admin"), MODULE, [r.slug for r in PAGES.resources])

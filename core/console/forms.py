@@ -36,12 +36,21 @@ class FormField:
     default: str = ""
 
 
+def _bare(kind: mi.Type) -> mi.Type:
+    """``kind`` without the ``Metadata`` wrapper a ``Meta`` with a description or other extra
+    JSON-schema text puts around it (its limits stay on the inner type)."""
+    while isinstance(kind, mi.Metadata):
+        kind = kind.type
+    return kind
+
+
 def _unwrap(kind: mi.Type) -> tuple[mi.Type, bool]:
     """The type inside an optional union, and whether None is allowed."""
+    kind = _bare(kind)
     if isinstance(kind, mi.UnionType):
-        options = [t for t in kind.types if not isinstance(t, mi.NoneType)]
+        options = [t for t in kind.types if not isinstance(_bare(t), mi.NoneType)]
         if len(options) == 1:
-            return options[0], len(options) != len(kind.types)
+            return _bare(options[0]), len(options) != len(kind.types)
     return kind, False
 
 

@@ -14,7 +14,7 @@ from litestar import Litestar
 from core.db import Database
 from plugins.incubation.console import PAGES
 from tests.console.conftest import ConsoleTree, SignIn, csrf_of
-from tests.console.module_pages import created, gone_where_off, switch_on
+from tests.console.module_pages import acted, created, gone_where_off, switch_on
 
 MODULE = "incubation"
 BASE = f"/console/t/wangcheng/m/{MODULE}"
@@ -55,7 +55,7 @@ async def test_incubation_pages_where_it_is_on_and_none_where_it_is_off(
     assert 'data-field="stage">needs_survey<' in detail.text
     assert 'data-form="stage-override"' in detail.text
     token = csrf_of(detail.text)
-    # Supervision before the survey and training: refused with the module's reason (409).
+    # Training before the needs survey: refused with the module's reason (409).
     early = await admin.post(f"{incubatee}/stage", data={"csrf_token": token, "to": "training"})
     assert early.status_code == 409
     assert 'role="alert"' in early.text
@@ -74,6 +74,23 @@ async def test_incubation_pages_where_it_is_on_and_none_where_it_is_off(
     after = await admin.get(incubatee)
     assert 'data-field="stage">training<' in after.text
     assert "需求分析、预算编制" in after.text
+    await acted(
+        admin, incubatee, "stage-override", to="resource_matching", reason="督导已在区级完成"
+    )
+    await acted(
+        admin,
+        incubatee,
+        "match",
+        kind="charity_resource",
+        provider="望城区慈善会",
+        description="助老物资",
+        matched_on="2026-03-10",
+        outcome="secured",
+        amount_fen="50000",
+    )
+    matched = await admin.get(incubatee)
+    assert "望城区慈善会" in matched.text
+    assert "<td>50000</td>" in matched.text
     listed = await admin.get(f"{BASE}/incubatees", params={"q": "夕阳红"})
     assert re.search(r'data-total="1"', listed.text)
     # On at 望府路社区, off at 雷锋路社区: the entry and every page disappear there.

@@ -3,8 +3,9 @@
 :func:`form_fields` reads the struct with :func:`msgspec.inspect.type_info`: a string becomes a
 text input (its ``max_length`` kept), an integer or decimal a number input, a date or time a
 date input, a ``Literal`` or an ``Enum`` a choice list, a boolean a check box, a list of strings
-a text area with one value per line; an optional field may be left empty. :func:`body_of`
-converts the posted strings back into the JSON body; the API's own decoder then checks every
+a text area with one value per line, a list of structs a text area with one item per line
+and its values separated by ``|`` in the struct's field order; an optional field may be left
+empty (an empty optional list is left out). :func:`body_of` converts the posted strings back into the JSON body; the API's own decoder then checks every
 rule and its 422 ``errors`` are shown against the fields they name.
 """
 
@@ -18,7 +19,7 @@ import msgspec
 from msgspec import inspect as mi
 
 from core.console.i18n import Lang, pick
-from core.modules.pages import ConsoleForm
+from core.modules.pages import ConsoleForm, ConsoleLabel
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +35,8 @@ class FormField:
     minimum: float | None = None
     maximum: float | None = None
     default: str = ""
+    columns: tuple[str, ...] = ()
+    """For a list of structs: the item's fields, one ``|``-separated value each per line."""
 
 
 def _bare(kind: mi.Type) -> mi.Type:
@@ -70,6 +73,9 @@ def _widget(kind: mi.Type) -> tuple[str, dict[str, Any]]:
     if isinstance(kind, mi.DateTimeType):
         return "datetime-local", {}
     if isinstance(kind, mi.ListType | mi.SetType | mi.FrozenSetType):
+        item = _bare(kind.item_type)
+        if isinstance(item, mi.StructType):
+            return "lines", {"columns": tuple(f.name for f in item.fields)}
         return "lines", {}
     if isinstance(kind, mi.StrType):
         return "text", {"max_length": kind.max_length}
@@ -81,6 +87,15 @@ def _default(field: mi.Field) -> str:
     if value is msgspec.NODEFAULT or value is None or isinstance(value, bool):
         return ""
     return str(value)
+
+
+def _help(label: ConsoleLabel | None, lang: Lang, columns: Sequence[str]) -> str:
+    """The label's help; for a list of structs, followed by the order of its values."""
+    told = pick(lang, label.help, label.help_en) if label else ""
+    if not columns:
+        return told
+    layout = pick(lang, "每行一项，依次填写：", "One per line, values in order: ")
+    return " ".join(part for part in (told, layout + " | ".join(columns)) if part)
 
 
 def form_fields(form: ConsoleForm, lang: Lang) -> list[FormField]:
@@ -99,7 +114,7 @@ def form_fields(form: ConsoleForm, lang: Lang) -> list[FormField]:
             FormField(
                 name=name,
                 label=pick(lang, label.title, label.title_en) if label else name,
-                help=pick(lang, label.help, label.help_en) if label else "",
+                help=_help(label, lang, extra.get("columns", ())),
                 widget=widget,
                 required=field.required and not optional and widget != "checkbox",
                 default=_default(field),
@@ -125,26 +140,50 @@ def body_of(form: ConsoleForm, posted: Mapping[str, Sequence[str]]) -> dict[str,
             body[field.encode_name] = raw in ("on", "true", "1")
             continue
         if isinstance(kind, mi.ListType | mi.SetType | mi.FrozenSetType):
-            body[field.encode_name] = [
-                line.strip() for line in raw.replace("，", "\n").splitlines() if line.strip()
-            ]
+            item = _bare(kind.item_type)
+            if isinstance(item, mi.StructType):
+                items: list[Any] = [_row(item, line) for line in raw.splitlines() if line.strip()]
+            else:
+                items = [
+                    line.strip() for line in raw.replace("，", "\n").splitlines() if line.strip()
+                ]
+            if items or field.required:
+                body[field.encode_name] = items
             continue
         if raw == "":
             continue
-        if (
-            isinstance(kind, mi.LiteralType) and all(isinstance(v, int) for v in kind.values)
-        ) or isinstance(kind, mi.IntType):
-            body[field.encode_name] = int(raw) if raw.lstrip("-").isdigit() else raw
-        elif isinstance(kind, mi.FloatType):
-            try:
-                body[field.encode_name] = float(raw)
-            except ValueError:
-                body[field.encode_name] = raw
-        elif isinstance(kind, mi.DateTimeType) and len(raw) == 16:
-            body[field.encode_name] = raw + ":00+08:00"
-        else:
-            body[field.encode_name] = raw
+        body[field.encode_name] = _typed(kind, raw)
     return body
+
+
+def _typed(kind: mi.Type, raw: str) -> Any:
+    """A posted non-empty string as the JSON value of ``kind`` (left as text when it does not
+    parse, so the API's 422 names the field)."""
+    if (
+        isinstance(kind, mi.LiteralType) and all(isinstance(v, int) for v in kind.values)
+    ) or isinstance(kind, mi.IntType):
+        return int(raw) if raw.lstrip("-").isdigit() else raw
+    if isinstance(kind, mi.FloatType):
+        try:
+            return float(raw)
+        except ValueError:
+            return raw
+    if isinstance(kind, mi.DateTimeType) and len(raw) == 16:
+        return raw + ":00+08:00"
+    if isinstance(kind, mi.BoolType):
+        return raw.lower() in ("on", "true", "1", "yes", "是")
+    return raw
+
+
+def _row(item: mi.StructType, line: str) -> dict[str, Any]:
+    """One line of a list-of-structs field: ``|``-separated values in the item's field order,
+    empty ones left out."""
+    values = [v.strip() for v in line.replace("｜", "|").split("|")]
+    row: dict[str, Any] = {}
+    for field, raw in zip(item.fields, values, strict=False):
+        if raw:
+            row[field.encode_name] = _typed(_unwrap(field.type)[0], raw)
+    return row
 
 
 def field_errors(problem: Mapping[str, Any], lang: Lang) -> tuple[dict[str, str], str]:

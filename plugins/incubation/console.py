@@ -3,10 +3,8 @@
 Nothing here renders HTML: the console builds each list, detail and form from these
 declarations and the module's own request-body structs, and calls the module's routes as the
 signed-in user (``incubation:manage`` still guards bases, cohorts, mentors, benchmarks and
-brand projects). Records whose bodies hold lists of structured items (needs surveys with their
-answers, scorecards with their scores per dimension, training sessions, follow-ups, brand
-figures) are shown on the incubatee's page and recorded through the API; the forms here carry
-the fields a form can hold.
+brand projects). Scorecards (scores keyed by the tenant's rubric) and mentor meetings and
+pairing ends (two records in one path) are shown here and recorded through the API.
 """
 
 from __future__ import annotations
@@ -28,6 +26,7 @@ from plugins.incubation.mentors.schemas import MentorCreate, PairingCreate
 from plugins.incubation.projects.schemas import ProjectCreate
 from plugins.incubation.resource_matches.schemas import MatchCreate
 from plugins.incubation.supervision.schemas import VisitCreate
+from plugins.incubation.surveys.schemas import SurveyCreate
 from plugins.incubation.trainings.schemas import TrainingCreate
 
 MANAGE = "incubation:manage"
@@ -128,16 +127,32 @@ INCUBATEES = ConsoleResource(
             },
         ),
         ConsoleForm(
+            key="survey",
+            title="记录需求调研",
+            title_en="Record a needs survey",
+            schema=SurveyCreate,
+            path="/incubatees/{id}/surveys",
+            labels={
+                "surveyed_on": ConsoleLabel(title="调研日期", title_en="Surveyed on"),
+                "surveyor": ConsoleLabel(title="调研人", title_en="Surveyor"),
+                "answers": ConsoleLabel(title="问答", title_en="Questions and answers"),
+                "findings": ConsoleLabel(title="结论", title_en="Findings"),
+            },
+        ),
+        ConsoleForm(
             key="training",
             title="记录定制培训",
             title_en="Record a training",
             schema=TrainingCreate,
             path="/incubatees/{id}/trainings",
-            fields=("title", "courses"),
             labels={
                 "title": ConsoleLabel(title="培训名称", title_en="Title"),
                 "courses": ConsoleLabel(
                     title="课程", title_en="Courses", help="每行一项", help_en="One per line"
+                ),
+                "sessions": ConsoleLabel(
+                    title="课次（日期 | 主题 | 人数）",
+                    title_en="Sessions (date | topic | attendance)",
                 ),
             },
         ),
@@ -147,8 +162,11 @@ INCUBATEES = ConsoleResource(
             title_en="Record a supervision visit",
             schema=VisitCreate,
             path="/incubatees/{id}/supervision-visits",
-            fields=("visited_on", "visitor", "issues"),
             labels={
+                "follow_ups": ConsoleLabel(
+                    title="整改事项（事项 | 期限 | 已完成）",
+                    title_en="Follow-ups (action | due on | done)",
+                ),
                 "visited_on": ConsoleLabel(title="走访日期", title_en="Visited on"),
                 "visitor": ConsoleLabel(title="督导人", title_en="Visitor"),
                 "issues": ConsoleLabel(
@@ -546,8 +564,16 @@ BRAND_PROJECTS = ConsoleResource(
         schema=BrandProjectCreate,
         path="/brand-projects",
         permission=MANAGE,
-        fields=("name", "story", "started_on"),
         labels={
+            "figures": ConsoleLabel(
+                title="项目数据（指标 | 数值 | 单位）", title_en="Figures (label | value | unit)"
+            ),
+            "organisations": ConsoleLabel(
+                title="参与组织（组织 ID | 名称）",
+                title_en="Organisations (directory id | name)",
+                help="无 ID 时以 | 开头只填名称",
+                help_en="Without an id, start the line with | and give the name",
+            ),
             "name": ConsoleLabel(title="名称", title_en="Name"),
             "story": ConsoleLabel(title="项目故事", title_en="Story"),
             "started_on": ConsoleLabel(title="开始日期", title_en="Started on"),

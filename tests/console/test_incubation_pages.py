@@ -54,26 +54,35 @@ async def test_incubation_pages_where_it_is_on_and_none_where_it_is_off(
     detail = await admin.get(incubatee)
     assert 'data-field="stage">needs_survey<' in detail.text
     assert 'data-form="stage-override"' in detail.text
-    token = csrf_of(detail.text)
     # Training before the needs survey: refused with the module's reason (409).
-    early = await admin.post(f"{incubatee}/stage", data={"csrf_token": token, "to": "training"})
+    early = await admin.post(
+        f"{incubatee}/stage", data={"csrf_token": csrf_of(detail.text), "to": "training"}
+    )
     assert early.status_code == 409
     assert 'role="alert"' in early.text
-    overridden = await admin.post(
-        f"{incubatee}/stage-override",
-        data={"csrf_token": token, "to": "training", "reason": "已参加区级调研"},
-        follow_redirects=False,
+    await acted(
+        admin,
+        incubatee,
+        "survey",
+        surveyed_on="2026-03-03",
+        surveyor="王社工",
+        answers="最需要的支持 | 项目设计\n成员人数 | 12",
+        findings="缺少项目设计能力",
     )
-    assert overridden.status_code == 303, overridden.text
-    trained = await admin.post(
-        f"{incubatee}/training",
-        data={"csrf_token": token, "title": "项目设计工作坊", "courses": "需求分析\n预算编制"},
-        follow_redirects=False,
+    await acted(admin, incubatee, "stage", to="training")
+    await acted(
+        admin,
+        incubatee,
+        "training",
+        title="项目设计工作坊",
+        courses="需求分析\n预算编制",
+        sessions="2026-03-09 | 需求分析 | 12",
     )
-    assert trained.status_code == 303, trained.text
     after = await admin.get(incubatee)
     assert 'data-field="stage">training<' in after.text
     assert "需求分析、预算编制" in after.text
+    assert "缺少项目设计能力" in after.text
+    assert "<td>12</td>" in after.text
     await acted(
         admin, incubatee, "stage-override", to="resource_matching", reason="督导已在区级完成"
     )

@@ -8,10 +8,13 @@ module offers from :data:`MANIFEST` and calls the hook implementations below.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from core import DemoContext, Manifest, hookimpl
-from plugins.deliberation_hall import demo, isolation, manifest, metrics
+from plugins.deliberation_hall import demo, invariants, isolation, manifest, metrics
 from plugins.deliberation_hall.events import EVENTS
 from plugins.deliberation_hall.routes import ROUTES
 
@@ -34,6 +37,11 @@ __all__ = ["MANIFEST", "MIGRATIONS"]
 @hookimpl
 def gongzhi_manifest() -> Manifest:
     return MANIFEST
+
+
+@hookimpl
+def gongzhi_soak_invariants() -> Sequence[Callable[[AsyncSession], Awaitable[list[str]]]]:
+    return invariants.INVARIANTS
 
 
 @hookimpl

@@ -196,7 +196,9 @@ class Writer:
                 await self.move(topic, to, _at(day), handler)
                 vote, day = await self.meeting(topic, step, handler, day)
                 if step.back_to_deliberation:
-                    reason = f"表决结果：{rules.OUTCOME_TITLES[vote.outcome or 'failed'][0]}，继续协商"
+                    reason = (
+                        f"表决结果：{rules.OUTCOME_TITLES[vote.outcome or 'failed'][0]}，继续协商"
+                    )
                     await self.move(topic, "in_deliberation", _at(day, 16), handler, reason)
                     break
             elif to == "result_published":

@@ -41,7 +41,11 @@ class Attachment(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
 
 
 class TopicCreate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
-    """A topic as its proposer signs it. ``category`` is one of the ``categories`` setting."""
+    """A topic as its proposer signs it. ``category`` is one of the ``categories`` setting.
+
+    An organisation (``proposer_kind`` ``organisation``) may be named by its id in the
+    organisation directory (五社联动 keeps it) when that is on here: its name is then taken
+    from the directory, whatever ``proposer_name`` says; otherwise it is named plainly."""
 
     title: Text200
     description: Annotated[str, msgspec.Meta(min_length=1, max_length=5000)]

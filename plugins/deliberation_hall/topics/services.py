@@ -16,7 +16,16 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core import Caller, Conflict, Invalid, Tenant, emit, in_subtree
+from core import (
+    Caller,
+    Conflict,
+    Invalid,
+    Tenant,
+    emit,
+    find_organisations,
+    in_subtree,
+    organisation_directory_on,
+)
 from plugins.deliberation_hall import events, states
 from plugins.deliberation_hall.access import ensure_handles, handles, visible_topic
 from plugins.deliberation_hall.clock import now
@@ -78,6 +87,29 @@ def _category(config: Mapping[str, Any], category: str) -> str:
     return category
 
 
+async def _proposer_name(session: AsyncSession, tenant: Tenant, body: schemas.TopicCreate) -> str:
+    """The proposer's name as stored: an organisation named by its directory id takes the
+    directory's name (the id must lie in the tenant's subtree); without a directory at the
+    tenant an organisation is named plainly and ``organisation_id`` must be null."""
+    if body.organisation_id is None:
+        return _text(body.proposer_name)
+    if not await organisation_directory_on(session, tenant):
+        raise Invalid(
+            "organisation_id",
+            "本级未启用社会组织名录，请只填写组织名称",
+            message_en="no organisation directory is on here: give the name only",
+        )
+    found = await find_organisations(session, tenant, [body.organisation_id])
+    ref = found.get(body.organisation_id)
+    if ref is None:
+        raise Invalid(
+            "organisation_id",
+            "本辖区内没有该社会组织",
+            message_en="no such organisation in this tenant's subtree",
+        )
+    return ref.name
+
+
 async def create(
     session: AsyncSession,
     tenant: Tenant,
@@ -92,6 +124,7 @@ async def create(
             "仅社会组织提出的议题可关联组织",
             message_en="only an organisation's topic names an organisation",
         )
+    proposer_name = await _proposer_name(session, tenant, body)
     topic = Topic(
         tenant_id=tenant.id,
         handling_tenant_id=tenant.id,
@@ -99,7 +132,7 @@ async def create(
         description=body.description.strip(),
         category=_category(config, body.category),
         proposer_kind=body.proposer_kind,
-        proposer_name=_text(body.proposer_name),
+        proposer_name=proposer_name,
         proposer_contact=(body.proposer_contact or "").strip() or None,
         proposer_user_id=caller.id,
         organisation_id=body.organisation_id,

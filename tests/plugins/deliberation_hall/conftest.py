@@ -187,3 +187,8 @@ async def decided_topic(client: Client, tenant: Tenant, **extra: Any) -> str:
     await post(client, tenant, f"/votes/{vote}/close")
     await move(client, tenant, topic, "result_published", "in_implementation")
     return topic
+
+
+def code_of(response: Any) -> str:
+    """The problem's code: the last segment of its ``type`` URL."""
+    return str(response.json()["type"]).rsplit("/", 1)[-1]

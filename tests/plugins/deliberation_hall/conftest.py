@@ -139,6 +139,7 @@ async def meeting(
             "name": f"代表{i:02d}",
             "stakeholder": i < stakeholders,
             "contact": f"1360000{i:04d}",
+            "present": i < (people if present is None else present),
         }
         if users and i in users:
             body["user_id"] = users[i]
@@ -151,10 +152,6 @@ async def meeting(
             tenant,
             f"/sessions/{sid}/representatives/publication",
             {"published_at": list_at},
-        )
-    for rid in ids[: people if present is None else present]:
-        await post(
-            client, tenant, f"/sessions/{sid}/representatives/{rid}/attendance", {"present": True}
         )
     return sid, ids
 

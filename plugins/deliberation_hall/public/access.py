@@ -1,19 +1,23 @@
-"""Anonymous access to the public view: the one place this module reaches past ``core``'s
-public API.
+"""Who may read the public view: the one place this module reaches past ``core``'s public API.
 
-The kernel (0.2) has no route option for anonymous callers: every route under
-``/api/v1/tenants/{tenant_key}`` takes the ``tenant`` and ``session`` dependencies, whose access
-check answers 401 to an anonymous request before any handler runs
-(:func:`core.identity.access.authorize`). The public routes therefore replace those two
-dependencies with their own (:data:`DEPENDENCIES`, set on the public controller only), which do
-the kernel's steps minus the caller requirement:
+What the kernel (0.2) allows: every route of a module must declare ``opt["permission"]``
+(:meth:`core.Manifest.validate`), and the authentication middleware answers 401 to any request
+without credentials on a route that declares one (:mod:`core.identity.authn`), before routing
+reaches the module; the ``tenant`` dependency's access check then requires a role granting that
+permission at the tenant or above (:func:`core.identity.access.authorize`). There is no route
+option for anonymous callers, so a module cannot serve a request made without a login.
+
+What this module does within that: the public routes replace the ``session`` and ``tenant``
+dependencies with their own (:data:`DEPENDENCIES`, on the public controller only), which do the
+kernel's steps without requiring a role:
 
 1. find ``{tenant_key}`` through the app's tenant cache (system context, as the kernel does) —
    unknown: 404 like any tenant route;
 2. the module guard: the module must be on at that tenant (``module-not-enabled``, 404);
-3. who may read: anyone where the tenant's ``public_view`` setting is on; otherwise only a
-   signed-in caller who holds ``deliberation-hall:read`` there (staff previewing the page before
-   switching it on) — everyone else gets the same 404 as an unknown tenant;
+3. who may read: anyone (any signed-in caller, whatever their roles; and an anonymous caller as
+   soon as the kernel lets one through) where the tenant's ``public_view`` setting is on;
+   otherwise only a caller holding ``deliberation-hall:read`` there, previewing the page before
+   it is switched on — everyone else gets the same 404 as an unknown tenant;
 4. the transaction then switches to the tenant's row-level-security context (PostgreSQL), so
    the public queries see the tenant's subtree and nothing beside it, like any request.
 
@@ -23,7 +27,8 @@ topics and public fields ever leave (:mod:`plugins.deliberation_hall.public.serv
 
 The kernel objects used here (``core.db``, ``core.identity.access.decide``, and the app state's
 ``db``, ``tenant_cache``, ``module_states`` and ``permissions``) are not part of ``core``'s
-public API; when the kernel gains an anonymous route option this file is what goes away.
+public API. The controller marks its routes ``opt["public"] = True``: a kernel that skips the
+middleware's 401 for such routes makes the page anonymous with no change here.
 """
 
 from __future__ import annotations

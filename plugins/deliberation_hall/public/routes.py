@@ -1,5 +1,6 @@
-"""HTTP routes of the public view, readable without signing in where a tenant switched its
-``public_view`` setting on (see :mod:`plugins.deliberation_hall.public.access`)."""
+"""HTTP routes of the public view, readable by anyone where a tenant switched its
+``public_view`` setting on (without a login once the kernel allows anonymous routes: see
+:mod:`plugins.deliberation_hall.public.access`)."""
 
 from __future__ import annotations
 
@@ -19,10 +20,11 @@ from plugins.deliberation_hall.topics.schemas import State
 
 
 class PublicController(Controller):
-    """``/public/...``: anonymous where the tenant opened its page; staff may preview it."""
+    """``/public/...``: open to every reader where the tenant opened its page; staff may
+    preview it before."""
 
     path = "/public"
-    opt = dict(READ)  # noqa: RUF012
+    opt = {**READ, "public": True}  # noqa: RUF012
     dependencies = dict(DEPENDENCIES)  # noqa: RUF012
 
     @get("/topics", summary="Published topics (public)")

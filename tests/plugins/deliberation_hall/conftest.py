@@ -94,7 +94,11 @@ async def raise_topic(client: Client, tenant: Tenant, **extra: Any) -> str:
 async def move(client: Client, tenant: Tenant, topic: str, *targets: str) -> Any:
     body = None
     for to in targets:
-        reason = "结果公示" if to == "result_published" else ("理由" if to == "closed" else "")
+        reason = (
+            "结果公示"
+            if to == "result_published"
+            else ("理由" if to in ("rejected", "closed") else "")
+        )
         body = await post(
             client, tenant, f"/topics/{topic}/transitions", {"to": to, "reason": reason}
         )

@@ -124,7 +124,8 @@ def test_wangcheng_applies_all_towns_and_communities_then_changes_nothing(
     assert "+ create community longwangling 龙王岭村" in lines
     assert sum(line.startswith("+ create ") for line in lines) == 36 + DEMO_USERS
     assert "~ update module five-sector at wangcheng: policy required" in lines
-    assert "plan: 40 to create, 1 to update, 0 to move, 0 unchanged" in first.stdout
+    assert "~ update module deliberation-hall at gaotangling: policy required" in lines
+    assert "plan: 40 to create, 4 to update, 0 to move, 0 unchanged" in first.stdout
     stored = rows(database_url)
     towns = [t for t in stored.values() if t["level"] == "town"]
     assert sorted(t["division_code"] for t in towns) == TOWN_CODES
@@ -135,9 +136,9 @@ def test_wangcheng_applies_all_towns_and_communities_then_changes_nothing(
     second = run(cli, "apply", WANGCHENG)
     assert second.exit_code == 0, second.stderr
     plan = plan_lines(second.stdout)
-    assert len(plan) == 36 + DEMO_USERS + 1
+    assert len(plan) == 36 + DEMO_USERS + 4
     assert all(line.startswith("= unchanged ") for line in plan)
-    assert "0 to create, 0 to update, 0 to move, 41 unchanged" in second.stdout
+    assert "0 to create, 0 to update, 0 to move, 44 unchanged" in second.stdout
     assert rows(database_url) == stored
 
 

@@ -9,6 +9,9 @@ from typing import Annotated, Literal
 import msgspec
 
 Kind = Literal["meeting", "hearing"]
+Instant = Annotated[
+    datetime, msgspec.Meta(tz=True, description="带时区的时间 / a time with a UTC offset")
+]
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=100, pattern=r"\S")]
 
 
@@ -18,14 +21,14 @@ class SessionCreate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     kind: Kind
     title: Annotated[str, msgspec.Meta(min_length=1, max_length=200, pattern=r"\S")]
     place: Annotated[str, msgspec.Meta(min_length=1, max_length=300, pattern=r"\S")]
-    starts_at: datetime
+    starts_at: Instant
 
 
 class Publication(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     """When a notice or list was posted (on the notice board, in the group chat); default now.
     Never in the future."""
 
-    published_at: datetime | None = None
+    published_at: Instant | None = None
 
 
 class RepresentativeCreate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):

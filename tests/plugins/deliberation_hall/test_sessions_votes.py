@@ -111,6 +111,20 @@ async def test_a_hearing_that_breaks_a_rule_cannot_vote_and_says_why(
         url(home, f"/sessions/{silent}/notice"), json={"published_at": "2999-01-01T00:00:00Z"}
     )
     assert future.status_code == 422
+    naive = await client.post(
+        url(home, f"/sessions/{silent}/notice"), json={"published_at": "2026-01-02T09:00:00"}
+    )
+    assert naive.status_code == 422, "a time without a UTC offset"
+    undated = await client.post(
+        url(home, f"/topics/{topic}/sessions"),
+        json={
+            "kind": "meeting",
+            "title": "议事会",
+            "place": "议事厅",
+            "starts_at": "2026-03-02T09:00",
+        },
+    )
+    assert undated.status_code == 422
 
     held = await client.post(
         url(home, f"/sessions/{sid}/record"), json={"minutes": "记录", "summary": "纪要"}

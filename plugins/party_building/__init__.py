@@ -12,9 +12,8 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
-from core import DemoContext, Manifest, TenantFileSection, hookimpl
+from core import DemoContext, Manifest, SubscribeCallback, TenantFileSection, hookimpl
 from plugins.party_building import demo, isolation, manifest, metrics
 from plugins.party_building.pioneer_teams.services import ACTIVITY_CLOSED, credit_from_activity
 from plugins.party_building.routes import ROUTES
@@ -41,13 +40,10 @@ def gongzhi_manifest() -> Manifest:
 
 
 @hookimpl
-def gongzhi_subscribe(subscribe: Any) -> None:
+def gongzhi_subscribe(subscribe: SubscribeCallback) -> None:
     """A closed five-sector activity credits the pioneer teams serving in it. Teams may sit
     above the activity's tenant, so the handler runs over the whole tree (``scope="tree"``)."""
-    try:
-        subscribe(ACTIVITY_CLOSED, credit_from_activity, scope="tree")
-    except TypeError:  # a kernel without subscriber scopes (before 0.2's directory release)
-        subscribe(ACTIVITY_CLOSED, credit_from_activity)
+    subscribe(ACTIVITY_CLOSED, credit_from_activity, scope="tree")
 
 
 @hookimpl

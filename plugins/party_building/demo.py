@@ -21,8 +21,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-import core
-from core import DemoContext, Manifest, Tenant, module_settings
+from core import DemoContext, Manifest, Tenant, list_organisations, module_settings
 from plugins.party_building import rules
 from plugins.party_building.meetings import services as meetings
 from plugins.party_building.meetings.schemas import MeetingCreate
@@ -91,11 +90,8 @@ def _name(rng: random.Random) -> str:
 
 async def _unit_names(context: DemoContext, count: int) -> list[UnitIn]:
     """Social organisations to cover: the directory's when a keeping module is on."""
-    listing = getattr(core, "list_organisations", None)
-    found: list[UnitIn] = []
-    if listing is not None:
-        refs = await listing(context.session, context.root, limit=200)
-        found = [UnitIn(organisation_id=r.id) for r in refs[:count]]
+    refs = await list_organisations(context.session, context.root, limit=200)
+    found = [UnitIn(organisation_id=r.id) for r in refs[:count]]
     serial = len(found)
     while len(found) < count:
         serial += 1

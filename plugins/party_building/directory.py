@@ -12,24 +12,22 @@ import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-import core
-from core import Invalid, Tenant
+from core import (
+    Invalid,
+    Tenant,
+    find_organisations,
+    list_organisations,
+    organisation_directory_on,
+)
 from plugins.party_building.checks import optional_text
-
-
-async def directory_on(session: AsyncSession, tenant: Tenant) -> bool:
-    """Whether a module keeping organisations is on at ``tenant``."""
-    check = getattr(core, "organisation_directory_on", None)
-    return check is not None and bool(await check(session, tenant))
 
 
 async def directory_total(session: AsyncSession, tenant: Tenant, limit: int) -> int | None:
     """How many organisations the directory lists in ``tenant``'s subtree (at most ``limit``),
     or ``None`` when no keeping module is on."""
-    listing = getattr(core, "list_organisations", None)
-    if listing is None or not await directory_on(session, tenant):
+    if not await organisation_directory_on(session, tenant):
         return None
-    return len(await listing(session, tenant, limit=limit))
+    return len(await list_organisations(session, tenant, limit=limit))
 
 
 async def name_unit(
@@ -46,21 +44,20 @@ async def name_unit(
     name is accepted either way (an organisation not kept in any module yet).
     """
     if organisation_id is not None:
-        finder = getattr(core, "find_organisations", None)
-        if finder is None or not await directory_on(session, tenant):
+        if not await organisation_directory_on(session, tenant):
             raise Invalid(
                 f"{field}_id",
                 "未启用社会组织名录，请直接填写组织名称",
                 message_en="no organisation directory is on here: give the name instead",
             )
-        found = (await finder(session, tenant, [organisation_id])).get(organisation_id)
+        found = (await find_organisations(session, tenant, [organisation_id])).get(organisation_id)
         if found is None:
             raise Invalid(
                 f"{field}_id",
                 "本辖区内没有这个社会组织",
                 message_en="no such organisation in this subtree",
             )
-        return organisation_id, str(found.name)
+        return organisation_id, found.name
     name = optional_text(organisation_name)
     if name is None:
         raise Invalid(

@@ -28,8 +28,7 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-import core
-from core import Invalid, LineError, PlanLine, Tenant, error_at
+from core import Invalid, LineError, PlanLine, Tenant, error_at, list_organisations
 from plugins.party_building.models import PartyOrganisation, PioneerTeam
 from plugins.party_building.organisations import services as organisations
 from plugins.party_building.organisations.schemas import OrganisationCreate, UnitIn
@@ -169,9 +168,7 @@ async def _organisation(
 
 async def _unit(session: AsyncSession, tenant: Tenant, name: str) -> UnitIn:
     """A unit named in the file: the directory's organisation of exactly that name if any."""
-    listing = getattr(core, "list_organisations", None)
-    if listing is not None:
-        for found in await listing(session, tenant, search=name, limit=20):
-            if found.name == name:
-                return UnitIn(organisation_id=found.id)
+    for found in await list_organisations(session, tenant, search=name, limit=20):
+        if found.name == name:
+            return UnitIn(organisation_id=found.id)
     return UnitIn(organisation_name=name)

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import Invalid, NotFound, Tenant, in_subtree
 from plugins.party_building import rules
-from plugins.party_building.checks import optional_text, text
+from plugins.party_building.checks import not_in_future, optional_text, text
 from plugins.party_building.meetings import schemas
 from plugins.party_building.models import Meeting, Member, PartyOrganisation
 from plugins.party_building.organisations.services import in_reach
@@ -64,6 +64,7 @@ async def create(
     session: AsyncSession, tenant: Tenant, body: schemas.MeetingCreate, settings: Mapping[str, Any]
 ) -> Meeting:
     org = await in_reach(session, tenant, body.party_organisation_id, "party_organisation_id")
+    not_in_future("held_on", body.held_on)
     if body.held_on < org.established_on:
         raise Invalid("held_on", "早于党组织成立日期", message_en="before the organisation existed")
     scope = await body_and_below(session, org)

@@ -139,3 +139,36 @@ async def test_coverage_counts_bodies_and_instructors_once(
         json={"name": "王", "assigned_on": "2026-01-01"},
     )
     assert unknown.status_code == 422
+
+
+async def test_units_are_named_from_the_directory_when_five_sector_is_on(
+    admin_client: Client, tree: Tree
+) -> None:
+    created = await admin_client.post(
+        url(tree.urban, "/organisations", "five-sector"),
+        json={"name": "银龄帮帮团", "kind": "community", "category": "服务类"},
+    )
+    assert created.status_code == 201, created.text
+    fs_id = created.json()["id"]
+    elsewhere = await admin_client.post(
+        url(tree.village, "/organisations", "five-sector"),
+        json={"name": "新康腰鼓队", "kind": "community", "category": "文体类"},
+    )
+    joint = await organisation(
+        admin_client, tree.town, "联合支部", "joint_branch", units=[{"organisation_id": fs_id}]
+    )
+    assert [(u["organisation_id"], u["organisation_name"]) for u in joint["units"]] == [
+        (fs_id, "银龄帮帮团")
+    ]
+    outside = await admin_client.post(
+        url(tree.town, f"/organisations/{joint['id']}/units"),
+        json={"organisation_id": elsewhere.json()["id"]},
+    )
+    assert outside.status_code == 422
+    assert outside.json()["errors"][0]["field"] == "organisation_id"
+    coverage = await get(admin_client, tree.district, "/coverage")
+    assert (coverage["covered"], coverage["directory_total"], coverage["share_percent"]) == (
+        1,
+        2,
+        50,
+    )

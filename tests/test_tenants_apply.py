@@ -33,6 +33,7 @@ from core.tenancy.provisioning import (
 ROOT = Path(__file__).resolve().parent.parent
 WANGCHENG = str(ROOT / "tenants" / "wangcheng.yaml")
 DEMO_USERS = 4
+PARTY_BUILDING = 5  # the party-building section: the 综合党委 and four pioneer teams
 """Memberships the demo file declares under ``users:`` (one plan line each)."""
 TOWN_CODES = [
     "430112001", "430112003", "430112005", "430112006", "430112007", "430112008",
@@ -122,9 +123,10 @@ def test_wangcheng_applies_all_towns_and_communities_then_changes_nothing(
     assert lines[0] == "+ create district wangcheng 望城区"
     assert "+ create town gaotangling 高塘岭街道" in lines
     assert "+ create community longwangling 龙王岭村" in lines
-    assert sum(line.startswith("+ create ") for line in lines) == 36 + DEMO_USERS
+    assert sum(line.startswith("+ create ") for line in lines) == 36 + DEMO_USERS + PARTY_BUILDING
     assert "~ update module five-sector at wangcheng: policy required" in lines
-    assert "plan: 40 to create, 1 to update, 0 to move, 0 unchanged" in first.stdout
+    assert "~ update module party-building at wangcheng: policy required" in lines
+    assert "plan: 45 to create, 2 to update, 0 to move, 0 unchanged" in first.stdout
     stored = rows(database_url)
     towns = [t for t in stored.values() if t["level"] == "town"]
     assert sorted(t["division_code"] for t in towns) == TOWN_CODES
@@ -135,9 +137,9 @@ def test_wangcheng_applies_all_towns_and_communities_then_changes_nothing(
     second = run(cli, "apply", WANGCHENG)
     assert second.exit_code == 0, second.stderr
     plan = plan_lines(second.stdout)
-    assert len(plan) == 36 + DEMO_USERS + 1
+    assert len(plan) == 36 + DEMO_USERS + PARTY_BUILDING + 2
     assert all(line.startswith("= unchanged ") for line in plan)
-    assert "0 to create, 0 to update, 0 to move, 41 unchanged" in second.stdout
+    assert "0 to create, 0 to update, 0 to move, 47 unchanged" in second.stdout
     assert rows(database_url) == stored
 
 
@@ -145,7 +147,7 @@ def test_dry_run_prints_the_plan_and_writes_nothing(cli: CliRunner, database_url
     result = run(cli, "apply", "--dry-run", WANGCHENG)
     assert result.exit_code == 0, result.stderr
     created = sum(line.startswith("+ create ") for line in plan_lines(result.stdout))
-    assert created == 36 + DEMO_USERS
+    assert created == 36 + DEMO_USERS + PARTY_BUILDING
     assert "dry run" in result.stdout
     assert rows(database_url) == {}
 

@@ -10,12 +10,14 @@ follow-up, trainings; and the district's 136工作法 plan, which one town has c
 
 Rows go through the module's own services, as a request would write them. Every choice comes
 from the context's seeded generator and dates are relative to ``context.today``. When the
-district's 综合党委 exists, the data is there already and nothing is added.
+district's 136工作法 plan exists, the data is there already and nothing is added. The 综合党委
+and the pioneer teams a tenant file declared are used as they are; missing ones are created.
 """
 
 from __future__ import annotations
 
 import random
+from collections.abc import Collection
 from datetime import date, timedelta
 from typing import Any
 
@@ -27,7 +29,7 @@ from plugins.party_building.meetings import services as meetings
 from plugins.party_building.meetings.schemas import MeetingCreate
 from plugins.party_building.members import services as members
 from plugins.party_building.members.schemas import MemberCreate
-from plugins.party_building.models import Member, PartyOrganisation
+from plugins.party_building.models import Member, PartyOrganisation, PioneerTeam, WorkPlan
 from plugins.party_building.organisations import services as organisations
 from plugins.party_building.organisations.schemas import (
     InstructorCreate,
@@ -52,6 +54,7 @@ from plugins.party_building.work_plans.schemas import (
 )
 
 COMMITTEE = "社会组织综合党委"
+METHOD = "136工作法"
 SURNAMES = "王李张刘陈杨黄赵周吴徐孙朱马胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰红梅建国志海燕春晓文斌俊凤琴云辉"
 TEAMS = (
@@ -88,50 +91,57 @@ def _name(rng: random.Random) -> str:
     return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
 
 
-async def _unit_names(context: DemoContext, count: int) -> list[UnitIn]:
-    """Social organisations to cover: the directory's when a keeping module is on."""
-    refs = await list_organisations(context.session, context.root, limit=200)
-    found = [UnitIn(organisation_id=r.id) for r in refs[:count]]
-    serial = len(found)
+async def _units(
+    context: DemoContext, tenant: Tenant, count: int, skip: Collection[str] = ()
+) -> list[UnitIn]:
+    """Social organisations of ``tenant``'s subtree to cover: the directory's when a keeping
+    module is on, named plainly to make up the number."""
+    refs = await list_organisations(context.session, tenant, limit=200)
+    found = [UnitIn(organisation_id=r.id) for r in refs if str(r.id) not in skip][:count]
+    serial = 0
     while len(found) < count:
         serial += 1
-        found.append(UnitIn(organisation_name=f"望城区演示社会组织{serial:02d}"))
+        name = f"{tenant.name}演示社会组织{serial:02d}"
+        if name not in skip:
+            found.append(UnitIn(organisation_name=name))
     return found
 
 
 async def load(context: DemoContext, manifest: Manifest) -> None:
     session, root, rng, today = context.session, context.root, context.random, context.today
-    existing = await session.scalar(
-        select(PartyOrganisation.id).where(
-            PartyOrganisation.tenant_id == root.id,
-            PartyOrganisation.name == f"{root.name}{COMMITTEE}",
-        )
+    loaded = await session.scalar(
+        select(WorkPlan.id).where(WorkPlan.tenant_id == root.id, WorkPlan.method == METHOD)
     )
-    if existing is not None:
+    if loaded is not None:
         return
     settings = await module_settings(session, root, manifest)
     towns = sorted(
         (t for t in context.tenants.values() if t.parent_id == root.id), key=lambda t: t.slug
     )[:3]
-    units = await _unit_names(context, 18)
     window = rules.months_before(today, 6)
-    committee = await organisations.create(
-        session,
-        root,
-        OrganisationCreate(
-            name=f"{root.name}{COMMITTEE}",
-            kind="committee",
-            secretary_name=_name(rng),
-            has_committee=True,
-            established_on=date(2019, 6, 28),
-        ),
+    committee = await session.scalar(
+        select(PartyOrganisation).where(
+            PartyOrganisation.tenant_id == root.id,
+            PartyOrganisation.name == f"{root.name}{COMMITTEE}",
+        )
     )
+    if committee is None:
+        committee = await organisations.create(
+            session,
+            root,
+            OrganisationCreate(
+                name=f"{root.name}{COMMITTEE}",
+                kind="committee",
+                secretary_name=_name(rng),
+                has_committee=True,
+                established_on=date(2019, 6, 28),
+            ),
+        )
     branches: list[tuple[Tenant, PartyOrganisation, list[Member]]] = []
-    used = 0
+    covered: set[str] = set()
     for index, town in enumerate(towns):
-        own_unit = units[used]
-        joint_units = units[used + 1 : used + (7 if index == 0 else 4)]
-        used += 1 + len(joint_units)
+        own_unit, *joint_units = await _units(context, town, 7 if index == 0 else 4)
+        covered |= {str(u.organisation_id or u.organisation_name) for u in (own_unit, *joint_units)}
         branch = await organisations.create(
             session,
             town,
@@ -179,7 +189,7 @@ async def load(context: DemoContext, manifest: Manifest) -> None:
                     )
                 )
             branches.append((town, org, people))
-    for unit in units[used : used + 3]:
+    for unit in await _units(context, root, 3, covered):
         await organisations.create_instructor(
             session,
             root,
@@ -191,7 +201,7 @@ async def load(context: DemoContext, manifest: Manifest) -> None:
             ),
         )
     await _meetings(context, settings, branches)
-    await _teams(context, towns, branches)
+    await _teams(context, committee, branches)
     await _supervision(context, towns, branches)
     await _plans(context, towns)
 
@@ -261,37 +271,40 @@ async def _meeting(
 
 async def _teams(
     context: DemoContext,
-    towns: list[Tenant],
+    committee: PartyOrganisation,
     branches: list[tuple[Tenant, PartyOrganisation, list[Member]]],
 ) -> None:
-    session, rng, today = context.session, context.random, context.today
-    homes = [context.root, *towns]
+    """The district's four pioneer teams (those a tenant file declared, or new ones), each with
+    members of a branch and 540 person-times over recent weeks."""
+    session, root, rng, today = context.session, context.root, context.random, context.today
     for index, (name, theme) in enumerate(TEAMS):
-        home = homes[index % len(homes)]
-        town, org, people = branches[(2 * max(0, index - 1)) % len(branches)]
-        in_reach = home.id in (context.root.id, town.id)
-        team = await teams.create(
-            session,
-            home,
-            TeamCreate(
-                name=name,
-                theme=theme,
-                leader_name=people[0].name if in_reach else _name(rng),
-                party_organisation_id=org.id if in_reach else None,
-                member_ids=[p.id for p in people[:3]] if in_reach else [],
-            ),
+        _, _, people = branches[(2 * index) % len(branches)]
+        team = await session.scalar(
+            select(PioneerTeam).where(PioneerTeam.tenant_id == root.id, PioneerTeam.name == name)
         )
+        if team is None:
+            team = await teams.create(
+                session,
+                root,
+                TeamCreate(
+                    name=name,
+                    theme=theme,
+                    leader_name=people[0].name,
+                    party_organisation_id=committee.id,
+                ),
+            )
+        team.member_ids = [str(p.id) for p in people[:3]]
         remaining, day = PERSON_TIMES_PER_TEAM, 0
         while remaining > 0:
-            day += rng.randint(5, 12)
+            day += rng.randint(2, 5)
             batch = min(remaining, rng.randint(30, 70))
             members_part = max(1, batch * rng.randint(25, 40) // 100)
             await teams.record(
                 session,
-                home,
+                root,
                 team.id,
                 ServiceCreate(
-                    title=f"{theme}服务",
+                    title=f"{team.theme}服务",
                     served_on=today - timedelta(days=day),
                     member_person_times=members_part,
                     other_person_times=batch - members_part,
@@ -346,7 +359,7 @@ async def _plans(context: DemoContext, towns: list[Tenant]) -> None:
         PlanCreate(
             year=today.year,
             title=f"{today.year}年党建引领基层治理工作计划",
-            method="136工作法",
+            method=METHOD,
             pillars=[Pillar(key=k, group=g, name=n) for k, g, n in PILLARS],
             indicators=[
                 IndicatorCreate(pillar=p, name=n, unit=u, target=t) for p, n, u, t in INDICATORS

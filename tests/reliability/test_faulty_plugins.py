@@ -39,7 +39,7 @@ SKIPPED = {
     "faulty-manifest": "bad manifest",
     "faulty-metrics": "did not return within",
 }
-LOADED = {"five-sector", "faulty-route", "faulty-subscriber"}
+LOADED = {"five-sector", "party-building", "faulty-route", "faulty-subscriber"}
 
 
 @pytest.fixture(scope="session")

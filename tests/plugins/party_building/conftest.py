@@ -64,13 +64,15 @@ def url(tenant: Tenant | str, path: str, module: str = "party-building") -> str:
     return f"/api/v1/tenants/{key}/{module}{path}"
 
 
-async def post(client: Client, tenant: Tenant, path: str, body: Any, status: int = 201) -> Any:
+async def post(
+    client: Client, tenant: Tenant | str, path: str, body: Any, status: int = 201
+) -> Any:
     response = await client.post(url(tenant, path), json=body)
     assert response.status_code == status, response.text
     return response.json()
 
 
-async def get(client: Client, tenant: Tenant, path: str, status: int = 200) -> Any:
+async def get(client: Client, tenant: Tenant | str, path: str, status: int = 200) -> Any:
     response = await client.get(url(tenant, path))
     assert response.status_code == status, response.text
     return response.json()

@@ -10,8 +10,10 @@ five-sector's activities only through the event catalogue.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import DemoContext, Manifest, SubscribeCallback, TenantFileSection, hookimpl
 from plugins.party_building import demo, isolation, manifest, metrics
@@ -44,6 +46,11 @@ def gongzhi_subscribe(subscribe: SubscribeCallback) -> None:
     """A closed five-sector activity credits the pioneer teams serving in it. Teams may sit
     above the activity's tenant, so the handler runs over the whole tree (``scope="tree"``)."""
     subscribe(ACTIVITY_CLOSED, credit_from_activity, scope="tree")
+
+
+@hookimpl
+def gongzhi_soak_invariants() -> Sequence[Callable[[AsyncSession], Awaitable[list[str]]]]:
+    return metrics.INVARIANTS
 
 
 @hookimpl

@@ -7,20 +7,23 @@ figures the demo district's headline names.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from sqlalchemy import Select, func, select, union
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import MetricQuery
 from plugins.party_building.models import (
     CoveredUnit,
     FollowUp,
+    IndicatorProgress,
     Instructor,
     Meeting,
     Member,
     PartyOrganisation,
     PioneerTeam,
+    PlanIndicator,
     TeamService,
     Training,
 )
@@ -161,4 +164,51 @@ METRICS: list[MetricQuery] = [
         "person_times",
         _training_attendance,
     ),
+]
+
+
+async def progress_is_the_sum_of_its_entries(session: AsyncSession) -> list[str]:
+    """An indicator's progress is the sum of the progress entered against it."""
+    entered = (
+        select(IndicatorProgress.indicator_id, func.sum(IndicatorProgress.amount).label("total"))
+        .group_by(IndicatorProgress.indicator_id)
+        .subquery()
+    )
+    rows = await session.execute(
+        select(PlanIndicator.id, PlanIndicator.progress, entered.c.total).outerjoin(
+            entered, entered.c.indicator_id == PlanIndicator.id
+        )
+    )
+    return [
+        f"indicator {i}: progress {p} != entries {t or 0}"
+        for i, p, t in rows.all()
+        if p != int(t or 0)
+    ]
+
+
+async def members_live_where_their_organisation_does(session: AsyncSession) -> list[str]:
+    """A member's tenant is their organisation's (a transfer moves both)."""
+    rows = await session.execute(
+        select(Member.id, Member.tenant_id, PartyOrganisation.tenant_id)
+        .join(PartyOrganisation, PartyOrganisation.id == Member.party_organisation_id)
+        .where(Member.tenant_id != PartyOrganisation.tenant_id)
+    )
+    return [f"member {m}: tenant {t} but organisation at {o}" for m, t, o in rows.all()]
+
+
+async def events_credit_a_team_once(session: AsyncSession) -> list[str]:
+    """No event credits the same team twice."""
+    rows = await session.execute(
+        select(TeamService.team_id, TeamService.event_id)
+        .where(TeamService.event_id.is_not(None))
+        .group_by(TeamService.team_id, TeamService.event_id)
+        .having(func.count() > 1)
+    )
+    return [f"team {team}: event {event} credited twice" for team, event in rows.all()]
+
+
+INVARIANTS: list[Callable[[AsyncSession], Awaitable[list[str]]]] = [
+    progress_is_the_sum_of_its_entries,
+    members_live_where_their_organisation_does,
+    events_credit_a_team_once,
 ]

@@ -15,8 +15,10 @@ from sqlalchemy import func, select
 
 import core.kernel as plugins_cli
 from core import DemoContext
+from core.app import load_plugins
 from core.cli import main
 from core.db import Database
+from core.modules.invariants import check_invariants
 from core.settings import Settings
 from core.tenancy.models import Tenant
 from core.testing import TEST_SECRET
@@ -75,6 +77,7 @@ async def test_the_tenant_file_and_the_demo_give_the_district_its_figures(
     loaded = await load(db)
     assert loaded["pb_pioneer_teams"] == 4, "the declared teams are used, none added"
     assert await load(db) == loaded
+    assert (await check_invariants(db, load_plugins(settings)))["party-building"] == []
 
     metrics = (await admin_client.get("/api/v1/tenants/430112/metrics")).json()
     figures: dict[str, Any] = {f["name"]: f for f in metrics["figures"]}

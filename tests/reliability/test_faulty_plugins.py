@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
+from importlib.metadata import entry_points
 from pathlib import Path
 
 import pytest
@@ -39,7 +40,12 @@ SKIPPED = {
     "faulty-manifest": "bad manifest",
     "faulty-metrics": "did not return within",
 }
-LOADED = {"five-sector", "party-building", "faulty-route", "faulty-subscriber"}
+LOADED = {ep.name for ep in entry_points(group="gongzhi.plugins")} | {
+    "faulty-route",
+    "faulty-subscriber",
+}
+"""The installed modules (read before the faulty distribution is on the path) and the faulty
+distribution's two healthy entry points."""
 
 
 @pytest.fixture(scope="session")

@@ -11,9 +11,11 @@ rule and its 422 ``errors`` are shown against the fields they name.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 import msgspec
 from msgspec import inspect as mi
@@ -98,13 +100,46 @@ def _help(label: ConsoleLabel | None, lang: Lang, columns: Sequence[str]) -> str
     return " ".join(part for part in (told, layout + " | ".join(columns)) if part)
 
 
+PATH_PARAMETER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+def path_parameters(form: ConsoleForm) -> list[str]:
+    """The placeholders of the form's path other than ``{id}`` (the record's): each is asked
+    for as a field of its own (a tranche number, a follow-up's id) and put into the path."""
+    return [name for name in PATH_PARAMETER.findall(form.path) if name != "id"]
+
+
+def fill_path(path: str, posted: Mapping[str, Sequence[str]]) -> str:
+    """``path`` with every placeholder but ``{id}`` replaced by its posted value, quoted."""
+
+    def value(match: re.Match[str]) -> str:
+        if match.group(1) == "id":
+            return match.group(0)
+        given = [v for v in posted.get(match.group(1), []) if v is not None]
+        return quote(given[-1].strip() if given else "", safe="") or "-"
+
+    return PATH_PARAMETER.sub(value, path)
+
+
 def form_fields(form: ConsoleForm, lang: Lang) -> list[FormField]:
-    """The inputs of ``form`` in its declared order, labelled in ``lang``."""
+    """The inputs of ``form`` in its declared order, labelled in ``lang``: first one for each
+    placeholder of its path (see :func:`path_parameters`), then the body's."""
     info = mi.type_info(form.schema)
     assert isinstance(info, mi.StructType)
     by_name = {f.name: f for f in info.fields}
     names = list(form.fields) or [f.name for f in info.fields]
     found: list[FormField] = []
+    for name in path_parameters(form):
+        label = form.labels.get(name)
+        found.append(
+            FormField(
+                name=name,
+                label=pick(lang, label.title, label.title_en) if label else name,
+                help=_help(label, lang, ()),
+                widget="text",
+                required=True,
+            )
+        )
     for name in names:
         field = by_name[name]
         kind, optional = _unwrap(field.type)

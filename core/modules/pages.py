@@ -55,7 +55,8 @@ class ConsoleForm:
     ``schema`` is the route's request-body struct: its fields, types, limits and defaults make
     the form. ``labels`` names fields (a field without one is labelled by its name); ``fields``
     restricts and orders what is shown (default: every field of the schema). ``path`` may hold
-    ``{id}``, the record's id on a detail page. ``method`` is the HTTP method of the route;
+    ``{id}``, the record's id on a detail page; any other placeholder (``{tranche}``) is asked
+    for as a text field of that name, labelled from ``labels``, and put into the path. ``method`` is the HTTP method of the route;
     ``permission`` the one the route declares (the form is shown only to callers holding it;
     default: ``<module>:write``).
     """

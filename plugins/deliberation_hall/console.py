@@ -4,8 +4,7 @@
 Nothing here renders HTML: the console builds each list, detail and form from these
 declarations and the module's own request-body structs, and calls the module's routes as the
 signed-in user, so a topic's state machine answers a move it does not allow with its 409 naming
-the allowed states, and a vote still opens only in a session that meets its rules. A
-representative's attendance names two records in one path and is set through the API.
+the allowed states, and a vote still opens only in a session that meets its rules.
 """
 
 from __future__ import annotations
@@ -21,6 +20,7 @@ from core import (
     ConsoleResource,
 )
 from plugins.deliberation_hall.sessions.schemas import (
+    Attendance,
     Publication,
     RepresentativeCreate,
     SessionCreate,
@@ -279,6 +279,23 @@ SESSIONS = ConsoleResource(
                 ),
                 "present": ConsoleLabel(title="已到会", title_en="Present"),
                 "contact": ConsoleLabel(title="联系方式", title_en="Contact"),
+            },
+        ),
+        ConsoleForm(
+            key="attendance",
+            title="登记到会",
+            title_en="Mark attendance",
+            schema=Attendance,
+            path="/sessions/{id}/representatives/{representative_id}/attendance",
+            permission=MANAGE,
+            labels={
+                "representative_id": ConsoleLabel(
+                    title="代表 ID",
+                    title_en="Representative id",
+                    help="见下方代表表",
+                    help_en="See the representatives below",
+                ),
+                "present": ConsoleLabel(title="到会", title_en="Present"),
             },
         ),
         ConsoleForm(

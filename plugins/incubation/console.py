@@ -3,8 +3,9 @@
 Nothing here renders HTML: the console builds each list, detail and form from these
 declarations and the module's own request-body structs, and calls the module's routes as the
 signed-in user (``incubation:manage`` still guards bases, cohorts, mentors, benchmarks and
-brand projects). Scorecards (scores keyed by the tenant's rubric) and mentor meetings and
-pairing ends (two records in one path) are shown here and recorded through the API.
+brand projects). A mentor's meetings and the end of a pairing name the pairing by the id its
+table shows. Scorecards (scores keyed by the tenant's rubric) are shown here and recorded
+through the API.
 """
 
 from __future__ import annotations
@@ -22,7 +23,12 @@ from plugins.incubation.benchmarks.schemas import BenchmarkCreate
 from plugins.incubation.brand_projects.schemas import BrandProjectCreate
 from plugins.incubation.cohorts.schemas import CohortCreate
 from plugins.incubation.incubatees.schemas import IncubateeCreate, StageMove, StageOverride
-from plugins.incubation.mentors.schemas import MentorCreate, PairingCreate
+from plugins.incubation.mentors.schemas import (
+    MeetingCreate,
+    MentorCreate,
+    PairingCreate,
+    PairingEnd,
+)
 from plugins.incubation.projects.schemas import ProjectCreate
 from plugins.incubation.resource_matches.schemas import MatchCreate
 from plugins.incubation.supervision.schemas import VisitCreate
@@ -40,6 +46,9 @@ STAGE_HELP_EN = (
 )
 ORGANISATION_HELP = "已启用五社联动时填写组织 ID，否则填写名称"
 ORGANISATION_HELP_EN = "The directory id where five-sector is on, else the name"
+PAIRING_ID = ConsoleLabel(
+    title="结对 ID", title_en="Pairing id", help="见下方结对表", help_en="See the pairings below"
+)
 BASE_ID = ConsoleLabel(
     title="培育基地 ID", title_en="Base id", help="见“培育基地”列表", help_en="See Bases"
 )
@@ -451,6 +460,32 @@ MENTORS = ConsoleResource(
                 "leader_name": ConsoleLabel(title="组织负责人", title_en="Leader"),
             },
         ),
+        ConsoleForm(
+            key="meeting",
+            title="记录结对交流",
+            title_en="Record a meeting",
+            schema=MeetingCreate,
+            path="/mentors/{id}/pairings/{mentorship_id}/meetings",
+            labels={
+                "mentorship_id": PAIRING_ID,
+                "met_on": ConsoleLabel(title="日期", title_en="Met on"),
+                "topic": ConsoleLabel(title="主题", title_en="Topic"),
+                "notes": ConsoleLabel(title="记录", title_en="Notes"),
+                "next_steps": ConsoleLabel(title="下一步", title_en="Next steps"),
+            },
+        ),
+        ConsoleForm(
+            key="end",
+            title="结束结对",
+            title_en="End a pairing",
+            schema=PairingEnd,
+            path="/mentors/{id}/pairings/{mentorship_id}/end",
+            labels={
+                "mentorship_id": PAIRING_ID,
+                "ended_on": ConsoleLabel(title="结束日期", title_en="Ended on"),
+                "reason": ConsoleLabel(title="理由", title_en="Reason"),
+            },
+        ),
     ),
     related=(
         ConsoleRelated(
@@ -462,6 +497,7 @@ MENTORS = ConsoleResource(
                 ConsoleField(key="started_on", title="开始", title_en="Started"),
                 ConsoleField(key="ended_on", title="结束", title_en="Ended"),
                 ConsoleField(key="end_reason", title="结束理由", title_en="End reason"),
+                ConsoleField(key="id", title="ID", title_en="Id"),
             ),
         ),
     ),

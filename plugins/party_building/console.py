@@ -3,9 +3,9 @@
 Nothing here renders HTML: the console builds each list, detail and form from these
 declarations and the module's own request-body structs, and calls the module's routes as the
 signed-in user (``party-building:people`` still guards members' personal data,
-``party-building:manage`` organisations, members and plans). A plan indicator's progress, a
-follow-up's completion and a meeting's attendance name two records in one path and are
-recorded through the API.
+``party-building:manage`` organisations, members and plans). An indicator's progress and a
+follow-up's completion are actions of the plan's and the visit's pages, naming the indicator
+or follow-up by the id its table shows.
 """
 
 from __future__ import annotations
@@ -32,8 +32,18 @@ from plugins.party_building.organisations.schemas import (
     UnitIn,
 )
 from plugins.party_building.pioneer_teams.schemas import ActivityLink, ServiceCreate, TeamCreate
-from plugins.party_building.supervision.schemas import FollowUpCreate, TrainingCreate, VisitCreate
-from plugins.party_building.work_plans.schemas import IndicatorCreate, PlanCopy, PlanCreate
+from plugins.party_building.supervision.schemas import (
+    FollowUpCreate,
+    FollowUpDone,
+    TrainingCreate,
+    VisitCreate,
+)
+from plugins.party_building.work_plans.schemas import (
+    IndicatorCreate,
+    PlanCopy,
+    PlanCreate,
+    ProgressCreate,
+)
 
 MANAGE = "party-building:manage"
 PEOPLE = "party-building:people"
@@ -509,6 +519,24 @@ PLANS = ConsoleResource(
                 "target": ConsoleLabel(title="目标值", title_en="Target"),
             },
         ),
+        ConsoleForm(
+            key="progress",
+            title="记录指标进度",
+            title_en="Record progress",
+            schema=ProgressCreate,
+            path="/work-plans/{id}/indicators/{plan_indicator_id}/progress",
+            labels={
+                "plan_indicator_id": ConsoleLabel(
+                    title="指标 ID",
+                    title_en="Indicator id",
+                    help="见下方指标表",
+                    help_en="See the indicators below",
+                ),
+                "amount": ConsoleLabel(title="完成量", title_en="Amount"),
+                "recorded_on": ConsoleLabel(title="日期", title_en="Recorded on"),
+                "note": ConsoleLabel(title="说明", title_en="Note"),
+            },
+        ),
     ),
     related=(
         ConsoleRelated(
@@ -535,6 +563,7 @@ PLANS = ConsoleResource(
                 ConsoleField(key="progress", title="进度", title_en="Progress"),
                 ConsoleField(key="unit", title="单位", title_en="Unit"),
                 ConsoleField(key="percent", title="完成率（%）", title_en="Percent"),
+                ConsoleField(key="id", title="ID", title_en="Id"),
             ),
         ),
     ),
@@ -586,6 +615,23 @@ VISITS = ConsoleResource(
                 "due_on": ConsoleLabel(title="期限", title_en="Due on"),
             },
         ),
+        ConsoleForm(
+            key="follow-up-done",
+            title="整改完成",
+            title_en="Complete a follow-up",
+            schema=FollowUpDone,
+            path="/supervision-visits/{id}/follow-ups/{supervision_follow_up_id}/done",
+            labels={
+                "supervision_follow_up_id": ConsoleLabel(
+                    title="整改事项 ID",
+                    title_en="Follow-up id",
+                    help="见下方整改事项表",
+                    help_en="See the follow-ups below",
+                ),
+                "done_on": ConsoleLabel(title="完成日期", title_en="Done on"),
+                "outcome": ConsoleLabel(title="整改结果", title_en="Outcome"),
+            },
+        ),
     ),
     related=(
         ConsoleRelated(
@@ -599,6 +645,7 @@ VISITS = ConsoleResource(
                 ConsoleField(key="status", title="状态", title_en="Status"),
                 ConsoleField(key="overdue", title="逾期", title_en="Overdue"),
                 ConsoleField(key="outcome", title="结果", title_en="Outcome"),
+                ConsoleField(key="id", title="ID", title_en="Id"),
             ),
         ),
     ),

@@ -71,8 +71,14 @@ async def test_deliberation_hall_pages_where_it_is_on_and_none_where_it_is_off(
     assert 'data-field="starts_at">2026-12-20T11:00:00Z<' in (await admin.get(session)).text
     await acted(admin, session, "representative", name="李代表", stakeholder="on")
     after = await admin.get(session)
-    assert "李代表" in after.text
     assert 'data-field="check.representatives">1<' in after.text
+    assert 'data-field="check.present">0<' in after.text
+    representative = re.search(r"李代表</td>.*?<td>([0-9a-f-]{36})</td>", after.text, re.S)
+    assert representative, after.text
+    await acted(
+        admin, session, "attendance", representative_id=representative.group(1), present="on"
+    )
+    assert 'data-field="check.present">1<' in (await admin.get(session)).text
     on = await sign_in("wc-admin")
     assert f'data-module="{MODULE}"' in (await on.get("/console/t/wangcheng")).text
     await gone_where_off(await sign_in("lfl-admin"), MODULE, [r.slug for r in PAGES.resources])

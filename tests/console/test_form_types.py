@@ -12,8 +12,8 @@ from typing import Annotated
 
 import msgspec
 
-from core.console.forms import body_of, form_fields
-from core.modules.pages import ConsoleForm
+from core.console.forms import body_of, fill_path, form_fields
+from core.modules.pages import ConsoleForm, ConsoleLabel
 
 Fen = Annotated[int, msgspec.Meta(ge=0, le=10**13, description="金额（分） / amount in fen")]
 Instant = Annotated[datetime, msgspec.Meta(tz=True, description="带时区的时间 / with an offset")]
@@ -74,3 +74,29 @@ def test_a_list_of_structs_is_one_item_per_line_with_its_values_in_order() -> No
     assert msgspec.convert(body, Budget).lines[1].note == "含运费"
     # A required list left empty is still sent, so the API's 422 names it.
     assert body_of(BUDGET, {"lines": [""]}) == {"lines": []}
+
+
+class Done(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    done_on: str
+
+
+DONE = ConsoleForm(
+    key="done",
+    title="完成",
+    title_en="Done",
+    schema=Done,
+    path="/visits/{id}/follow-ups/{follow_up_id}/done",
+    labels={"follow_up_id": ConsoleLabel(title="整改事项 ID", title_en="Follow-up id")},
+)
+
+
+def test_a_path_placeholder_besides_the_record_id_is_asked_for_and_filled_in() -> None:
+    fields = form_fields(DONE, "zh-CN")
+    assert [(f.name, f.label, f.required) for f in fields] == [
+        ("follow_up_id", "整改事项 ID", True),
+        ("done_on", "done_on", True),
+    ]
+    posted = {"follow_up_id": [" a/b "], "done_on": ["2026-03-01"]}
+    assert fill_path(DONE.path, posted) == "/visits/{id}/follow-ups/a%2Fb/done"
+    assert body_of(DONE, posted) == {"done_on": "2026-03-01"}
+    assert fill_path(DONE.path, {}) == "/visits/{id}/follow-ups/-/done"

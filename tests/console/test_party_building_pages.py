@@ -7,6 +7,8 @@ and left off at 雷锋路社区. Runs on SQLite and, with ``GONGZHI_TEST_POSTGRE
 
 from __future__ import annotations
 
+import re
+
 from litestar import Litestar
 
 from core.db import Database
@@ -88,7 +90,37 @@ async def test_party_building_pages_where_it_is_on_and_none_where_it_is_off(
     )
     planned = await admin.get(plan)
     assert "主题党日" in planned.text
-    assert "<td>2000</td>" in planned.text
+    indicator = re.search(r"服务人次</td>.*?<td>([0-9a-f-]{36})</td>", planned.text, re.S)
+    assert indicator, planned.text
+    await acted(
+        admin,
+        plan,
+        "progress",
+        plan_indicator_id=indicator.group(1),
+        amount="500",
+        recorded_on="2026-03-05",
+    )
+    assert re.search(r"服务人次</td><td>2000</td><td>500</td>", (await admin.get(plan)).text)
+    visit = await created(
+        admin,
+        f"{BASE}/supervision-visits/new",
+        visited_unit="望城区机关第一党支部",
+        visited_on="2026-03-06",
+        supervisor="刘督导",
+        findings="会议记录不全",
+        follow_ups="补齐会议记录 | 2026-04-01",
+    )
+    follow_up = re.search(r"<td>([0-9a-f-]{36})</td>", (await admin.get(visit)).text)
+    assert follow_up
+    await acted(
+        admin,
+        visit,
+        "follow-up-done",
+        supervision_follow_up_id=follow_up.group(1),
+        done_on="2026-03-20",
+        outcome="已补齐",
+    )
+    assert "<td>已补齐</td>" in (await admin.get(visit)).text
     on = await sign_in("wfl-admin")
     assert f'data-module="{MODULE}"' in (await on.get("/console/t/wangfulu")).text
     await gone_where_off(await sign_in("lfl-admin"), MODULE, [r.slug for r in PAGES.resources])

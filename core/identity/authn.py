@@ -293,6 +293,7 @@ class AuthenticationMiddleware:
                 principal is None
                 and route_handler is not None
                 and route_handler.opt.get("permission")
+                and not route_handler.opt.get("public")
             ):
                 raise NotAuthorizedException(
                     detail="invalid or expired token" if token else "no bearer token"

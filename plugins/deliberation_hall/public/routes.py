@@ -1,6 +1,5 @@
-"""HTTP routes of the public view, readable by anyone where a tenant switched its
-``public_view`` setting on (without a login once the kernel allows anonymous routes: see
-:mod:`plugins.deliberation_hall.public.access`)."""
+"""HTTP routes of the public view, readable by anyone, without a login, where a tenant switched
+its ``public_view`` setting on (see :mod:`plugins.deliberation_hall.public.access`)."""
 
 from __future__ import annotations
 
@@ -14,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core import Page, Paging, paginate
 from plugins.deliberation_hall.permissions import READ
 from plugins.deliberation_hall.public import services
-from plugins.deliberation_hall.public.access import DEPENDENCIES, PublicScope
+from plugins.deliberation_hall.public.access import DEPENDENCIES, PUBLIC_SETTING, PublicScope
 from plugins.deliberation_hall.public.schemas import PublicTopic, PublicTopicDetail
 from plugins.deliberation_hall.topics.schemas import State
 
@@ -24,7 +23,7 @@ class PublicController(Controller):
     preview it before."""
 
     path = "/public"
-    opt = {**READ, "public": True}  # noqa: RUF012
+    opt = {**READ, "public": PUBLIC_SETTING}  # noqa: RUF012
     dependencies = dict(DEPENDENCIES)  # noqa: RUF012
 
     @get("/topics", summary="Published topics (public)")

@@ -184,12 +184,21 @@ async def test_the_public_view_shows_only_published_topics_and_public_fields(
     implemented = (await client.get(url(home, f"/public/topics/{done}"), headers=visitor)).json()
     assert [t["title"] for t in implemented["tasks"]] == ["换灯"]
 
-    for path in ("/public/topics", f"/public/topics/{done}"):
-        anonymous = await client.get(url(home, path), headers=ANONYMOUS)
-        assert anonymous.status_code == 401
-        assert "楼道" not in anonymous.text
+    anonymous = []
+    for path in ("/public/topics", f"/public/topics/{done}", f"/public/topics/{secret_topic}"):
+        response = await client.get(url(home, path), headers=ANONYMOUS)
+        assert response.status_code == 200, response.text
+        anonymous.append(response.json())
+    assert anonymous == [page.json(), implemented, body]
+    for closed_page in (tree.neighbour, tree.village):
+        response = await client.get(url(closed_page, "/public/topics"), headers=ANONYMOUS)
+        assert response.status_code == 401
+        assert "邻居社区的议题" not in response.text
+    for hidden in (fresh, accepted, rejected, neighbour_topic):
+        response = await client.get(url(home, f"/public/topics/{hidden}"), headers=ANONYMOUS)
+        assert response.status_code == 404, hidden
 
-    everything = json.dumps([page.json(), body, implemented], ensure_ascii=False)
+    everything = json.dumps([page.json(), body, implemented, *anonymous], ensure_ascii=False)
     for private in (
         "13812345678",
         "13987654321",

@@ -100,6 +100,23 @@ async def test_incubation_pages_where_it_is_on_and_none_where_it_is_off(
     matched = await admin.get(incubatee)
     assert "望城区慈善会" in matched.text
     assert "<td>50000</td>" in matched.text
+    mentor = await created(
+        admin, f"{BASE}/mentors/new", base_id=base_id, name="周书记", title="社区党委书记"
+    )
+    await acted(
+        admin,
+        mentor,
+        "pair",
+        incubatee_id=incubatee.rsplit("/", 1)[1],
+        started_on="2026-03-04",
+        leader_name="陈会长",
+    )
+    pairing = re.search(r"<td>([0-9a-f-]{36})</td>", (await admin.get(mentor)).text)
+    assert pairing
+    await acted(
+        admin, mentor, "end", mentorship_id=pairing.group(1), ended_on="2026-06-30", reason="结业"
+    )
+    assert "<td>2026-06-30</td>" in (await admin.get(mentor)).text
     listed = await admin.get(f"{BASE}/incubatees", params={"q": "夕阳红"})
     assert re.search(r'data-total="1"', listed.text)
     # On at 望府路社区, off at 雷锋路社区: the entry and every page disappear there.

@@ -489,7 +489,13 @@ async def _set_member_status(
     membership, user = await _member_at(session, tenant, membership_id)
     await _account_in_reach(request, session, user)
     await service.set_status(session, user, status, tenant_id=tenant.id)
-    request.app.state.principal_cache.invalidate_user(user.id)
+    cache = request.app.state.principal_cache
+    if status == "active":
+        # An API token refused while its user was disabled is cached as "nobody", which names
+        # no user to drop; enabling is rare, so every cached principal goes.
+        cache.clear()
+    else:
+        cache.invalidate_user(user.id)
     return _member_view(membership, user)
 
 

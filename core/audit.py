@@ -246,10 +246,10 @@ def provide_audit_filter(
         Parameter(description="截止时间（不含），须带时区 / before (ISO 8601 with offset)"),
     ] = None,
 ) -> AuditFilter:
-    """The ``audit_filter`` dependency: the audit log's filters from the query string."""
-    for name, value in (("since", since), ("until", until)):
-        if value is not None and value.tzinfo is None:
-            raise Invalid(name, "时间须带时区", message_en="needs a UTC offset, e.g. Z")
+    """The ``audit_filter`` dependency: the audit log's filters from the query string.
+
+    It raises nothing of its own (a dependency failing beside the session would cut the
+    session's clean-up short); :func:`audit_query` checks the values."""
     return AuditFilter(
         actor=actor or None,
         action=action or None,
@@ -282,7 +282,11 @@ async def _tenant_in_subtree(session: AsyncSession, root: Tenant, key: str) -> T
 async def audit_query(
     session: AsyncSession, tenant: Tenant, where: AuditFilter
 ) -> Select[AuditRecord]:
-    """The records of ``tenant``'s subtree that ``where`` selects, newest first."""
+    """The records of ``tenant``'s subtree that ``where`` selects, newest first; 422 for a
+    time without a UTC offset or a ``tenant`` outside the subtree."""
+    for name, value in (("since", where.since), ("until", where.until)):
+        if value is not None and value.tzinfo is None:
+            raise Invalid(name, "时间须带时区", message_en="needs a UTC offset, e.g. Z")
     query = select(AuditRecord)
     if where.tenant is not None:
         one = await _tenant_in_subtree(session, tenant, where.tenant)

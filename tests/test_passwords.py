@@ -185,3 +185,17 @@ def test_one_time_passwords_are_long_random_and_unambiguous() -> None:
         assert len(password) == ONE_TIME_LENGTH
         assert set(password) <= set(ONE_TIME_ALPHABET)
     assert not set("0O1lI") & set(ONE_TIME_ALPHABET)
+
+
+async def test_anonymous_calls_of_caller_routes_leave_no_session_open(
+    app: Litestar, client: Client, make_user: MakeUser
+) -> None:
+    """Refused before any dependency opens the request's session: one left open would hold a
+    pooled connection (and on SQLite the process's writer lock) until garbage collection."""
+    for _ in range(2):
+        assert (await client.post("/api/v1/auth/logout")).status_code == 401
+        assert (await client.post(PASSWORD, json={"current_password": "x"})).status_code == 401
+        assert (await client.get("/api/v1/me")).status_code == 401
+    assert app.state.db.engine.pool.checkedout() == 0
+    await make_user("after")
+    assert (await _login(client, "after"))["access_token"]

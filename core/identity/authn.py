@@ -188,6 +188,7 @@ async def principal_for_session(
         display_name=user.display_name,
         grants=await load_grants(session, user.id),
         session_id=session_id,
+        password_change_required=user.password_change_required,
     )
 
 

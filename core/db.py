@@ -24,7 +24,7 @@ import asyncio
 import re
 import time
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Coroutine
 from contextlib import asynccontextmanager, suppress
 from contextvars import ContextVar
 from dataclasses import dataclass, replace
@@ -40,8 +40,9 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, SessionTransaction
 from sqlalchemy.pool import NullPool
+from sqlalchemy.util import greenlet_spawn
 
 from core.settings import Settings
 
@@ -333,6 +334,37 @@ def create_nullpool_engine(url: str) -> AsyncEngine:
     return create_async_engine(url, poolclass=NullPool)
 
 
+def _finish(session: Session, transaction: SessionTransaction, error: BaseException | None) -> None:
+    """End the session's transaction as ``async with session.begin()`` would (commit, or roll
+    back on ``error``), then close the session: one greenlet for both, where the async context
+    managers spent one each (and a task each to see them through)."""
+    try:
+        if error is None:
+            transaction.__exit__(None, None, None)
+        else:
+            transaction.__exit__(type(error), error, error.__traceback__)
+    finally:
+        session.close()
+
+
+async def _to_completion(work: Coroutine[Any, Any, None]) -> None:
+    """Run ``work`` to its end even if the calling task is cancelled meanwhile (then re-raise
+    the cancellation), so a connection is never left half returned to the pool."""
+    task = asyncio.ensure_future(work)
+    cancelled: BaseException | None = None
+    while True:
+        try:
+            await asyncio.shield(task)
+        except asyncio.CancelledError as error:
+            if task.done():
+                raise
+            cancelled = error
+        else:
+            break
+    if cancelled is not None:
+        raise cancelled
+
+
 class Database:
     """The process's engine and session factory.
 
@@ -366,11 +398,18 @@ class Database:
             async with self._sqlite_writer(), self.session(write=True, context=context) as session:
                 yield session
             return
-        async with self.sessionmaker() as session, session.begin():
+        session = self.sessionmaker()
+        sync = session.sync_session
+        transaction = sync.begin()
+        try:
             if write and self.dialect == "sqlite":
                 await session.connection(execution_options={"gongzhi_write": True})
             await set_context(session, self.default_context if context is None else context)
             yield session
+        except BaseException as error:
+            await _to_completion(greenlet_spawn(_finish, sync, transaction, error))
+            raise
+        await _to_completion(greenlet_spawn(_finish, sync, transaction, None))
 
     @asynccontextmanager
     async def _sqlite_writer(self) -> AsyncIterator[None]:

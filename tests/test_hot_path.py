@@ -15,12 +15,13 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 import time
 import uuid
 from collections import Counter
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from litestar import Litestar
@@ -30,10 +31,11 @@ from sqlalchemy.dialects.postgresql.asyncpg import AsyncAdapt_asyncpg_connection
 from sqlalchemy.engine import Engine
 
 from core.app import create_app
-from core.db import Database, DbContext, create_engine, set_context
-from core.identity.authn import PrincipalCache
+from core.db import SYSTEM, Database, DbContext, create_engine, set_context
+from core.identity.authn import PrincipalCache, bearer_token
 from core.identity.models import User
 from core.identity.tokens import issue_access_token
+from core.logging import render_json
 from core.modules.models import ModuleChoice, ModulePolicy, OutboxEvent
 from core.settings import Settings
 from core.testing import create_user, login_headers, make_tree, settings_for_tests
@@ -399,3 +401,58 @@ async def test_a_request_refused_while_its_dependencies_resolve_holds_no_connect
             assert refused.status_code == 400
         assert app.state.db.engine.pool.checkedout() == 0
         assert (await client.get(listing, headers=headers)).status_code == 200
+
+
+async def test_a_session_commits_on_exit_and_rolls_back_on_error_returning_its_connection(
+    db: Database,
+) -> None:
+    """The unit of work ends its transaction and closes its session in one step
+    (:func:`core.db._finish`): committed on a normal exit, rolled back on an error, and the
+    connection back in the pool either way."""
+    built = await _five_sector_tree(db)
+    town = built["town-a"].id
+
+    async def fail() -> None:
+        async with db.session(write=True, context=SYSTEM) as session:
+            session.add(ModuleChoice(tenant_id=town, module=FS, enabled=False))
+            await session.flush()
+            raise RuntimeError("handler failed")
+
+    with pytest.raises(RuntimeError):
+        await fail()
+    assert cast(Any, db.engine.pool).checkedout() == 0
+    async with db.session(context=SYSTEM) as session:
+        assert (
+            await session.scalar(select(ModuleChoice).where(ModuleChoice.tenant_id == town)) is None
+        )
+    async with db.session(write=True, context=SYSTEM) as session:
+        session.add(ModuleChoice(tenant_id=town, module=FS, enabled=False))
+    assert cast(Any, db.engine.pool).checkedout() == 0
+    async with db.session(context=SYSTEM) as session:
+        choice = await session.scalar(select(ModuleChoice).where(ModuleChoice.tenant_id == town))
+    assert choice is not None
+    assert choice.enabled is False
+
+
+def test_the_bearer_token_is_read_from_the_raw_headers_in_any_case() -> None:
+    scope: Any = {"headers": [(b"accept", b"*/*"), (b"Authorization", b"Bearer abc.def ")]}
+    assert bearer_token(scope) == "abc.def"
+    scope["headers"] = [(b"authorization", b"Basic xyz")]
+    assert bearer_token(scope) is None
+    scope["headers"] = []
+    assert bearer_token(scope) is None
+
+
+def test_a_json_log_line_is_one_object_with_uuids_and_times_as_text() -> None:
+    user = uuid.uuid4()
+    line = render_json(
+        None,
+        "info",
+        {"event": "request", "user": user, "at": date(2026, 11, 30), "odd": object, "名": "张三"},
+    )
+    assert "\n" not in line
+    decoded = json.loads(line)
+    assert decoded["user"] == str(user)
+    assert decoded["at"] == "2026-11-30"
+    assert decoded["odd"] == repr(object)
+    assert decoded["名"] == "张三"

@@ -23,6 +23,7 @@ from collections import Counter
 from datetime import date
 from typing import Any, cast
 
+import aiosqlite
 import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
@@ -158,6 +159,37 @@ async def test_a_tenant_read_on_postgresql_makes_three_round_trips(
                 assert (await client.get(read, headers=headers)).status_code == 200
     assert [kind.split()[0] for kind in trips.seen] == ["BEGIN", "SELECT", "COMMIT"] * 3, trips.seen
     assert pings == [], "a connection used moments ago is not pinged"
+
+
+async def test_a_tenant_read_on_sqlite_makes_three_trips_to_the_driver_thread(
+    settings: Settings, db: Database, backend: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """aiosqlite runs every call on its own thread; each trip there is a hand-over and a wake-up
+    of the event loop. A read is ``BEGIN``, its statement and ``COMMIT``: one trip each
+    (:class:`core.db.OneTripCursor`; SQLAlchemy's own cursor made eight)."""
+    if backend != "sqlite":
+        pytest.skip("aiosqlite's thread is SQLite's")
+    await _five_sector_tree(db)
+    await create_user(db, settings, "root", [(None, "platform_admin")])
+    app = _app(settings)
+    trips: list[str] = []
+    original = aiosqlite.Connection._execute
+
+    async def counted(self: Any, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        trips.append(str(args[1])[:40] if len(args) > 1 else getattr(fn, "__name__", "?"))
+        return await original(self, fn, *args, **kwargs)
+
+    async with AsyncTestClient(app=app) as client:
+        headers = await login_headers(client, "root")
+        volunteer = await _volunteer(client, headers, "community-a", "2")
+        read = f"/api/v1/tenants/district/five-sector/volunteers/{volunteer}"
+        for _ in range(2):
+            assert (await client.get(read, headers=headers)).status_code == 200
+        monkeypatch.setattr(aiosqlite.Connection, "_execute", counted)
+        for _ in range(3):
+            assert (await client.get(read, headers=headers)).status_code == 200
+        monkeypatch.undo()
+    assert len(trips) == 3 * 3, "\n".join(trips)
 
 
 async def test_a_tenant_list_on_postgresql_makes_four_round_trips(

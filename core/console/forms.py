@@ -92,12 +92,21 @@ def _default(field: mi.Field) -> str:
 
 
 def _help(label: ConsoleLabel | None, lang: Lang, columns: Sequence[str]) -> str:
-    """The label's help; for a list of structs, followed by the order of its values."""
-    told = pick(lang, label.help, label.help_en) if label else ""
+    """The label's help; for a list of structs, followed by how to write its items (the
+    module's label names the values in its language; without one, the field names do)."""
+    if label is None:
+        if not columns:
+            return ""
+        return pick(lang, "每行一项，依次填写：", "One per line, values in order: ") + " | ".join(
+            columns
+        )
+    told = pick(lang, label.help, label.help_en)
     if not columns:
         return told
-    layout = pick(lang, "每行一项，依次填写：", "One per line, values in order: ")
-    return " ".join(part for part in (told, layout + " | ".join(columns)) if part)
+    layout = pick(
+        lang, "每行一项，各值以 | 分隔，顺序如标题", "One per line, values separated by | as titled"
+    )
+    return " ".join(part for part in (told, layout) if part)
 
 
 PATH_PARAMETER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")

@@ -144,7 +144,9 @@ INCUBATEES = ConsoleResource(
             labels={
                 "surveyed_on": ConsoleLabel(title="调研日期", title_en="Surveyed on"),
                 "surveyor": ConsoleLabel(title="调研人", title_en="Surveyor"),
-                "answers": ConsoleLabel(title="问答", title_en="Questions and answers"),
+                "answers": ConsoleLabel(
+                    title="问答（问题 | 回答）", title_en="Answers (question | answer)"
+                ),
                 "findings": ConsoleLabel(title="结论", title_en="Findings"),
             },
         ),

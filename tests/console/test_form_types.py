@@ -72,6 +72,16 @@ def test_a_list_of_structs_is_one_item_per_line_with_its_values_in_order() -> No
         ]
     }
     assert msgspec.convert(body, Budget).lines[1].note == "含运费"
+    labelled = ConsoleForm(
+        key="b",
+        title="预算",
+        title_en="Budget",
+        schema=Budget,
+        path="/x",
+        labels={"lines": ConsoleLabel(title="预算（科目 | 金额）", title_en="Budget (item | fen)")},
+    )
+    help_zh = form_fields(labelled, "zh-CN")[0].help
+    assert help_zh == "每行一项，各值以 | 分隔，顺序如标题"
     # A required list left empty is still sent, so the API's 422 names it.
     assert body_of(BUDGET, {"lines": [""]}) == {"lines": []}
 

@@ -526,7 +526,12 @@ async def _detail(
         resource=resource,
         record=record,
         record_id=record_id,
-        heading=str(record.get("name") or record.get("title") or record_id),
+        heading=str(
+            (resource.heading and record.get(resource.heading))
+            or record.get("name")
+            or record.get("title")
+            or record_id
+        ),
         related=related,
         forms=forms,
     )

@@ -93,7 +93,8 @@ class ConsoleResource:
     ``limit``/``offset``; ``search`` names its free-text query parameter, if any.
     ``detail_path`` (with ``{id}``) answers one record; ``related`` are tables shown under its
     detail (a ledger, participants). ``exports`` are links next to the list, ``documents``
-    links on a record's page.
+    links on a record's page. ``heading`` names the answer's field that heads a record's page
+    (default: its ``name``, else its ``title``).
     """
 
     slug: str
@@ -109,6 +110,7 @@ class ConsoleResource:
     exports: Sequence[ConsoleLink] = ()
     documents: Sequence[ConsoleLink] = ()
     related: Sequence[ConsoleRelated] = ()
+    heading: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)

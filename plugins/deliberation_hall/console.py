@@ -368,6 +368,7 @@ VOTES = ConsoleResource(
     title="表决",
     title_en="Votes",
     list_path="/votes",
+    heading="question",
     columns=(
         ConsoleField(key="question", title="表决事项", title_en="Question", link=True),
         ConsoleField(key="method", title="方式", title_en="Method"),

@@ -58,6 +58,7 @@ INCUBATEES = ConsoleResource(
     title="培育对象",
     title_en="Incubatees",
     list_path="/incubatees",
+    heading="organisation_name",
     search="q",
     columns=(
         ConsoleField(key="organisation_name", title="组织名称", title_en="Organisation", link=True),
@@ -510,6 +511,7 @@ BENCHMARKS = ConsoleResource(
     title="标杆示范",
     title_en="Benchmarks",
     list_path="/benchmarks",
+    heading="organisation_name",
     columns=(
         ConsoleField(key="organisation_name", title="组织", title_en="Organisation", link=True),
         ConsoleField(key="headline", title="标题", title_en="Headline"),

@@ -312,6 +312,7 @@ MEETINGS = ConsoleResource(
     title="三会一课",
     title_en="Meetings",
     list_path="/meetings",
+    heading="topic",
     columns=(
         ConsoleField(key="topic", title="主题", title_en="Topic", link=True),
         ConsoleField(key="type", title="类型", title_en="Type"),
@@ -574,6 +575,7 @@ VISITS = ConsoleResource(
     title="督导检查",
     title_en="Supervision visits",
     list_path="/supervision-visits",
+    heading="visited_unit",
     columns=(
         ConsoleField(key="visited_unit", title="检查单位", title_en="Unit visited", link=True),
         ConsoleField(key="visited_on", title="日期", title_en="Visited on"),

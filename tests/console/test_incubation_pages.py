@@ -52,6 +52,7 @@ async def test_incubation_pages_where_it_is_on_and_none_where_it_is_off(
         admitted_on="2026-03-02",
     )
     detail = await admin.get(incubatee)
+    assert "<h1>望城区夕阳红志愿服务队</h1>" in detail.text
     assert 'data-field="stage">needs_survey<' in detail.text
     assert 'data-form="stage-override"' in detail.text
     # Training before the needs survey: refused with the module's reason (409).

@@ -33,6 +33,9 @@ from core.tenancy.provisioning import (
 ROOT = Path(__file__).resolve().parent.parent
 WANGCHENG = str(ROOT / "tenants" / "wangcheng.yaml")
 DEMO_USERS = 4
+with open(WANGCHENG, encoding="utf-8") as _file:
+    DISTRICT_MODULES = sorted(yaml.safe_load(_file)["tenants"][0]["modules"])
+"""The modules whose policy the demo district sets (one plan line each)."""
 """Memberships the demo file declares under ``users:`` (one plan line each)."""
 TOWN_CODES = [
     "430112001", "430112003", "430112005", "430112006", "430112007", "430112008",
@@ -123,8 +126,10 @@ def test_wangcheng_applies_all_towns_and_communities_then_changes_nothing(
     assert "+ create town gaotangling 高塘岭街道" in lines
     assert "+ create community longwangling 龙王岭村" in lines
     assert sum(line.startswith("+ create ") for line in lines) == 36 + DEMO_USERS
-    assert "~ update module five-sector at wangcheng: policy required" in lines
-    assert "plan: 40 to create, 1 to update, 0 to move, 0 unchanged" in first.stdout
+    for module in DISTRICT_MODULES:
+        assert f"~ update module {module} at wangcheng: policy required" in lines
+    updates = len(DISTRICT_MODULES)
+    assert f"plan: 40 to create, {updates} to update, 0 to move, 0 unchanged" in first.stdout
     stored = rows(database_url)
     towns = [t for t in stored.values() if t["level"] == "town"]
     assert sorted(t["division_code"] for t in towns) == TOWN_CODES
@@ -135,9 +140,9 @@ def test_wangcheng_applies_all_towns_and_communities_then_changes_nothing(
     second = run(cli, "apply", WANGCHENG)
     assert second.exit_code == 0, second.stderr
     plan = plan_lines(second.stdout)
-    assert len(plan) == 36 + DEMO_USERS + 1
+    assert len(plan) == 36 + DEMO_USERS + updates
     assert all(line.startswith("= unchanged ") for line in plan)
-    assert "0 to create, 0 to update, 0 to move, 41 unchanged" in second.stdout
+    assert f"0 to create, 0 to update, 0 to move, {40 + updates} unchanged" in second.stdout
     assert rows(database_url) == stored
 
 

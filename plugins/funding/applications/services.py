@@ -341,7 +341,7 @@ def _illegal(a: Application, to: str) -> Conflict:
     )
 
 
-async def _move(
+async def move(
     session: AsyncSession,
     a: Application,
     to: str,
@@ -383,7 +383,7 @@ async def submit(
         raise NotFound("资助项目")
     if a.status == "draft":
         _check_open(call, today)
-    await _move(session, a, "submitted", "", actor, submitted_at=now())
+    await move(session, a, "submitted", "", actor, submitted_at=now())
     return a
 
 
@@ -410,7 +410,7 @@ async def transition(
     elif to == "closed":
         await close(session, a, call, reason, actor)
     else:
-        await _move(session, a, to, reason, actor)
+        await move(session, a, to, reason, actor)
     return a
 
 
@@ -431,7 +431,7 @@ async def approve(
             f"立项金额不能超过申请金额 {a.requested_fen} 分",
             message_en=f"cannot exceed the requested {a.requested_fen} fen",
         )
-    await _move(session, a, "approved", reason, actor, approved_fen=approved_fen)
+    await move(session, a, "approved", reason, actor, approved_fen=approved_fen)
     await ledger.append(
         session,
         call,
@@ -489,7 +489,7 @@ async def terminate(
 ) -> None:
     """End a project early: no further tranche; what was committed and not paid goes back to
     the pool as a release entry."""
-    await _move(session, a, "terminated", reason, actor)
+    await move(session, a, "terminated", reason, actor)
     money = await ledger.project_totals(session, a.id)
     remainder = money.committed - money.disbursed
     if remainder > 0:
@@ -529,7 +529,7 @@ async def close(
             code="tranches-outstanding",
             outstanding=outstanding,
         )
-    await _move(session, a, "closed", reason, actor)
+    await move(session, a, "closed", reason, actor)
     await _ended(session, a, call, "closed")
 
 
@@ -657,7 +657,7 @@ async def disburse(
             )
 
     if a.status == "agreement_signed":
-        await _move(session, a, "in_progress", "首期资金拨付 / first tranche paid", actor)
+        await move(session, a, "in_progress", "首期资金拨付 / first tranche paid", actor)
     entry = await ledger.append(
         session,
         call,

@@ -56,7 +56,7 @@ async def _published(
             made = await applications.create(session, urban, call.id, body, None, today())
             await applications.submit(session, made, None, today())
             for step in ("screened", "under_review", "published"):
-                await applications._move(session, made, step, "", None)
+                await applications.move(session, made, step, "", None)
             ids.append(made.id)
         return call.id, ids
 
@@ -110,7 +110,7 @@ async def test_two_payments_of_one_tranche_pay_it_once(db: Database, tree: Tree)
         district = await _tenant(session, tree.district.id)
         a, call = await applications.managed(session, district, only)
         await applications.approve(session, a, call, a.requested_fen, None, today())
-        await applications._move(session, a, "agreement_signed", "", None)
+        await applications.move(session, a, "agreement_signed", "", None)
 
     async def pay(session: Any, tenant: Tenant) -> None:
         a, call = await applications.managed(session, tenant, only)

@@ -9,8 +9,15 @@ from core.errors import Conflict, Invalid, NotFound, Problem, ProblemDetails, pr
 from core.export import Column, ExportFormat, ExportOperation, export_response, operation_answering
 from core.identity.permissions import Permission
 from core.identity.principal import Caller
+from core.modules.directory import (
+    OrganisationDirectory,
+    OrganisationRef,
+    find_organisations,
+    list_organisations,
+    organisation_directory_on,
+)
 from core.modules.events import Event, EventContract, emit
-from core.modules.hookspecs import hookimpl
+from core.modules.hookspecs import SubscribeCallback, SubscriberScope, hookimpl
 from core.modules.isolation import ApiCall, IsolationFixtures, IsolationTenant
 from core.modules.manifest import Manifest
 from core.modules.metrics import MetricQuery
@@ -50,6 +57,8 @@ __all__ = [
     "MetricQuery",
     "ModuleConfig",
     "NotFound",
+    "OrganisationDirectory",
+    "OrganisationRef",
     "Page",
     "Paging",
     "Permission",
@@ -57,6 +66,8 @@ __all__ = [
     "Problem",
     "ProblemDetails",
     "Query",
+    "SubscribeCallback",
+    "SubscriberScope",
     "Tenant",
     "TenantFileSection",
     "TenantOwned",
@@ -69,13 +80,16 @@ __all__ = [
     "enable_tenant_rls",
     "error_at",
     "export_response",
+    "find_organisations",
     "find_tenant_in_subtree",
     "hookimpl",
     "in_context_subtree",
     "in_subtree",
     "in_subtree_of",
+    "list_organisations",
     "module_settings",
     "operation_answering",
+    "organisation_directory_on",
     "paginate",
     "problem_responses",
     "timestamp_columns",

@@ -26,12 +26,18 @@ RETRY_AFTER = timedelta(seconds=5)
 log = structlog.get_logger("gongzhi.events")
 
 
+def tree_context(tenant: Tenant) -> DbContext:
+    """The context of the whole tree ``tenant`` belongs to: its top-level ancestor's subtree."""
+    root_id = tenant.ancestor_ids[0]
+    return DbContext(tenant_id=root_id, tenant_path=f"/{root_id.hex}/")
+
+
 class EventDispatcher:
     """Runs each subscriber of an event in its own transaction, isolated from the others.
 
     Subscribers run in the context of the event's tenant (row-level security binds them to its
-    subtree); only the lookup of the tenant and the scan for pending events use the system
-    context.
+    subtree), or of its whole tree for a subscription with ``scope="tree"``; only the lookup of
+    the tenant and the scan for pending events use the system context.
 
     A subscriber that raises or times out is logged with its plugin's name; the event stays
     pending and is offered again by :meth:`retry_pending` (so subscribers must be idempotent on
@@ -63,7 +69,7 @@ class EventDispatcher:
                 if tenant is None or event.tenant_id != tenant.id:
                     continue
                 enabled = await self.states.enabled_modules(session, tenant)
-                if any(plugin in enabled for plugin, _handler in handlers):
+                if any(subscription.plugin in enabled for subscription in handlers):
                     continue
             unheard.append(event.id)
         if not unheard:
@@ -97,12 +103,18 @@ class EventDispatcher:
                 )
             if tenant is not None:
                 context = DbContext.for_tenant(tenant)
-            for plugin, handler in handlers:
+            for subscription in handlers:
+                plugin = subscription.plugin
                 if plugin not in enabled:
                     continue
+                reach = context
+                if subscription.scope == "tree" and tenant is not None:
+                    reach = tree_context(tenant)
                 try:
-                    async with self.db.session(write=True, context=context) as session:
-                        await asyncio.wait_for(handler(session, event), timeout=HANDLER_TIMEOUT)
+                    async with self.db.session(write=True, context=reach) as session:
+                        await asyncio.wait_for(
+                            subscription.handler(session, event), timeout=HANDLER_TIMEOUT
+                        )
                 except Exception as exc:
                     error = f"{plugin}: {type(exc).__name__}: {exc}"[:500]
                     log.exception(

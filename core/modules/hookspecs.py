@@ -14,7 +14,8 @@ without a manifest: they add their CLI groups and tenant-file sections through t
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal, Protocol
 
 import click
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -28,10 +29,44 @@ if TYPE_CHECKING:
     from core.tenancy.models import Tenant
     from core.tenancy.provisioning import TenantFileSection
 
-__all__ = ["PROJECT", "REMOVED_HOOKS", "all_hook_names", "hookimpl", "hookspec"]
+__all__ = [
+    "PROJECT",
+    "REMOVED_HOOKS",
+    "SUBSCRIBER_SCOPES",
+    "SubscribeCallback",
+    "SubscriberScope",
+    "Subscription",
+    "all_hook_names",
+    "hookimpl",
+    "hookspec",
+]
 
 EventHandler = Callable[[AsyncSession, "Event"], Awaitable[None]]
-SubscribeCallback = Callable[[str, EventHandler], None]
+SubscriberScope = Literal["tenant", "tree"]
+SUBSCRIBER_SCOPES: tuple[SubscriberScope, ...] = ("tenant", "tree")
+
+
+class SubscribeCallback(Protocol):
+    """What ``gongzhi_subscribe`` receives: ``subscribe(event_type, handler, scope=...)``."""
+
+    def __call__(
+        self, event_type: str, handler: EventHandler, *, scope: SubscriberScope = "tenant"
+    ) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Subscription:
+    """A handler a plugin registered for an event type, and the rows it runs over.
+
+    ``scope="tenant"``: the row-level-security context of the event's tenant (its subtree).
+    ``scope="tree"``: the subtree of the event tenant's top-level ancestor, for a module that
+    links its records across tiers (a town's team, a community's activity); such a handler
+    filters by tenant itself.
+    """
+
+    plugin: str
+    handler: EventHandler
+    scope: SubscriberScope = "tenant"
 
 
 @hookspec(firstresult=True)
@@ -70,7 +105,9 @@ def gongzhi_subscribe(subscribe: SubscribeCallback) -> None:
 
     Called once at start. A handler runs after the emitting transaction commits, in its own
     transaction, only where the subscribing plugin is enabled for the event's tenant; it must be
-    idempotent (it may see an event again after a failure), keyed on ``event.id``.
+    idempotent (it may see an event again after a failure), keyed on ``event.id``. It sees the
+    rows of the event tenant's subtree, or with ``scope="tree"`` those of the whole tree the
+    tenant belongs to (see :class:`Subscription`).
     """
 
 

@@ -26,8 +26,16 @@ import structlog
 
 from core.identity.permissions import Permission
 from core.modules import hookspecs
+from core.modules.directory import declare_directories
 from core.modules.events import DeclaredEvent, EventContract, declare_events
-from core.modules.hookspecs import PROJECT, REMOVED_HOOKS, EventHandler
+from core.modules.hookspecs import (
+    PROJECT,
+    REMOVED_HOOKS,
+    SUBSCRIBER_SCOPES,
+    EventHandler,
+    SubscriberScope,
+    Subscription,
+)
 from core.modules.isolation import IsolationFixtures
 from core.modules.manifest import Manifest, ManifestError
 from core.modules.metrics import MetricQuery
@@ -110,7 +118,7 @@ class PluginHost:
         self.pm.add_hookspecs(hookspecs)
         self.plugins: dict[str, LoadedPlugin] = {}
         self.failures: list[PluginFailure] = []
-        self.subscriptions: dict[str, list[tuple[str, EventHandler]]] = {}
+        self.subscriptions: dict[str, list[Subscription]] = {}
         self.events: dict[str, DeclaredEvent] = {}
         self.kernel: dict[str, Any] = {}
         self.kernel_sections: list[TenantFileSection] = []
@@ -196,6 +204,7 @@ class PluginHost:
             for contract in plugin.events
         }
         declare_events(self.events)
+        declare_directories(self)
         if self.failures and self.settings.strict_plugins:
             summary = "; ".join(f"{f.name}: {f.reason}" for f in self.failures)
             raise PluginLoadError(f"plugins failed to load: {summary}")
@@ -297,16 +306,23 @@ class PluginHost:
                 check_sections([*taken, *(s.name for s in found)])
                 plugin.sections = found
             if (subscribe := self._impl(plugin.obj, "gongzhi_subscribe")) is not None:
-                registered: list[tuple[str, EventHandler]] = []
+                registered: list[tuple[str, Subscription]] = []
 
-                def add(event_type: str, handler: EventHandler) -> None:
+                def add(
+                    event_type: str, handler: EventHandler, *, scope: SubscriberScope = "tenant"
+                ) -> None:
                     if not inspect.iscoroutinefunction(handler):
                         raise TypeError(f"handler for {event_type!r} must be an async function")
-                    registered.append((event_type, handler))
+                    if scope not in SUBSCRIBER_SCOPES:
+                        raise ValueError(
+                            f"scope of the handler for {event_type!r} must be one of "
+                            f"{SUBSCRIBER_SCOPES}, not {scope!r}"
+                        )
+                    registered.append((event_type, Subscription(plugin.name, handler, scope)))
 
                 _call_with_timeout(subscribe, STARTUP_HOOK_TIMEOUT, subscribe=add)
-                for event_type, handler in registered:
-                    self.subscriptions.setdefault(event_type, []).append((plugin.name, handler))
+                for event_type, subscription in registered:
+                    self.subscriptions.setdefault(event_type, []).append(subscription)
         except concurrent.futures.TimeoutError:
             self._unload(plugin, f"a start-up hook did not return within {STARTUP_HOOK_TIMEOUT}s")
         except Exception as exc:
@@ -325,7 +341,7 @@ class PluginHost:
         self.pm.unregister(plugin.obj)
         self.plugins.pop(plugin.name, None)
         for handlers in self.subscriptions.values():
-            handlers[:] = [h for h in handlers if h[0] != plugin.name]
+            handlers[:] = [h for h in handlers if h.plugin != plugin.name]
         self._fail(plugin.name, reason, plugin.distribution)
 
     def hook_for(self, hook: str, enabled: Iterable[str]) -> Any:

@@ -21,6 +21,7 @@ from packaging.version import Version
 
 from core import version
 from core.identity.permissions import Permission
+from core.modules.directory import OrganisationDirectory
 from core.modules.events import EventContract
 from core.modules.isolation import IsolationFixtures
 from core.modules.metrics import MetricQuery
@@ -72,6 +73,8 @@ class Manifest:
     - ``metrics``: roll-up figures, each named ``<name>.<figure>``.
     - ``events``: the events the module emits (:class:`~core.modules.events.EventContract`).
     - ``isolation``: how the tenant-isolation matrix makes the module's data.
+    - ``organisations``: for a module that keeps social organisations, how other modules find
+      them (:mod:`core.modules.directory`).
     - ``core``: the kernel versions the module works with, a PEP 440 specifier.
     """
 
@@ -91,6 +94,7 @@ class Manifest:
     metrics: Sequence[MetricQuery] = ()
     events: Sequence[EventContract] = ()
     isolation: IsolationFixtures | None = None
+    organisations: OrganisationDirectory | None = None
     core: str = DEFAULT_CORE
 
     def validate(self, known_levels: Sequence[str]) -> None:
@@ -167,6 +171,10 @@ class Manifest:
             types.add(contract.type)
         if self.isolation is not None and not isinstance(self.isolation, IsolationFixtures):
             raise ManifestError("isolation: must be a core.IsolationFixtures")
+        if self.organisations is not None and not isinstance(
+            self.organisations, OrganisationDirectory
+        ):
+            raise ManifestError("organisations: must be a core.OrganisationDirectory")
         own = {p.name for p in self.permissions}
         for handler, permission in route_permissions(self.routes):
             if permission is None:

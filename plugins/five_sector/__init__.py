@@ -14,7 +14,7 @@ from pathlib import Path
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import DemoContext, Manifest, hookimpl
-from plugins.five_sector import demo, isolation, manifest, metrics
+from plugins.five_sector import demo, directory, isolation, manifest, metrics
 from plugins.five_sector.events import EVENTS
 from plugins.five_sector.routes import ROUTES
 
@@ -27,6 +27,7 @@ MANIFEST = dataclasses.replace(
     metrics=metrics.METRICS,
     events=EVENTS,
     isolation=isolation.FIXTURES,
+    organisations=directory.DIRECTORY,
 )
 """The whole manifest; ``manifest.MANIFEST`` is its identity and settings, which the module's
 own code reads without importing its routes."""

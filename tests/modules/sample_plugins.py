@@ -21,11 +21,14 @@ from core import (
     Manifest,
     MetricQuery,
     Permission,
+    SubscribeCallback,
+    SubscriberScope,
     Tenant,
     TenantFileSection,
     emit,
     hookimpl,
 )
+from core.db import CONTEXT_KEY
 from core.tenancy.models import Tenant as TenantModel
 from core.tenancy.provisioning import LineError, PlanLine
 
@@ -132,24 +135,35 @@ class NotesPlugin:
 class ListenerPlugin:
     """Subscribes to another module's events; optionally fails."""
 
-    def __init__(self, event_type: str, *, fail: bool = False, name: str = "listener") -> None:
+    def __init__(
+        self,
+        event_type: str,
+        *,
+        fail: bool = False,
+        name: str = "listener",
+        scope: SubscriberScope = "tenant",
+    ) -> None:
         self.event_type = event_type
         self.fail = fail
         self.name = name
+        self.scope: SubscriberScope = scope
         self.seen: list[uuid.UUID] = []
+        self.reaches: list[str | None] = []
+        """The tenant path of each handler's row-level-security context."""
 
     @hookimpl
     def gongzhi_manifest(self) -> Manifest:
         return manifest(self.name)
 
     @hookimpl
-    def gongzhi_subscribe(self, subscribe: Callable[[str, Any], None]) -> None:
+    def gongzhi_subscribe(self, subscribe: SubscribeCallback) -> None:
         async def on_event(session: AsyncSession, event: Event) -> None:
             if self.fail:
                 raise RuntimeError("listener broke")
             self.seen.append(event.id)
+            self.reaches.append(session.info[CONTEXT_KEY].tenant_path)
 
-        subscribe(self.event_type, on_event)
+        subscribe(self.event_type, on_event, scope=self.scope)
 
 
 class BrokenMetricsPlugin:

@@ -22,15 +22,20 @@ TREE: dict[str, Any] = {
 
 notes = NotesPlugin()
 listener = ListenerPlugin("notes.pinged")
+tree_listener = ListenerPlugin("notes.pinged", name="tree-listener", scope="tree")
 
 
 @pytest.fixture
 def app_plugins() -> list[tuple[str, Any]]:
     notes.lifecycle.clear()
     listener.seen.clear()
+    listener.reaches.clear()
+    tree_listener.seen.clear()
+    tree_listener.reaches.clear()
     return [
         ("notes", notes),
         ("listener", listener),
+        ("tree-listener", tree_listener),
         ("needs-notes", NotesPlugin("needs-notes", requires=["notes"])),
         ("town-only", NotesPlugin("town-only", levels=["town"])),
         ("broken-metrics", BrokenMetricsPlugin()),
@@ -170,6 +175,17 @@ async def test_events_reach_enabled_subscribers_after_commit(
     response = await admin_client.post("/api/v1/tenants/comm-a1/notes/ping")
     assert response.status_code == 201
     assert [str(e) for e in listener.seen] == [response.json()["event"]]
+
+
+async def test_a_subscriber_sees_the_event_s_subtree_or_with_tree_scope_its_whole_tree(
+    admin_client: Client, tree: Any
+) -> None:
+    for module in ("notes", "listener", "tree-listener"):
+        await put_choice(admin_client, "comm-a1", module, True)
+    response = await admin_client.post("/api/v1/tenants/comm-a1/notes/ping")
+    assert response.status_code == 201
+    assert listener.reaches == [tree["comm-a1"].path]
+    assert tree_listener.reaches == [tree["district"].path]
 
 
 async def test_failing_subscriber_does_not_fail_the_request(

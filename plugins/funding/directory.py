@@ -1,59 +1,37 @@
 """Applicant organisations through the kernel's organisation directory, never another module.
 
-The directory (``core.find_organisations``) answers with the organisations of a tenant's
-subtree kept by whichever module keeps them (five-sector); when no keeper is on, applicants are
-named plainly.
+The directory answers with the organisations of a tenant's subtree kept by whichever module
+keeps them (five-sector); when no keeper is on at a tenant, its applicants are named plainly.
 """
 
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
-import msgspec
 from sqlalchemy.ext.asyncio import AsyncSession
 
-import core
-from core import Tenant
+from core import (
+    OrganisationRef,
+    Tenant,
+    find_organisations,
+    list_organisations,
+    organisation_directory_on,
+)
 
-
-class OrganisationRef(msgspec.Struct, frozen=True, kw_only=True):
-    """What funding reads of a directory entry."""
-
-    id: uuid.UUID
-    tenant_id: uuid.UUID
-    name: str
-    registration: str | None
-    category: str | None
-
-
-def _ref(found: Any) -> OrganisationRef:
-    return OrganisationRef(
-        id=found.id,
-        tenant_id=found.tenant_id,
-        name=found.name,
-        registration=found.registration,
-        category=found.category,
-    )
+__all__ = ["OrganisationRef", "directory_on", "find", "listed"]
 
 
 async def directory_on(session: AsyncSession, tenant: Tenant) -> bool:
-    check = getattr(core, "organisation_directory_on", None)
-    return bool(await check(session, tenant)) if check is not None else False
+    return await organisation_directory_on(session, tenant)
 
 
 async def find(
     session: AsyncSession, tenant: Tenant, ids: list[uuid.UUID]
 ) -> dict[uuid.UUID, OrganisationRef]:
-    finder = getattr(core, "find_organisations", None)
-    if finder is None or not ids:
-        return {}
-    found = await finder(session, tenant, ids)
-    return {key: _ref(value) for key, value in found.items()}
+    """Those of ``ids`` that lie in ``tenant``'s subtree (others absent)."""
+    return await find_organisations(session, tenant, ids) if ids else {}
 
 
 async def listed(session: AsyncSession, tenant: Tenant, limit: int = 200) -> list[OrganisationRef]:
-    lister = getattr(core, "list_organisations", None)
-    if lister is None:
-        return []
-    return [_ref(o) for o in await lister(session, tenant, limit=limit)]
+    """The subtree's organisations by name (demo data)."""
+    return await list_organisations(session, tenant, limit=limit)

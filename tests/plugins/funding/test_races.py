@@ -152,3 +152,35 @@ async def _insert(db: Database, entry: LedgerEntry) -> None:
     async with db.session(write=True, context=SYSTEM) as session:
         session.add(entry)
         await session.flush()
+
+
+@pytest.mark.parametrize(("second", "outcome"), [(50_000_00, "pool-exceeded"), (40_000_00, "ok")])
+async def test_a_writer_that_read_a_stale_chain_is_refused_by_the_database_then_retries(
+    db: Database, tree: Tree, monkeypatch: pytest.MonkeyPatch, second: int, outcome: str
+) -> None:
+    """What the losing approval of a race sees on PostgreSQL, made deterministic: its first
+    read of the chain predates the winner's entry, the UNIQUE sequence refuses its insert, and
+    its retry reads the winner's totals."""
+    call_id, (first, late) = await _published(db, tree, 100_000_00, [60_000_00, second])
+
+    async def approve(session: Any, tenant: Tenant, application_id: uuid.UUID) -> None:
+        a, call = await applications.managed(session, tenant, application_id)
+        await applications.approve(session, a, call, a.requested_fen, None, today())
+
+    assert await _attempt(db, tree.district.id, lambda s, t: approve(s, t, first)) == "ok"
+    real = ledger.call_totals
+    reads: list[int] = []
+
+    async def stale_first(session: Any, call: uuid.UUID) -> ledger.Totals:
+        reads.append(1)
+        return ledger.Totals(0, 0, 0) if len(reads) == 1 else await real(session, call)
+
+    monkeypatch.setattr(ledger, "call_totals", stale_first)
+    assert await _attempt(db, tree.district.id, lambda s, t: approve(s, t, late)) == outcome
+    assert len(reads) == 2
+    async with db.session(context=SYSTEM) as session:
+        totals = await real(session, call_id)
+    assert (totals.seq, totals.committed) == (
+        (1, 60_000_00) if outcome != "ok" else (2, 60_000_00 + second)
+    )
+    await _check(db)

@@ -25,7 +25,7 @@ async def list_calls(
     page = await paginate(session, stmt, paging, lambda c: c)
     day = today()
     return Page(
-        items=[await services.answered(session, c, day) for c in page.items],
+        items=[await services.answered(session, tenant, c, day) for c in page.items],
         total=page.total,
         limit=page.limit,
         offset=page.offset,
@@ -38,18 +38,20 @@ async def create_call(
 ) -> Call:
     """Open a call at this tenant with its pool, rules and tranche plan."""
     call = await services.create(session, tenant, data, config, caller.id)
-    return await services.answered(session, call, today())
+    return await services.answered(session, tenant, call, today())
 
 
 @get("/calls/{call_id:uuid}", opt=READ)
 async def get_call(tenant: Tenant, session: AsyncSession, call_id: uuid.UUID) -> Call:
-    return await services.answered(session, await services.get(session, tenant, call_id), today())
+    call = await services.get(session, tenant, call_id)
+    return await services.answered(session, tenant, call, today())
 
 
 @get("/calls/{call_id:uuid}/balance", opt=READ)
 async def get_balance(tenant: Tenant, session: AsyncSession, call_id: uuid.UUID) -> Balance:
-    """The pool, committed, disbursed and available amounts, as the ledger holds them."""
-    return await services.balance(session, await services.get(session, tenant, call_id))
+    """The pool, committed, disbursed and available amounts, as the ledger holds them; where
+    the call is run or above it (404 from below)."""
+    return await services.balance(session, await services.managed(session, tenant, call_id))
 
 
 @get("/calls/{call_id:uuid}/ranking", opt=READ)

@@ -74,6 +74,9 @@ class Balance(msgspec.Struct, kw_only=True):
 
 
 class Call(msgspec.Struct, kw_only=True):
+    """A call; ``balance`` is given where the caller's tenant runs the call or lies above it,
+    and is null for an applicant looking at a call run above it (its ledger is not theirs)."""
+
     id: uuid.UUID
     tenant_id: uuid.UUID
     title: str
@@ -89,7 +92,7 @@ class Call(msgspec.Struct, kw_only=True):
     is_open: bool
     criteria: list[Criterion]
     tranche_plan: list[Tranche]
-    balance: Balance
+    balance: Balance | None
 
 
 class RankedApplication(msgspec.Struct, kw_only=True):

@@ -132,7 +132,7 @@ async def balance(session: AsyncSession, call: Call) -> Balance:
     )
 
 
-def answer(call: Call, money: Balance, today: date) -> CallAnswer:
+def answer(call: Call, money: Balance | None, today: date) -> CallAnswer:
     return CallAnswer(
         id=call.id,
         tenant_id=call.tenant_id,
@@ -153,5 +153,12 @@ def answer(call: Call, money: Balance, today: date) -> CallAnswer:
     )
 
 
-async def answered(session: AsyncSession, call: Call, today: date) -> CallAnswer:
-    return answer(call, await balance(session, call), today)
+def runs(tenant: Tenant, call: Call) -> bool:
+    """``tenant`` runs ``call`` or lies above it (a reachable call not run above ``tenant``)."""
+    return call.tenant_id == tenant.id or call.tenant_id not in ancestor_ids(tenant)
+
+
+async def answered(session: AsyncSession, tenant: Tenant, call: Call, today: date) -> CallAnswer:
+    """The call with its balance where ``tenant`` runs it or lies above it."""
+    money = await balance(session, call) if runs(tenant, call) else None
+    return answer(call, money, today)

@@ -85,6 +85,10 @@ async def test_a_call_takes_its_rules_from_settings_and_checks_them(
         assert response.status_code == 422, pool
     listed = (await admin_client.get(url(tree.urban, "/calls"))).json()
     assert [c["id"] for c in listed["items"]] == [call["id"]]
+    # An applicant below sees the call but not the district's ledger.
+    assert listed["items"][0]["balance"] is None
+    below = await admin_client.get(url(tree.urban, f"/calls/{call['id']}/balance"))
+    assert below.status_code == 404
     assert (await admin_client.get(url(tree.other_district, "/calls"))).json()["total"] == 0
 
 

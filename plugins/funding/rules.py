@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
@@ -109,9 +109,12 @@ def weighted_total(criteria: Sequence[Mapping[str, Any]], scores: Mapping[str, i
 
 
 def points(total_hundredths: Fraction) -> Decimal:
-    """A score in hundredths of a point as points with two decimals, rounded half up."""
-    exact = Decimal(total_hundredths.numerator) / Decimal(total_hundredths.denominator) / 100
-    return exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    """A score in hundredths of a point as points with two decimals, rounded half up, by
+    integer arithmetic (no division is ever rounded twice)."""
+    whole, rest = divmod(total_hundredths.numerator, total_hundredths.denominator)
+    if 2 * rest >= total_hundredths.denominator:
+        whole += 1
+    return Decimal(whole).scaleb(-2)
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from typing import Any
 
 import msgspec
 from sqlalchemy import Select, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import Conflict, Invalid, NotFound, Page, Tenant, emit, find_tenant_in_subtree, in_subtree
@@ -565,8 +566,13 @@ async def evaluate(
         evaluated_by=actor,
         recorded_at=now(),
     )
-    session.add(evaluation)
-    await session.flush()
+    try:
+        async with session.begin_nested():
+            session.add(evaluation)
+    except IntegrityError:
+        raise Conflict(
+            "该阶段已评估", title_en="Already evaluated", code="already-evaluated"
+        ) from None
     if not body.passed:
         stage = "中期评估" if body.stage == "midterm" else "结项评估"
         await terminate(

@@ -61,8 +61,13 @@ async def declare(
         reason=body.reason.strip(),
         declared_at=now(),
     )
-    session.add(declaration)
-    await session.flush()
+    try:
+        async with session.begin_nested():
+            session.add(declaration)
+    except IntegrityError:
+        raise Conflict(
+            "已声明回避", title_en="Conflict already declared", code="already-declared"
+        ) from None
     return declaration
 
 

@@ -62,3 +62,30 @@ def test_fen_are_shown_as_yuan_text_without_floats() -> None:
     assert [yuan(f) for f in (0, 5, 123456, -5, 20_650_000_00)] == [
         "0.00", "0.05", "1234.56", "-0.05", "20650000.00"
     ]  # fmt: skip
+
+
+def test_no_float_appears_anywhere_in_the_module() -> None:
+    """Amounts and scores never pass through a float: no float literal, no ``float`` name, no
+    true division (a path's ``/`` aside) in the module's source (integers, ``Fraction`` and ``Decimal`` only)."""
+    import ast
+    from pathlib import Path
+
+    import plugins.funding
+
+    found = []
+    for path in Path(plugins.funding.__file__).parent.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                (isinstance(node, ast.Constant) and isinstance(node.value, float))
+                or (isinstance(node, ast.Name) and node.id == "float")
+                or (
+                    isinstance(node, ast.BinOp)
+                    and isinstance(node.op, ast.Div)
+                    and not any(
+                        isinstance(side, ast.Constant) and isinstance(side.value, str)
+                        for side in (node.left, node.right)
+                    )
+                )
+            ):
+                found.append(f"{path.name}:{getattr(node, 'lineno', '?')}")
+    assert found == []

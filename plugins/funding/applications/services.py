@@ -39,7 +39,6 @@ from plugins.funding.ledger import services as ledger
 from plugins.funding.ledger.schemas import Disbursement, ReturnCreate, Tranches, TrancheState
 from plugins.funding.models import Application, Call, Evaluation, LedgerEntry
 from plugins.funding.models import StatusChange as StatusRow
-from plugins.funding.tenants import ancestor_ids
 
 
 def visible(tenant: Tenant) -> Any:
@@ -237,7 +236,7 @@ async def create(
     """A draft application at ``tenant`` to a call run at ``tenant`` or above it, while the
     call is open, by applicants the call admits."""
     call = await calls.get(session, tenant, call_id)
-    if call.tenant_id not in ancestor_ids(tenant):
+    if call.tenant_id not in tenant.ancestor_ids:
         raise Conflict(
             "只能向本级或上级发布的资助项目申报",
             title_en="Apply to a call run at this tenant or above it",

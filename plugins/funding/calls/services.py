@@ -21,7 +21,6 @@ from plugins.funding.calls.schemas import Balance, CallCreate, Criterion, Tranch
 from plugins.funding.calls.schemas import Call as CallAnswer
 from plugins.funding.ledger import services as ledger
 from plugins.funding.models import Call
-from plugins.funding.tenants import ancestor_ids
 
 
 def _rule(field: str, error: rules.RuleError) -> Invalid:
@@ -85,7 +84,7 @@ async def create(
 
 def reachable(tenant: Tenant) -> Any:
     """Calls run at ``tenant``, above it (open to its subtree) or below it."""
-    return or_(Call.tenant_id.in_(ancestor_ids(tenant)), in_subtree(Call.tenant_id, tenant))
+    return or_(Call.tenant_id.in_(tenant.ancestor_ids), in_subtree(Call.tenant_id, tenant))
 
 
 async def get(session: AsyncSession, tenant: Tenant, call_id: uuid.UUID) -> Call:
@@ -155,7 +154,7 @@ def answer(call: Call, money: Balance | None, today: date) -> CallAnswer:
 
 def runs(tenant: Tenant, call: Call) -> bool:
     """``tenant`` runs ``call`` or lies above it (a reachable call not run above ``tenant``)."""
-    return call.tenant_id == tenant.id or call.tenant_id not in ancestor_ids(tenant)
+    return call.tenant_id == tenant.id or call.tenant_id not in tenant.ancestor_ids
 
 
 async def answered(session: AsyncSession, tenant: Tenant, call: Call, today: date) -> CallAnswer:

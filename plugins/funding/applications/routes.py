@@ -93,14 +93,7 @@ async def evaluate_application(
     """The mid-term or final evaluation; failing it terminates the project."""
     application, call = await services.managed(session, tenant, application_id)
     evaluation = await services.evaluate(session, application, call, data, caller.id)
-    return Evaluation(
-        id=evaluation.id,
-        application_id=evaluation.application_id,
-        stage=data.stage,
-        passed=evaluation.passed,
-        note=evaluation.note,
-        evaluated_on=evaluation.evaluated_on,
-    )
+    return services.evaluation_answer(evaluation)
 
 
 ROUTES = [

@@ -157,11 +157,11 @@ async def detail(session: AsyncSession, a: Application) -> ApplicationDetail:
             )
             for h in history.scalars()
         ],
-        evaluations=[_evaluation_answer(e) for e in evaluations.values()],
+        evaluations=[evaluation_answer(e) for e in evaluations.values()],
     )
 
 
-def _evaluation_answer(e: Evaluation) -> EvaluationAnswer:
+def evaluation_answer(e: Evaluation) -> EvaluationAnswer:
     return EvaluationAnswer(
         id=e.id,
         application_id=e.application_id,

@@ -81,8 +81,8 @@ class Loader:
         return self.context.tenants.get(slug)
 
     async def organisation_pairs(self, town: Tenant, count: int) -> list[list[Applicant]]:
-        """``count`` pairs of eligible organisations of one town each (the town's own when
-        ``town`` is a town), by directory id; named plainly where the directory is off."""
+        """``count`` pairs of eligible organisations homed in the same town (in ``town``'s
+        subtree), by directory id; named plainly where the directory is off or too few."""
         by_town: dict[uuid.UUID, list[directory.OrganisationRef]] = defaultdict(list)
         if await directory.directory_on(self.session, town):
             for ref in await directory.listed(self.session, town):
@@ -96,7 +96,8 @@ class Loader:
                      if t.level == "town" and home.path.startswith(t.path)),
                     None,
                 )  # fmt: skip
-                by_town[owner.id if owner else town.id].append(ref)
+                if owner is not None:
+                    by_town[owner.id].append(ref)
         pairs: list[list[Applicant]] = []
         for refs in by_town.values():
             refs = sorted(refs, key=lambda r: r.name)

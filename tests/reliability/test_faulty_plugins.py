@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
+from importlib.metadata import entry_points
 from pathlib import Path
 
 import pytest
@@ -39,7 +40,10 @@ SKIPPED = {
     "faulty-manifest": "bad manifest",
     "faulty-metrics": "did not return within",
 }
-LOADED = {"five-sector", "faulty-route", "faulty-subscriber"}
+FIRST_PARTY = {
+    ep.name for ep in entry_points(group="gongzhi.plugins") if ep.value.startswith("plugins.")
+}
+LOADED = FIRST_PARTY | {"faulty-route", "faulty-subscriber"}
 
 
 @pytest.fixture(scope="session")

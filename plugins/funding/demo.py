@@ -197,7 +197,7 @@ class Loader:
 
     async def pay(self, call: Call, made: Application, tranche: int, day: date) -> None:
         await applications.disburse(
-            self.session, made, call, tranche, Disbursement(disbursed_on=day), None
+            self.session, made, call, Disbursement(tranche=tranche, disbursed_on=day), None
         )
 
     async def district_call(self) -> None:

@@ -68,14 +68,13 @@ async def create(call: ApiCall, tenant: IsolationTenant) -> Mapping[str, str]:
     running = await application(*to_signed)
     entry = await call(
         "POST",
-        _p(f"/applications/{running}/tranches/1/disbursement"),
-        {"disbursed_on": today().isoformat()},
+        _p(f"/applications/{running}/disbursements"),
+        {"tranche": 1, "disbursed_on": today().isoformat()},
     )
     return {
         "call_id": str(call_id),
         "application_id": running,
         "entry_id": str(entry["id"]),
-        "tranche": "1",
         "draft_id": await application(),
         "submitted_id": await application("submitted"),
         "review_id": await application(*to_review),
@@ -101,9 +100,10 @@ FIXTURES = IsolationFixtures(
         "POST /funding/applications/{application_id}/scores": lambda ids: {
             "scores": {"need": 80, "design": 75, "capacity": 90, "budget": 70}
         },
-        "POST /funding/applications/{application_id}/tranches/{tranche}/disbursement": (
-            lambda ids: {"disbursed_on": today().isoformat()}
-        ),
+        "POST /funding/applications/{application_id}/disbursements": lambda ids: {
+            "tranche": 1,
+            "disbursed_on": today().isoformat(),
+        },
         "POST /funding/applications/{application_id}/returns": lambda ids: {
             "amount_fen": 100,
             "returned_on": today().isoformat(),
@@ -118,7 +118,7 @@ FIXTURES = IsolationFixtures(
         },
         "POST /funding/applications/{application_id}/conflicts": {"application_id": "review_id"},
         "POST /funding/applications/{application_id}/scores": {"application_id": "review_id"},
-        "POST /funding/applications/{application_id}/tranches/{tranche}/disbursement": {
+        "POST /funding/applications/{application_id}/disbursements": {
             "application_id": "signed_id"
         },
     },

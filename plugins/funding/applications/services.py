@@ -618,12 +618,12 @@ async def disburse(
     session: AsyncSession,
     a: Application,
     call: Call,
-    tranche: int,
     body: Disbursement,
     actor: uuid.UUID | None,
 ) -> LedgerEntry:
-    """Pay tranche ``tranche`` of the plan: in order, once, and only after its trigger (the
+    """Pay the body's tranche of the plan: in order, once, and only after its trigger (the
     agreement, a passed mid-term or final evaluation). The first payment starts the project."""
+    tranche = body.tranche
     if a.status not in ("agreement_signed", "in_progress"):
         raise Conflict(
             f"「{rules.STATUS_TITLES[a.status][0]}」的项目不能拨付",

@@ -100,18 +100,17 @@ async def _call_of(session: AsyncSession, application: Application) -> Call:
     return call
 
 
-@post("/applications/{application_id:uuid}/tranches/{tranche:int}/disbursement", opt=MANAGE)
+@post("/applications/{application_id:uuid}/disbursements", opt=MANAGE)
 async def disburse(
     tenant: Tenant,
     session: AsyncSession,
     caller: Caller,
     application_id: uuid.UUID,
-    tranche: int,
     data: Disbursement,
 ) -> Entry:
     """Pay a tranche: in order, once, after its trigger; the amount is the plan's."""
     application, call = await applications.managed(session, tenant, application_id)
-    entry = await applications.disburse(session, application, call, tranche, data, caller.id)
+    entry = await applications.disburse(session, application, call, data, caller.id)
     return services.answer(entry)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from typing import Annotated
 
 import msgspec
 
@@ -34,8 +35,10 @@ class Entry(msgspec.Struct, kw_only=True):
 
 
 class Disbursement(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
-    """Pay a tranche of the plan; the amount is the plan's, never typed in."""
+    """Pay tranche ``tranche`` (1-based) of the call's plan; the amount is the plan's, never
+    typed in."""
 
+    tranche: Annotated[int, msgspec.Meta(ge=1, le=10)]
     disbursed_on: date
     note: Note = ""
 

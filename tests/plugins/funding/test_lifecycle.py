@@ -220,8 +220,8 @@ async def test_a_project_is_paid_in_tranches_and_closed(
 
     def pay(n: int) -> Any:
         return admin_client.post(
-            url(tree.district, f"/applications/{app_id}/tranches/{n}/disbursement"),
-            json={"disbursed_on": today().isoformat()},
+            url(tree.district, f"/applications/{app_id}/disbursements"),
+            json={"tranche": n, "disbursed_on": today().isoformat()},
         )
 
     assert code(await pay(2)) == "midterm-evaluation-required"
@@ -268,8 +268,8 @@ async def test_a_failed_midterm_terminates_the_project_and_stops_later_tranches(
     application = await _apply(admin_client, tree.urban, call["id"])
     app_id = application["id"]
     await walk(admin_client, tree.district, app_id, *TO_SIGNED)
-    await post_ok(admin_client, url(tree.district, f"/applications/{app_id}/tranches/1/disbursement"),
-                  {"disbursed_on": today().isoformat()})  # fmt: skip
+    await post_ok(admin_client, url(tree.district, f"/applications/{app_id}/disbursements"),
+                  {"tranche": 1, "disbursed_on": today().isoformat()})  # fmt: skip
     await post_ok(
         admin_client,
         url(tree.district, f"/applications/{app_id}/evaluations"),
@@ -281,8 +281,8 @@ async def test_a_failed_midterm_terminates_the_project_and_stops_later_tranches(
     assert (detail["committed_fen"], detail["disbursed_fen"]) == (12_000_00, 12_000_00)
     for n in (2, 3):
         response = await admin_client.post(
-            url(tree.district, f"/applications/{app_id}/tranches/{n}/disbursement"),
-            json={"disbursed_on": today().isoformat()},
+            url(tree.district, f"/applications/{app_id}/disbursements"),
+            json={"tranche": n, "disbursed_on": today().isoformat()},
         )
         assert (response.status_code, code(response)) == (409, "not-fundable")
     balance = (await admin_client.get(url(tree.district, f"/calls/{call['id']}/balance"))).json()
@@ -307,8 +307,8 @@ async def test_corrections_are_reversals_and_returns_free_the_pool(
     await walk(admin_client, tree.district, app_id, *TO_SIGNED)
     entry = await post_ok(
         admin_client,
-        url(tree.district, f"/applications/{app_id}/tranches/1/disbursement"),
-        {"disbursed_on": today().isoformat()},
+        url(tree.district, f"/applications/{app_id}/disbursements"),
+        {"tranche": 1, "disbursed_on": today().isoformat()},
     )
     reverse = url(tree.district, f"/ledger/{entry['id']}/reversal")
     reversal = await post_ok(admin_client, reverse, {"reason": "拨错账户"})
@@ -318,8 +318,8 @@ async def test_corrections_are_reversals_and_returns_free_the_pool(
                                     json={"reason": "x"})).status_code == 409  # fmt: skip
     again = await post_ok(
         admin_client,
-        url(tree.district, f"/applications/{app_id}/tranches/1/disbursement"),
-        {"disbursed_on": today().isoformat()},
+        url(tree.district, f"/applications/{app_id}/disbursements"),
+        {"tranche": 1, "disbursed_on": today().isoformat()},
     )
     assert again["amount_fen"] == 12_000_00
     returns = url(tree.district, f"/applications/{app_id}/returns")

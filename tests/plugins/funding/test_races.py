@@ -114,7 +114,9 @@ async def test_two_payments_of_one_tranche_pay_it_once(db: Database, tree: Tree)
 
     async def pay(session: Any, tenant: Tenant) -> None:
         a, call = await applications.managed(session, tenant, only)
-        await applications.disburse(session, a, call, 1, Disbursement(disbursed_on=today()), None)
+        await applications.disburse(
+            session, a, call, Disbursement(tranche=1, disbursed_on=today()), None
+        )
 
     outcomes = await asyncio.gather(*(_attempt(db, tree.district.id, pay) for _ in range(2)))
     assert sorted(outcomes) in (["already-disbursed", "ok"], ["ok", "stale"])

@@ -99,8 +99,8 @@ async def test_the_public_report_is_served_where_transparency_is_on(
                   {"to": "approved", "approved_fen": 25_000_00})  # fmt: skip
     await walk(admin_client, tree.district, made["id"], "agreement_signed")
     await post_ok(admin_client,
-                  url(tree.district, f"/applications/{made['id']}/tranches/1/disbursement"),
-                  {"disbursed_on": today().isoformat()})  # fmt: skip
+                  url(tree.district, f"/applications/{made['id']}/disbursements"),
+                  {"tranche": 1, "disbursed_on": today().isoformat()})  # fmt: skip
     off = await admin_client.get(url(tree.district, "/transparency"))
     assert off.status_code == 404
     assert off.json()["type"].endswith("transparency-off")

@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run serve lint format typecheck test test-fast soak fuzz bench bench-profile bench-scale wrk clean
+.PHONY: install run serve lint format typecheck test test-fast soak fuzz bench bench-profile bench-scale wrk clean console-assets console-messages
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is required" >&2; exit 1; }
@@ -85,3 +85,27 @@ bench-scale: install
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache .hypothesis
+
+# The console's vendored assets (core/console/static/vendor), fetched from the npm registry at
+# pinned versions with their licences; commit the result. See docs/console.md.
+HTMX_VERSION := 2.0.4
+ECHARTS_VERSION := 5.6.0
+VENDOR := core/console/static/vendor
+console-assets:
+	@command -v npm >/dev/null || { echo "npm is required" >&2; exit 1; }
+	rm -rf .console-npm && mkdir -p .console-npm $(VENDOR)
+	cd .console-npm && npm pack --silent htmx.org@$(HTMX_VERSION) echarts@$(ECHARTS_VERSION) >/dev/null
+	tar -xzf .console-npm/htmx.org-$(HTMX_VERSION).tgz -C .console-npm && mv .console-npm/package .console-npm/htmx
+	tar -xzf .console-npm/echarts-$(ECHARTS_VERSION).tgz -C .console-npm && mv .console-npm/package .console-npm/echarts
+	cp .console-npm/htmx/dist/htmx.min.js $(VENDOR)/htmx.min.js
+	cp .console-npm/htmx/LICENSE $(VENDOR)/htmx.LICENSE.txt
+	cp .console-npm/echarts/dist/echarts.min.js $(VENDOR)/echarts.min.js
+	cp .console-npm/echarts/LICENSE $(VENDOR)/echarts.LICENSE.txt
+	printf 'htmx.org %s\necharts %s\n' $(HTMX_VERSION) $(ECHARTS_VERSION) > $(VENDOR)/VERSIONS.txt
+	rm -rf .console-npm
+
+# Re-extract the console's messages and merge them into the Chinese catalogue (then translate
+# the new entries in core/console/locale/zh_CN/LC_MESSAGES/messages.po).
+console-messages: install
+	$(BIN)/pybabel extract -F core/console/babel.cfg -o core/console/locale/messages.pot core/console
+	$(BIN)/pybabel update -i core/console/locale/messages.pot -d core/console/locale -l zh_CN --no-fuzzy-matching

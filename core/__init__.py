@@ -21,6 +21,15 @@ from core.modules.hookspecs import SubscribeCallback, SubscriberScope, hookimpl
 from core.modules.isolation import ApiCall, IsolationFixtures, IsolationTenant
 from core.modules.manifest import Manifest
 from core.modules.metrics import MetricQuery
+from core.modules.pages import (
+    ConsoleField,
+    ConsoleForm,
+    ConsoleLabel,
+    ConsoleLink,
+    ConsolePages,
+    ConsoleRelated,
+    ConsoleResource,
+)
 from core.modules.settings import ModuleConfig, module_settings
 from core.orm import (
     Base,
@@ -44,6 +53,13 @@ __all__ = [
     "Caller",
     "Column",
     "Conflict",
+    "ConsoleField",
+    "ConsoleForm",
+    "ConsoleLabel",
+    "ConsoleLink",
+    "ConsolePages",
+    "ConsoleRelated",
+    "ConsoleResource",
     "DemoContext",
     "Event",
     "EventContract",

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import audit, health, prometheus
 from core.broadcast import RedisLink
+from core.console import collect_pages, console_router
 from core.db import Database
 from core.errors import EXCEPTION_HANDLERS, add_problem_responses
 from core.identity import routes as identity_routes
@@ -142,6 +143,7 @@ def create_app(
             *audit.ROUTES,
             *module_routes.ROUTES,
             *module_routers(host),
+            console_router(),
         ],
         dependencies={
             "session": Provide(provide_session),
@@ -172,6 +174,7 @@ def create_app(
                 "password_hasher": hasher_for(settings),
                 "login_limiter": RedisRateLimiter(redis) if redis else MemoryRateLimiter(),
                 "principal_cache": principal_cache,
+                "console_pages": collect_pages(host),
             }
         ),
         on_startup=[start],

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from core.demo import DemoContext
     from core.modules.events import Event
     from core.modules.manifest import Manifest
+    from core.modules.pages import ConsolePages
     from core.tenancy.models import Tenant
     from core.tenancy.provisioning import TenantFileSection
 
@@ -144,6 +145,17 @@ async def gongzhi_demo_load(context: DemoContext) -> None:
     Runs in one transaction (``context.session``) with the system context; must be idempotent
     (a second run adds nothing) and deterministic through ``context.random`` and
     ``context.today``. Never called under ``GONGZHI_ENV=production`` unless forced.
+    """
+
+
+@hookspec
+def gongzhi_console_pages() -> ConsolePages | None:
+    """Return the module's pages in the web console (``/console``), or None for none.
+
+    Called once when the console is built. A :class:`~core.modules.pages.ConsolePages` declares
+    one navigation entry and, per kind of record, its list, detail, forms and downloads; the
+    console renders them from the module's own typed routes, called with the signed-in user's
+    credentials, and shows the entry only at tenants where the module is on.
     """
 
 

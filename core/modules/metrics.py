@@ -29,6 +29,12 @@ class MetricQuery:
     title_en: str
     unit: Unit
     query: Callable[[], Select[Any, Any]]
+    monthly: Callable[[], Select[Any, Any, Any]] | None = None
+    """Optional: the same figure by month, for a trend. A SELECT of three columns, ``(tenant_id,
+    when, value)`` — one row per record (or already grouped), ``when`` a date or a time of the
+    record (a volunteer's served-on date, an activity's closing time) and ``value`` its
+    contribution in the figure's unit. The core restricts it to the subtree and the months asked
+    for and sums it per calendar month (``GET .../metrics/monthly``)."""
 
 
 MetricRow = tuple[uuid.UUID, int]

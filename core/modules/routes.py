@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import UTC, datetime
+from typing import Annotated, Any
 
 import msgspec
 from litestar import Controller, get, put
 from litestar.datastructures import State
+from litestar.params import Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import audit
-from core.modules.rollup import rollup
+from core.modules.rollup import monthly, rollup
 from core.modules.schemas import (
     ChoiceIn,
     ModulePolicyOut,
     ModuleStateOut,
     ModuleStatesOut,
+    MonthlyOut,
     PolicyIn,
     RollupOut,
     rollup_view,
@@ -72,6 +75,26 @@ class ModulesController(Controller):
         states: ModuleStates = state.module_states
         enabled = await states.enabled_modules(session, tenant)
         return rollup_view(await rollup(session, state.host, tenant, enabled))
+
+    @get(
+        "/metrics/monthly",
+        opt={"permission": "metrics:read"},
+        summary="Figures of a subtree by month, for trends",
+    )
+    async def metrics_monthly(
+        self,
+        state: State,
+        session: AsyncSession,
+        tenant: Tenant,
+        months: Annotated[int, Parameter(ge=1, le=36)] = 12,
+    ) -> MonthlyOut:
+        """The figures whose module offers a monthly form, summed per calendar month (UTC) over
+        the subtree for the last ``months`` months, this one included."""
+        states: ModuleStates = state.module_states
+        enabled = await states.enabled_modules(session, tenant)
+        today = datetime.now(UTC).date()
+        found = await monthly(session, state.host, tenant, enabled, today=today, months=months)
+        return msgspec.convert(found, MonthlyOut)
 
 
 async def _audit(

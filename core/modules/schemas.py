@@ -81,6 +81,30 @@ class RollupOut(msgspec.Struct, kw_only=True):
     failed: list[str]
 
 
+class MonthFigure(msgspec.Struct, kw_only=True):
+    month: str
+    value: int
+
+
+class MonthlySeries(msgspec.Struct, kw_only=True):
+    """One figure summed over the subtree per calendar month (``YYYY-MM``), oldest first."""
+
+    name: str
+    module: str
+    title: str
+    title_en: str
+    unit: Unit
+    months: list[MonthFigure]
+
+
+class MonthlyOut(msgspec.Struct, kw_only=True):
+    """The figures that offer a monthly form, month by month over the subtree."""
+
+    tenant: str
+    series: list[MonthlySeries]
+    failed: list[str]
+
+
 def state_views(states: Mapping[str, ModuleState], host: PluginHost) -> list[ModuleStateOut]:
     """Each module's state with its manifest's facts, by module name."""
     views = []

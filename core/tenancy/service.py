@@ -427,6 +427,7 @@ class ListFilter:
                 func.lower(Tenant.name).like(needle)
                 | func.lower(func.coalesce(Tenant.name_en, "")).like(needle)
                 | Tenant.slug.like(needle)
+                | func.coalesce(Tenant.division_code, "").like(needle)
             )
         return found
 

@@ -13,8 +13,8 @@ from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core import DemoContext, Manifest, hookimpl
-from plugins.five_sector import demo, directory, isolation, manifest, metrics
+from core import ConsolePages, DemoContext, Manifest, hookimpl
+from plugins.five_sector import console, demo, directory, isolation, manifest, metrics
 from plugins.five_sector.events import EVENTS
 from plugins.five_sector.routes import ROUTES
 
@@ -48,3 +48,8 @@ def gongzhi_soak_invariants() -> Sequence[Callable[[AsyncSession], Awaitable[lis
 @hookimpl
 async def gongzhi_demo_load(context: DemoContext) -> None:
     await demo.load(context, MANIFEST)
+
+
+@hookimpl
+def gongzhi_console_pages() -> ConsolePages:
+    return console.PAGES

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from sqlalchemy import Select, func, select, text
+from sqlalchemy import Select, func, literal, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import MetricQuery
@@ -69,6 +69,22 @@ def _activities_closed() -> Select[Any, Any]:
         select(Activity.tenant_id, func.count())
         .where(Activity.status == "closed")
         .group_by(Activity.tenant_id)
+    )
+
+
+def _service_hours_monthly() -> Select[Any, Any, Any]:
+    return select(ServiceEntry.tenant_id, ServiceEntry.served_on, ServiceEntry.minutes / 60.0)
+
+
+def _activities_closed_monthly() -> Select[Any, Any, Any]:
+    return select(Activity.tenant_id, Activity.closed_at, literal(1)).where(
+        Activity.status == "closed"
+    )
+
+
+def _person_times_monthly() -> Select[Any, Any, Any]:
+    return select(Activity.tenant_id, Activity.closed_at, Activity.person_times).where(
+        Activity.status == "closed"
     )
 
 
@@ -140,11 +156,11 @@ METRICS: list[MetricQuery] = [
     ],
     MetricQuery(f"{P}.volunteers", "志愿者数", "Volunteers", "count", _volunteers),
     MetricQuery(f"{P}.service_hours", "志愿服务时长（小时）", "Volunteer service hours", "hours",
-                _service_hours),
+                _service_hours, monthly=_service_hours_monthly),
     MetricQuery(f"{P}.activities_closed", "已完成活动", "Activities held", "count",
-                _activities_closed),
+                _activities_closed, monthly=_activities_closed_monthly),
     MetricQuery(f"{P}.person_times", "服务人次", "Person-times served", "person_times",
-                _person_times),
+                _person_times, monthly=_person_times_monthly),
     MetricQuery(f"{P}.charity_resources", "接收慈善资源笔数", "Charity resources received",
                 "count", _resources_received),
     MetricQuery(f"{P}.charity_money_received", "接收慈善资金（分）", "Charity money received",

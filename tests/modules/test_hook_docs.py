@@ -18,6 +18,7 @@ HOOKS = all_hook_names()
 def test_the_hooks_are_those_of_the_module_sdk() -> None:
     assert HOOKS == [
         "gongzhi_commands",
+        "gongzhi_console_pages",
         "gongzhi_demo_load",
         "gongzhi_manifest",
         "gongzhi_module_disabled",

@@ -1,0 +1,1 @@
+"""bases of the incubation module."""

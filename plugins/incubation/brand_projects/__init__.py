@@ -1,0 +1,1 @@
+"""brand_projects of the incubation module."""

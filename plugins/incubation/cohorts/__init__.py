@@ -1,0 +1,1 @@
+"""cohorts of the incubation module."""

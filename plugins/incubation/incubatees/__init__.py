@@ -1,0 +1,1 @@
+"""incubatees of the incubation module."""

@@ -1,0 +1,1 @@
+"""mentors of the incubation module."""

@@ -1,0 +1,1 @@
+"""projects of the incubation module."""

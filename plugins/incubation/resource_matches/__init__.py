@@ -1,0 +1,1 @@
+"""resource_matches of the incubation module."""

@@ -1,0 +1,1 @@
+"""scorecards of the incubation module."""

@@ -1,0 +1,1 @@
+"""supervision of the incubation module."""

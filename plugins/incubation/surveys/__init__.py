@@ -1,0 +1,1 @@
+"""surveys of the incubation module."""

@@ -1,0 +1,1 @@
+"""trainings of the incubation module."""

@@ -2,7 +2,8 @@
 
 For each backend a bench database is created and seeded (:mod:`bench.seed`), then each server in
 turn (Gongzhi through ``gongzhi serve``, ceiling B, ceiling A; see :mod:`bench.ceilings`) is
-started on 127.0.0.1 on a free port, warmed up, loaded by ``wrk`` for each scenario, and
+started on 127.0.0.1 on a free port with the same number of uvicorn workers (one per core
+unless ``BENCH_WORKERS`` says otherwise), warmed up, loaded by ``wrk`` for each scenario, and
 stopped. The table and the ratios Gongzhi ÷ ceiling are printed and written as JSON.
 """
 
@@ -47,6 +48,7 @@ class Options:
     connections: int
     volunteers: int
     entries: int
+    workers: int = 1
 
 
 def free_port() -> int:
@@ -104,14 +106,18 @@ def serving(
             process.wait()
 
 
-def server_command(name: str, port: int) -> list[str]:
+def server_command(name: str, port: int, workers: int = 1) -> list[str]:
+    """The command line of ``name`` on ``port``, with ``workers`` uvicorn worker processes
+    (the same for every server, so none gets more of the cores than another)."""
     if name == "gongzhi":
         cli = str(Path(sys.executable).with_name("gongzhi"))
-        return [cli, "serve", "--host", "127.0.0.1", "--port", str(port)]
+        return [
+            cli, "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
+        ]  # fmt: skip
     factory = "bench.ceilings:static_app" if name == "ceiling-a" else "bench.ceilings:raw_app"
     return [
         sys.executable, "-m", "uvicorn", "--factory", factory,
-        "--host", "127.0.0.1", "--port", str(port),
+        "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
         "--no-access-log", "--log-level", "warning", "--timeout-graceful-shutdown", "20",
     ]  # fmt: skip
 
@@ -165,12 +171,27 @@ def record_payloads(
 
 
 def process_cpu_seconds(pid: int) -> float | None:
-    """User plus system CPU time of process ``pid`` so far (Linux ``/proc``), else None."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
+    """User plus system CPU time so far of process ``pid`` and every process under it (its
+    uvicorn workers), from Linux's ``/proc``; None where there is no ``/proc``."""
+    parents: dict[int, int] = {}
+    ticks: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        child = int(stat.parent.name)
+        parents[child] = int(fields[1])
+        ticks[child] = int(fields[11]) + int(fields[12])
+    if pid not in ticks:
         return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    tree = {pid}
+    grew = True
+    while grew:
+        before = len(tree)
+        tree |= {child for child, parent in parents.items() if parent in tree}
+        grew = len(tree) > before
+    return sum(ticks[p] for p in tree) / os.sysconf("SC_CLK_TCK")
 
 
 def load(
@@ -238,7 +259,8 @@ def bench_backend(backend: str, options: Options, work: Path) -> dict[str, dict[
             if server == "ceiling-a" and not payloads.exists():
                 raise RuntimeError("ceiling A needs Gongzhi's recorded responses")
             log = work / f"{server}-{backend}.log"
-            with serving(server_command(server, port), env, ready, log) as process:
+            command = server_command(server, port, options.workers)
+            with serving(command, env, ready, log) as process:
                 if server == "gongzhi":
                     headers = login(base)
                     record_payloads(base, dataset, headers, payloads)
@@ -264,7 +286,8 @@ def report(results: Results, options: Options) -> str:
     lines = [
         f"wrk -t2 -c{options.connections} -d{options.seconds:g}s (warm-up {options.warmup:g}s); "
         f"{options.volunteers} volunteers, {options.entries} ledger entries; "
-        f"{os.cpu_count()} CPUs, Python {platform.python_version()}",
+        f"{os.cpu_count()} CPUs, {options.workers} worker(s) per server,"
+        f" Python {platform.python_version()}",
         "",
         f"{'backend':<11}{'scenario':<9}{'server':<11}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}"
         f"{'errors':>8}{'CPU ms/req':>12}",
@@ -313,13 +336,22 @@ def parse_options(argv: Sequence[str] | None = None) -> Options:
     parser.add_argument("--connections", type=int, default=int(env.get("BENCH_CONNECTIONS", "32")))
     parser.add_argument("--volunteers", type=int, default=int(env.get("BENCH_VOLUNTEERS", "3000")))
     parser.add_argument("--entries", type=int, default=int(env.get("BENCH_ENTRIES", "30000")))
+    parser.add_argument(
+        "--workers", type=int, default=int(env.get("BENCH_WORKERS", str(os.cpu_count() or 1)))
+    )
     args = parser.parse_args(argv)
     backends = tuple(b.strip() for b in args.backends.split(",") if b.strip())
     unknown = [b for b in backends if b not in ("sqlite", "postgresql")]
     if unknown or not backends:
         parser.error(f"--backends: expected sqlite and/or postgresql, got {args.backends!r}")
     return Options(
-        backends, args.seconds, args.warmup, args.connections, args.volunteers, args.entries
+        backends,
+        args.seconds,
+        args.warmup,
+        args.connections,
+        args.volunteers,
+        args.entries,
+        max(1, args.workers),
     )
 
 

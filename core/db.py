@@ -21,10 +21,11 @@ queue in order on one lock instead of polling SQLite's busy handler.
 from __future__ import annotations
 
 import asyncio
+import collections
 import re
 import time
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Coroutine
 from contextlib import asynccontextmanager, suppress
 from contextvars import ContextVar
 from dataclasses import dataclass, replace
@@ -33,6 +34,10 @@ from typing import Any
 
 import asyncpg
 from sqlalchemy import event, exc, text
+from sqlalchemy.dialects.sqlite.aiosqlite import (
+    AsyncAdapt_aiosqlite_connection,
+    AsyncAdapt_aiosqlite_cursor,
+)
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -40,8 +45,10 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, SessionTransaction
 from sqlalchemy.pool import NullPool
+from sqlalchemy.util import EMPTY_DICT, greenlet_spawn
+from sqlalchemy.util.concurrency import await_
 
 from core.settings import Settings
 
@@ -175,6 +182,114 @@ class ContextConnection(asyncpg.Connection):  # type: ignore[misc]
         return status
 
 
+def _sqlite_run(
+    driver: Any, operation: str, parameters: Any, many: bool
+) -> tuple[Any, list[Any], int, int | None]:
+    """On aiosqlite's thread: run one statement on a cursor of its own, fetch every row, close.
+
+    What SQLAlchemy's adapter does in four trips to that thread (open the cursor, execute,
+    fetch, close), done in one.
+    """
+    cursor = driver._conn.cursor()
+    try:
+        if many:
+            cursor.executemany(operation, parameters)
+        elif parameters is None:
+            cursor.execute(operation)
+        else:
+            cursor.execute(operation, parameters)
+        description = cursor.description
+        rows = cursor.fetchall() if description else []
+        return description, rows, cursor.rowcount, cursor.lastrowid
+    finally:
+        cursor.close()
+
+
+class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
+    """SQLAlchemy's aiosqlite cursor with each statement in one trip to aiosqlite's thread.
+
+    Each trip costs a thread hand-over and a wake-up of the event loop (60–80 µs of CPU on the
+    bench machine): the stock cursor makes four per statement, three for the ``BEGIN`` alone,
+    so a tenant read on SQLite made eight where the bare driver makes three. The rows are
+    fetched with the statement (as the stock cursor does) and the description, row count and
+    last row id kept, so everything SQLAlchemy reads afterwards is the same. Server-side
+    cursors (``stream_results``) keep the stock class.
+    """
+
+    __slots__ = ("_description", "_lastrowid", "_rowcount", "_size")
+
+    def __init__(self, adapt_connection: Any) -> None:
+        self._adapt_connection = adapt_connection
+        self._connection = adapt_connection._connection
+        self._cursor = None  # type: ignore[assignment]
+        self._soft_closed_memoized = EMPTY_DICT
+        self._rows = collections.deque()
+        self._description: Any = None
+        self._rowcount = -1
+        self._lastrowid: int | None = None
+        self._size = 1
+
+    @property
+    def description(self) -> Any:
+        return self._description
+
+    @property
+    def rowcount(self) -> int:
+        return self._rowcount
+
+    @property
+    def lastrowid(self) -> Any:
+        return self._lastrowid
+
+    @property
+    def arraysize(self) -> int:
+        return self._size
+
+    @arraysize.setter
+    def arraysize(self, value: int) -> None:
+        self._size = value
+
+    async def _async_soft_close(self) -> None:
+        return None
+
+    def close(self) -> None:
+        self._rows.clear()
+
+    def execute(self, operation: Any, parameters: Any = None) -> Any:
+        try:
+            return await_(self._run(operation, parameters, False))
+        except Exception as error:
+            self._adapt_connection._handle_exception(error)
+
+    def executemany(self, operation: Any, seq_of_parameters: Any) -> Any:
+        try:
+            return await_(self._run(operation, seq_of_parameters, True))
+        except Exception as error:
+            self._adapt_connection._handle_exception(error)
+
+    async def _run(self, operation: Any, parameters: Any, many: bool) -> None:
+        async with self._adapt_connection._execute_mutex:
+            driver = self._connection
+            found = await driver._execute(_sqlite_run, driver, operation, parameters, many)
+        self._description, rows, self._rowcount, self._lastrowid = found
+        self._rows = collections.deque(rows)
+
+
+class OneTripConnection(AsyncAdapt_aiosqlite_connection):
+    """SQLAlchemy's aiosqlite connection that hands out :class:`OneTripCursor` cursors."""
+
+    __slots__ = ()
+    _cursor_cls = OneTripCursor
+
+    def rollback(self) -> None:
+        """Roll back, without a trip to the thread when no transaction is open (the pool's
+        reset of every connection it takes back, after a commit)."""
+        driver = self._connection
+        if getattr(driver, "_connection", None) is not None and not driver.in_transaction:
+            return
+        super().rollback()
+
+
 def _driver_connection(connection: Any) -> Any:
     return connection.sync_connection.connection.driver_connection
 
@@ -268,6 +383,8 @@ def create_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> Async
 
         @event.listens_for(engine.sync_engine, "connect")
         def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+            if type(dbapi_connection) is AsyncAdapt_aiosqlite_connection:
+                dbapi_connection.__class__ = OneTripConnection
             dbapi_connection.isolation_level = None
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA journal_mode=WAL")
@@ -333,6 +450,37 @@ def create_nullpool_engine(url: str) -> AsyncEngine:
     return create_async_engine(url, poolclass=NullPool)
 
 
+def _finish(session: Session, transaction: SessionTransaction, error: BaseException | None) -> None:
+    """End the session's transaction as ``async with session.begin()`` would (commit, or roll
+    back on ``error``), then close the session: one greenlet for both, where the async context
+    managers spent one each (and a task each to see them through)."""
+    try:
+        if error is None:
+            transaction.__exit__(None, None, None)
+        else:
+            transaction.__exit__(type(error), error, error.__traceback__)
+    finally:
+        session.close()
+
+
+async def _to_completion(work: Coroutine[Any, Any, None]) -> None:
+    """Run ``work`` to its end even if the calling task is cancelled meanwhile (then re-raise
+    the cancellation), so a connection is never left half returned to the pool."""
+    task = asyncio.ensure_future(work)
+    cancelled: BaseException | None = None
+    while True:
+        try:
+            await asyncio.shield(task)
+        except asyncio.CancelledError as error:
+            if task.done():
+                raise
+            cancelled = error
+        else:
+            break
+    if cancelled is not None:
+        raise cancelled
+
+
 class Database:
     """The process's engine and session factory.
 
@@ -366,11 +514,18 @@ class Database:
             async with self._sqlite_writer(), self.session(write=True, context=context) as session:
                 yield session
             return
-        async with self.sessionmaker() as session, session.begin():
+        session = self.sessionmaker()
+        sync = session.sync_session
+        transaction = sync.begin()
+        try:
             if write and self.dialect == "sqlite":
                 await session.connection(execution_options={"gongzhi_write": True})
             await set_context(session, self.default_context if context is None else context)
             yield session
+        except BaseException as error:
+            await _to_completion(greenlet_spawn(_finish, sync, transaction, error))
+            raise
+        await _to_completion(greenlet_spawn(_finish, sync, transaction, None))
 
     @asynccontextmanager
     async def _sqlite_writer(self) -> AsyncIterator[None]:

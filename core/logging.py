@@ -13,6 +13,7 @@ import time
 import uuid
 from typing import Any
 
+import msgspec
 import structlog
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -25,6 +26,16 @@ _access: Any = access_log
 rebuild a logger from the configuration on every line, which cost more than writing it."""
 
 
+_json = msgspec.json.Encoder(enc_hook=repr)
+
+
+def render_json(_logger: Any, _method: str, event_dict: dict[str, Any]) -> str:
+    """One JSON line per event, encoded by msgspec: a quarter of the access line's cost went to
+    the standard library's encoder. Values JSON has no type for are written as their ``repr``
+    (as structlog's own renderer does); UUIDs, dates and times as their ISO text."""
+    return _json.encode(event_dict).decode()
+
+
 def configure_logging(settings: Settings) -> None:
     """Configure structlog and the standard library's root logger once per process."""
     level = getattr(logging, settings.log_level)
@@ -35,7 +46,7 @@ def configure_logging(settings: Settings) -> None:
     ]
     renderer: Any
     if settings.log_format == "json":
-        renderer = structlog.processors.JSONRenderer(ensure_ascii=False)
+        renderer = render_json
         shared.append(structlog.processors.format_exc_info)
     else:
         renderer = structlog.dev.ConsoleRenderer(colors=sys.stderr.isatty())

@@ -21,6 +21,8 @@ from typing import Any, Generic, TypeVar
 import msgspec
 from sqlalchemy import Row, Select, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
+from sqlalchemy.util import greenlet_spawn
 
 from core.paging import Page, Paging
 
@@ -63,26 +65,35 @@ class Query(Generic[T]):
 
     async def all(self, session: AsyncSession, **params: Any) -> list[T]:
         """Every row, converted."""
-        result = await (await session.connection()).execute(self.stmt, params)
-        convert = self.convert
-        return [convert(row) for row in result]
+        return await greenlet_spawn(self._all, session.sync_session, params)
 
     async def first(self, session: AsyncSession, **params: Any) -> T | None:
         """The first row converted, or None."""
-        result = await (await session.connection()).execute(self.stmt, params)
-        row = result.first()
-        return None if row is None else self.convert(row)
+        return await greenlet_spawn(self._first, session.sync_session, params)
 
     async def page(self, session: AsyncSession, paging: Paging, **params: Any) -> Page[T]:
         """The page ``paging`` selects and the number of all matches (two statements, both
         compiled once), like :func:`core.paging.paginate`."""
-        connection = await session.connection()
-        total = int((await connection.execute(self._count, params)).scalar_one())
+        return await greenlet_spawn(self._paged, session.sync_session, paging, params)
+
+    # The statements run in one greenlet per call, the connection taken inside it: the async
+    # proxies (``session.connection()``, then ``execute``) would spend a greenlet each.
+
+    def _all(self, session: Session, params: Mapping[str, Any]) -> list[T]:
+        convert = self.convert
+        return [convert(row) for row in session.connection().execute(self.stmt, params)]
+
+    def _first(self, session: Session, params: Mapping[str, Any]) -> T | None:
+        row = session.connection().execute(self.stmt, params).first()
+        return None if row is None else self.convert(row)
+
+    def _paged(self, session: Session, paging: Paging, params: Mapping[str, Any]) -> Page[T]:
+        connection = session.connection()
+        total = int(connection.execute(self._count, params).scalar_one())
         window: Mapping[str, Any] = {**params, LIMIT: paging.limit, OFFSET: paging.offset}
         convert = self.convert
-        rows = await connection.execute(self._page, window)
         return Page(
-            items=[convert(row) for row in rows],
+            items=[convert(row) for row in connection.execute(self._page, window)],
             total=total,
             limit=paging.limit,
             offset=paging.offset,

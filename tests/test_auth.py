@@ -35,8 +35,15 @@ async def test_login_returns_bearer_tokens_and_me_shows_memberships(
 ) -> None:
     await make_user("wang", [(None, "platform_admin")], display_name="王芳")
     body = await _login(client, "wang")
-    assert set(body) == {"access_token", "refresh_token", "token_type", "expires_in"}
+    assert set(body) == {
+        "access_token",
+        "refresh_token",
+        "token_type",
+        "expires_in",
+        "password_change_required",
+    }
     assert body["token_type"] == "bearer"
+    assert body["password_change_required"] is False
     assert body["expires_in"] == 900
     me = await client.get("/api/v1/me", headers=_bearer(body["access_token"]))
     assert me.status_code == 200

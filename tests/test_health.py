@@ -38,7 +38,7 @@ async def test_ready_when_the_database_is_ahead_of_this_code(
         await session.execute(
             text(
                 "UPDATE alembic_version SET version_num = 'from_a_newer_release' "
-                "WHERE version_num = '0005_rls_indexed_subtree'"
+                "WHERE version_num = '0006_password_change'"
             )
         )
     response = await client.get("/health/ready")

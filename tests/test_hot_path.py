@@ -15,13 +15,15 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 import time
 import uuid
 from collections import Counter
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
+import aiosqlite
 import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
@@ -30,10 +32,11 @@ from sqlalchemy.dialects.postgresql.asyncpg import AsyncAdapt_asyncpg_connection
 from sqlalchemy.engine import Engine
 
 from core.app import create_app
-from core.db import Database, DbContext, create_engine, set_context
-from core.identity.authn import PrincipalCache
+from core.db import SYSTEM, Database, DbContext, create_engine, set_context
+from core.identity.authn import PrincipalCache, bearer_token
 from core.identity.models import User
 from core.identity.tokens import issue_access_token
+from core.logging import render_json
 from core.modules.models import ModuleChoice, ModulePolicy, OutboxEvent
 from core.settings import Settings
 from core.testing import create_user, login_headers, make_tree, settings_for_tests
@@ -156,6 +159,37 @@ async def test_a_tenant_read_on_postgresql_makes_three_round_trips(
                 assert (await client.get(read, headers=headers)).status_code == 200
     assert [kind.split()[0] for kind in trips.seen] == ["BEGIN", "SELECT", "COMMIT"] * 3, trips.seen
     assert pings == [], "a connection used moments ago is not pinged"
+
+
+async def test_a_tenant_read_on_sqlite_makes_three_trips_to_the_driver_thread(
+    settings: Settings, db: Database, backend: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """aiosqlite runs every call on its own thread; each trip there is a hand-over and a wake-up
+    of the event loop. A read is ``BEGIN``, its statement and ``COMMIT``: one trip each
+    (:class:`core.db.OneTripCursor`; SQLAlchemy's own cursor made eight)."""
+    if backend != "sqlite":
+        pytest.skip("aiosqlite's thread is SQLite's")
+    await _five_sector_tree(db)
+    await create_user(db, settings, "root", [(None, "platform_admin")])
+    app = _app(settings)
+    trips: list[str] = []
+    original = aiosqlite.Connection._execute
+
+    async def counted(self: Any, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        trips.append(str(args[1])[:40] if len(args) > 1 else getattr(fn, "__name__", "?"))
+        return await original(self, fn, *args, **kwargs)
+
+    async with AsyncTestClient(app=app) as client:
+        headers = await login_headers(client, "root")
+        volunteer = await _volunteer(client, headers, "community-a", "2")
+        read = f"/api/v1/tenants/district/five-sector/volunteers/{volunteer}"
+        for _ in range(2):
+            assert (await client.get(read, headers=headers)).status_code == 200
+        monkeypatch.setattr(aiosqlite.Connection, "_execute", counted)
+        for _ in range(3):
+            assert (await client.get(read, headers=headers)).status_code == 200
+        monkeypatch.undo()
+    assert len(trips) == 3 * 3, "\n".join(trips)
 
 
 async def test_a_tenant_list_on_postgresql_makes_four_round_trips(
@@ -399,3 +433,58 @@ async def test_a_request_refused_while_its_dependencies_resolve_holds_no_connect
             assert refused.status_code == 400
         assert app.state.db.engine.pool.checkedout() == 0
         assert (await client.get(listing, headers=headers)).status_code == 200
+
+
+async def test_a_session_commits_on_exit_and_rolls_back_on_error_returning_its_connection(
+    db: Database,
+) -> None:
+    """The unit of work ends its transaction and closes its session in one step
+    (:func:`core.db._finish`): committed on a normal exit, rolled back on an error, and the
+    connection back in the pool either way."""
+    built = await _five_sector_tree(db)
+    town = built["town-a"].id
+
+    async def fail() -> None:
+        async with db.session(write=True, context=SYSTEM) as session:
+            session.add(ModuleChoice(tenant_id=town, module=FS, enabled=False))
+            await session.flush()
+            raise RuntimeError("handler failed")
+
+    with pytest.raises(RuntimeError):
+        await fail()
+    assert cast(Any, db.engine.pool).checkedout() == 0
+    async with db.session(context=SYSTEM) as session:
+        assert (
+            await session.scalar(select(ModuleChoice).where(ModuleChoice.tenant_id == town)) is None
+        )
+    async with db.session(write=True, context=SYSTEM) as session:
+        session.add(ModuleChoice(tenant_id=town, module=FS, enabled=False))
+    assert cast(Any, db.engine.pool).checkedout() == 0
+    async with db.session(context=SYSTEM) as session:
+        choice = await session.scalar(select(ModuleChoice).where(ModuleChoice.tenant_id == town))
+    assert choice is not None
+    assert choice.enabled is False
+
+
+def test_the_bearer_token_is_read_from_the_raw_headers_in_any_case() -> None:
+    scope: Any = {"headers": [(b"accept", b"*/*"), (b"Authorization", b"Bearer abc.def ")]}
+    assert bearer_token(scope) == "abc.def"
+    scope["headers"] = [(b"authorization", b"Basic xyz")]
+    assert bearer_token(scope) is None
+    scope["headers"] = []
+    assert bearer_token(scope) is None
+
+
+def test_a_json_log_line_is_one_object_with_uuids_and_times_as_text() -> None:
+    user = uuid.uuid4()
+    line = render_json(
+        None,
+        "info",
+        {"event": "request", "user": user, "at": date(2026, 11, 30), "odd": object, "名": "张三"},
+    )
+    assert "\n" not in line
+    decoded = json.loads(line)
+    assert decoded["user"] == str(user)
+    assert decoded["at"] == "2026-11-30"
+    assert decoded["odd"] == repr(object)
+    assert decoded["名"] == "张三"

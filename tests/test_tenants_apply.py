@@ -37,6 +37,8 @@ with open(WANGCHENG, encoding="utf-8") as _file:
     DISTRICT_MODULES = sorted(yaml.safe_load(_file)["tenants"][0]["modules"])
 """The modules whose policy the demo district sets (one plan line each)."""
 """Memberships the demo file declares under ``users:`` (one plan line each)."""
+PARTY_BUILDING = 5
+"""Plan lines of the demo file's ``party-building:`` section: the 综合党委 and four teams."""
 TOWN_CODES = [
     "430112001", "430112003", "430112005", "430112006", "430112007", "430112008",
     "430112009", "430112011", "430112012", "430112013", "430112017", "430112101",
@@ -125,11 +127,14 @@ def test_wangcheng_applies_all_towns_and_communities_then_changes_nothing(
     assert lines[0] == "+ create district wangcheng 望城区"
     assert "+ create town gaotangling 高塘岭街道" in lines
     assert "+ create community longwangling 龙王岭村" in lines
-    assert sum(line.startswith("+ create ") for line in lines) == 36 + DEMO_USERS
+    assert sum(line.startswith("+ create ") for line in lines) == 36 + DEMO_USERS + PARTY_BUILDING
     for module in DISTRICT_MODULES:
         assert f"~ update module {module} at wangcheng: policy required" in lines
     updates = len(DISTRICT_MODULES)
-    assert f"plan: 40 to create, {updates} to update, 0 to move, 0 unchanged" in first.stdout
+    assert (
+        f"plan: {40 + PARTY_BUILDING} to create, {updates} to update, 0 to move, 0 unchanged"
+        in first.stdout
+    )
     stored = rows(database_url)
     towns = [t for t in stored.values() if t["level"] == "town"]
     assert sorted(t["division_code"] for t in towns) == TOWN_CODES
@@ -140,9 +145,12 @@ def test_wangcheng_applies_all_towns_and_communities_then_changes_nothing(
     second = run(cli, "apply", WANGCHENG)
     assert second.exit_code == 0, second.stderr
     plan = plan_lines(second.stdout)
-    assert len(plan) == 36 + DEMO_USERS + updates
+    assert len(plan) == 36 + DEMO_USERS + PARTY_BUILDING + updates
     assert all(line.startswith("= unchanged ") for line in plan)
-    assert f"0 to create, 0 to update, 0 to move, {40 + updates} unchanged" in second.stdout
+    assert (
+        f"0 to create, 0 to update, 0 to move, {40 + PARTY_BUILDING + updates} unchanged"
+        in second.stdout
+    )
     assert rows(database_url) == stored
 
 
@@ -150,7 +158,7 @@ def test_dry_run_prints_the_plan_and_writes_nothing(cli: CliRunner, database_url
     result = run(cli, "apply", "--dry-run", WANGCHENG)
     assert result.exit_code == 0, result.stderr
     created = sum(line.startswith("+ create ") for line in plan_lines(result.stdout))
-    assert created == 36 + DEMO_USERS
+    assert created == 36 + DEMO_USERS + PARTY_BUILDING
     assert "dry run" in result.stdout
     assert rows(database_url) == {}
 

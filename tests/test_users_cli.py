@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from argon2.exceptions import VerifyMismatchError
 from click.testing import CliRunner
 from sqlalchemy import select
 
@@ -163,7 +164,10 @@ def _password_matches(settings: Settings, username: str, password: str) -> bool:
             await db.dispose()
 
     stored = asyncio.run(read())
-    return stored is not None and hasher_for(settings).verify(stored, password)
+    try:
+        return stored is not None and hasher_for(settings).verify(stored, password)
+    except VerifyMismatchError:
+        return False
 
 
 def test_ensure_demo_admin_prints_the_password_once(cli_env: CliRunner, settings: Settings) -> None:
@@ -179,3 +183,105 @@ def test_ensure_demo_admin_prints_the_password_once(cli_env: CliRunner, settings
     assert password not in second.output
     assert "already exists" in second.output
     assert "platform_admin@*" in cli_env.invoke(main, ["users", "list"]).output
+
+
+def _create(cli_env: CliRunner, username: str, password: str = "a-long-password") -> None:
+    result = cli_env.invoke(
+        main,
+        [
+            *("users", "create", "--username", username, "--tenant", "d1", "--role", "staff"),
+            "--password-stdin",
+        ],
+        input=f"{password}\n",
+    )
+    assert result.exit_code == 0, result.output
+
+
+def _required(settings: Settings, username: str) -> bool:
+    async def read() -> bool | None:
+        db = Database(settings, default_context=SYSTEM)
+        try:
+            async with db.session() as session:
+                return await session.scalar(
+                    select(User.password_change_required).where(User.username == username)
+                )
+        finally:
+            await db.dispose()
+
+    return bool(asyncio.run(read()))
+
+
+def test_passwd_sets_a_password_from_stdin_or_the_prompt(
+    cli_env: CliRunner, settings: Settings
+) -> None:
+    _create(cli_env, "chen")
+    piped = cli_env.invoke(
+        main, ["users", "passwd", "chen", "--password-stdin"], input="piped-password\n"
+    )
+    assert piped.exit_code == 0, piped.output
+    assert "password set: chen" in piped.output
+    assert _password_matches(settings, "chen", "piped-password")
+    assert not _password_matches(settings, "chen", "a-long-password")
+    assert not _required(settings, "chen")
+
+    typed = cli_env.invoke(
+        main, ["users", "passwd", "chen", "--require-change"], input="typed-password\n" * 2
+    )
+    assert typed.exit_code == 0, typed.output
+    assert "typed-password" not in typed.output
+    assert _password_matches(settings, "chen", "typed-password")
+    assert _required(settings, "chen")
+
+
+@pytest.mark.parametrize(
+    ("args", "given", "fragment"),
+    [
+        (["nobody", "--password-stdin"], "long-enough-1\n", "No such user"),
+        (["chen", "--password-stdin"], "short\n", "password: at least 8 characters"),
+        (["chen", "--password-stdin"], "", "no password on standard input"),
+        (["chen"], "first-password\nsecond-password\n", "the two passwords differ"),
+    ],
+)
+def test_passwd_with_bad_input_exits_2_and_changes_nothing(
+    cli_env: CliRunner, settings: Settings, args: list[str], given: str, fragment: str
+) -> None:
+    _create(cli_env, "chen")
+    result = cli_env.invoke(main, ["users", "passwd", *args], input=given)
+    assert result.exit_code == 2, result.output
+    assert fragment in result.output
+    assert "错误：" in result.output
+    assert _password_matches(settings, "chen", "a-long-password")
+
+
+def test_reset_password_prints_a_one_time_password_to_change_at_next_login(
+    cli_env: CliRunner, settings: Settings
+) -> None:
+    _create(cli_env, "zhou")
+    result = cli_env.invoke(main, ["users", "reset-password", "zhou"])
+    assert result.exit_code == 0, result.output
+    password = next(
+        line.split(": ", 1)[1]
+        for line in result.output.splitlines()
+        if line.startswith("一次性密码")
+    )
+    assert _password_matches(settings, "zhou", password)
+    assert _required(settings, "zhou")
+    assert cli_env.invoke(main, ["users", "reset-password", "nobody"]).exit_code == 2
+
+
+def test_enable_undoes_disable_and_both_say_when_nothing_changes(cli_env: CliRunner) -> None:
+    _create(cli_env, "qian")
+
+    def status() -> str:
+        listed = cli_env.invoke(main, ["users", "list"]).output.splitlines()
+        return next(r for r in listed if r.startswith("qian\t")).split("\t")[2]
+
+    assert "already active" in cli_env.invoke(main, ["users", "enable", "qian"]).output
+    assert cli_env.invoke(main, ["users", "disable", "qian"]).exit_code == 0
+    assert status() == "disabled"
+    assert "already disabled" in cli_env.invoke(main, ["users", "disable", "qian"]).output
+    enabled = cli_env.invoke(main, ["users", "enable", "qian"])
+    assert enabled.exit_code == 0
+    assert "enabled: qian" in enabled.output
+    assert status() == "active"
+    assert cli_env.invoke(main, ["users", "enable", "nobody"]).exit_code == 2

@@ -238,12 +238,17 @@ async def reachable(api: ApiClient, request: Request[Any, Any, Any]) -> list[Ten
 
 
 async def open_page(request: Request[Any, Any, Any], tenant_key: str) -> PageContext:
-    """The context of a signed-in page at ``tenant_key``; a redirect to log in or a 404 else."""
+    """The context of a signed-in page at ``tenant_key``; a redirect to log in or a 404 else,
+    or to ``/console/password`` while the user must replace a password an administrator set."""
     current = await visit(request)
     if current.principal is None:
         raise to_login(request, current)
     api = current.api(request)
     answer = await api.get(f"/api/v1/tenants/{tenant_key}")
+    if answer.status == 403 and str(answer.problem().get("type", "")).endswith(
+        "/password-change-required"
+    ):
+        raise Leave(current.finish(Redirect("/console/password", status_code=303)))
     if not answer.ok:
         raise not_found(request, current)
     tenant = answer.json()

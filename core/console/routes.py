@@ -610,10 +610,14 @@ PAGES = [
 
 def console_router() -> Router:
     """Every console page at ``/console`` and its assets at ``/console/static``."""
+    # The pages of people build on this module's form helpers, so they are imported here.
+    from core.console.users import PAGES as PEOPLE_PAGES
+
     return Router(
         path="/console",
         route_handlers=[
             *PAGES,
+            *PEOPLE_PAGES,
             create_static_files_router(
                 path="/static",
                 directories=[STATIC],

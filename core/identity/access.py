@@ -18,6 +18,7 @@ from litestar.exceptions import NotAuthorizedException
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.errors import NotFound
+from core.identity.passwords import PasswordChangeRequired
 from core.identity.permissions import ROLES, PermissionRegistry
 from core.identity.principal import ApiScope, Caller, Grant, Principal
 from core.tenancy.models import Tenant
@@ -91,12 +92,15 @@ async def authorize(
 
     An anonymous caller gets 401. The refusal is the 404 an unknown ``{tenant_key}`` gets; a
     route checking a second tenant (e.g. a move's new parent) passes ``not_found``, the problem
-    it raises when that tenant does not exist, so both cases read the same. The first tenant
-    authorised in a request is the one its audit records name.
+    it raises when that tenant does not exist, so both cases read the same. A login whose user
+    must first replace a password an administrator gave gets 403 ``password-change-required``.
+    The first tenant authorised in a request is the one its audit records name.
     """
     principal = principal_of(request)
     if principal is None:
         raise NotAuthorizedException()
+    if principal.password_change_required and principal.api_scope is None:
+        raise PasswordChangeRequired()
     if not decide(
         principal.grants, tenant.path, permission, registry_of(request), principal.api_scope
     ):

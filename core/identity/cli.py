@@ -1,7 +1,10 @@
-"""``gongzhi users ...``: create, list and disable users, and ensure the demo administrator.
+"""``gongzhi users ...``: create, list, disable and enable users, set or reset a password, and
+ensure the demo administrator.
 
 Commands act as the operator (audit actor ``cli``). Problems a user can fix print one plain line
-``错误：… / error: …`` on stderr and exit 2, writing nothing.
+``错误：… / error: …`` on stderr and exit 2, writing nothing. A password is never taken as an
+argument (it would stay in the shell's history and the process list): it is prompted for, or
+read from standard input with ``--password-stdin``.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.audit import AuditContext, audit_context
 from core.clikit import fail, migrated_settings_or_exit
 from core.db import SYSTEM, Database
-from core.errors import Problem
+from core.errors import Invalid, Problem
 from core.identity import service
 from core.identity.models import Membership, User
 from core.identity.passwords import hasher_for
@@ -47,9 +50,39 @@ def run_in_session(settings: Settings, work: Callable[[AsyncSession], Awaitable[
 
     try:
         return asyncio.run(go())
+    except Invalid as exc:
+        [error] = exc.extra["errors"]
+        fail(
+            f"{error['field']}：{error['message']}",
+            f"{error['field']}: {error['message_en']}",
+        )
     except Problem as exc:
         detail = f": {exc.detail}" if exc.detail else ""
         fail(f"{exc.title}{detail}", f"{exc.title_en or exc.title}{detail}")
+
+
+def read_new_password(password_stdin: bool) -> str:
+    """The new password: the first line of standard input, or typed twice at a hidden prompt.
+
+    Two different entries, or nothing on standard input, exit 2.
+    """
+    if password_stdin:
+        line = sys.stdin.readline()
+        if not line:
+            fail("标准输入中没有密码", "no password on standard input")
+        return line.rstrip("\r\n")
+    first = click.prompt("新密码 / new password", hide_input=True, default="", show_default=False)
+    second = click.prompt("再次输入 / repeat it", hide_input=True, default="", show_default=False)
+    if first != second:
+        fail("两次输入的密码不一致", "the two passwords differ")
+    return str(first)
+
+
+async def existing_user(session: AsyncSession, username: str) -> User:
+    user = await service.find_user(session, username)
+    if user is None:
+        raise Problem("用户不存在", title_en="No such user", detail=username)
+    return user
 
 
 @click.group(help="用户与角色 / Users and roles")
@@ -140,14 +173,88 @@ def list_users(tenant_key: str | None) -> None:
 def disable(username: str) -> None:
     settings = migrated_settings_or_exit()
 
+    async def work(session: AsyncSession) -> bool:
+        return await service.set_status(session, await existing_user(session, username), "disabled")
+
+    changed = run_in_session(settings, work)
+    if changed:
+        click.echo(f"已停用 / disabled: {username}")
+    else:
+        click.echo(f"已是停用状态 / already disabled: {username}")
+
+
+@users.command("enable", help="重新启用用户 / Enable a disabled user again")
+@click.argument("username")
+def enable(username: str) -> None:
+    settings = migrated_settings_or_exit()
+
+    async def work(session: AsyncSession) -> bool:
+        return await service.set_status(session, await existing_user(session, username), "active")
+
+    changed = run_in_session(settings, work)
+    if changed:
+        click.echo(f"已启用 / enabled: {username}")
+    else:
+        click.echo(f"已是启用状态 / already active: {username}")
+
+
+@users.command(
+    "passwd", help="设置用户密码并结束其所有登录 / Set a user's password, ending their logins"
+)
+@click.argument("username")
+@click.option(
+    "--password-stdin", is_flag=True, help="从标准输入读取密码 / read the password from stdin"
+)
+@click.option(
+    "--require-change",
+    is_flag=True,
+    help="下次登录须修改密码 / the user must change it at their next login",
+)
+def passwd(username: str, password_stdin: bool, require_change: bool) -> None:
+    settings = migrated_settings_or_exit()
+    password = read_new_password(password_stdin)
+
     async def work(session: AsyncSession) -> None:
-        user = await service.find_user(session, username)
-        if user is None:
-            raise Problem("用户不存在", title_en="No such user", detail=username)
-        await service.set_status(session, user, "disabled")
+        await service.reset_password(
+            session,
+            hasher_for(settings),
+            await existing_user(session, username),
+            password=password,
+            require_change=require_change,
+            tenant_id=None,
+        )
 
     run_in_session(settings, work)
-    click.echo(f"已停用 / disabled: {username}")
+    click.echo(f"密码已更新 / password set: {username}")
+    if require_change:
+        click.echo("下次登录须修改密码 / they must change it at their next login")
+
+
+@users.command(
+    "reset-password",
+    help="生成一次性密码（仅显示一次），下次登录须修改 / "
+    "Give a user a one-time password, shown once, to change at their next login",
+)
+@click.argument("username")
+def reset_password(username: str) -> None:
+    settings = migrated_settings_or_exit()
+
+    async def work(session: AsyncSession) -> str:
+        generated = await service.reset_password(
+            session,
+            hasher_for(settings),
+            await existing_user(session, username),
+            password=None,
+            require_change=True,
+            tenant_id=None,
+        )
+        assert generated is not None
+        return generated
+
+    password = run_in_session(settings, work)
+    click.echo(f"用户名 / username: {username}")
+    click.echo(f"一次性密码 / one-time password: {password}")
+    click.echo("（仅显示一次，下次登录须修改 / shown once; to be changed at the next login）")
 
 
 @users.command(

@@ -6,8 +6,9 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint, Uuid
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, String, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.sql.expression import false
 
 from core.orm import Base, JSONType, Timestamps, UTCDateTime, UUIDPrimaryKey, utcnow
 
@@ -19,6 +20,9 @@ class User(UUIDPrimaryKey, Timestamps, Base):
 
     A volunteer serving two communities is one user with two memberships. ``password_hash`` is
     an argon2id hash, or None for an account that cannot log in with a password yet.
+    ``password_change_required`` is set when an administrator gave the password (a one-time
+    password, or one they chose): until the user sets their own, their login sessions may
+    only change it, log out and read ``/me``.
     """
 
     __tablename__ = "users"
@@ -30,6 +34,9 @@ class User(UUIDPrimaryKey, Timestamps, Base):
     email: Mapped[str | None] = mapped_column(String(254))
     password_hash: Mapped[str | None] = mapped_column(String(512))
     status: Mapped[str] = mapped_column(String(16), default="active")
+    password_change_required: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
 
 
 class Membership(UUIDPrimaryKey, Timestamps, Base):

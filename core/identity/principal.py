@@ -32,6 +32,8 @@ class Principal:
 
     ``grants`` are the caller's memberships; ``api_scope`` is set when the caller used an API
     token, ``session_id`` when they used an access token from a login.
+    ``password_change_required``: the user logged in with a password an administrator gave them
+    and has not set their own yet (the access check then refuses every tenant route).
     """
 
     user_id: uuid.UUID
@@ -40,6 +42,7 @@ class Principal:
     grants: tuple[Grant, ...]
     api_scope: ApiScope | None = None
     session_id: uuid.UUID | None = None
+    password_change_required: bool = False
 
 
 @dataclass(frozen=True, slots=True)

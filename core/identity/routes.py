@@ -1,15 +1,27 @@
-"""HTTP routes of identity: login, refresh, logout, ``/me``, memberships and API tokens."""
+"""HTTP routes of identity: login, refresh, logout, ``/me`` and one's own password, members
+(invite, roles, removal, password reset, disable/enable) and API tokens.
+
+A member's account (password, status) is changed here only by an administrator who reaches
+every tenant where that user holds a role, with a role at least as high as each of those roles
+there; otherwise 403 ``user-beyond-reach``: a community administrator cannot take over, by a
+password reset, the account of a volunteer who is also a town's administrator.
+"""
 
 from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime, timedelta
-from typing import Any, cast
+from typing import Annotated, Any, cast
 
+import msgspec
 from argon2 import PasswordHasher
-from litestar import Request, Response, delete, get, post
+from litestar import Request, Response, delete, get, patch, post
+from litestar.connection import ASGIConnection
+from litestar.exceptions import NotAuthorizedException
+from litestar.handlers import BaseRouteHandler
+from litestar.params import Parameter
 from litestar.types import ControllerRouterHandler
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import audit
@@ -18,6 +30,7 @@ from core.errors import PROBLEM_MEDIA_TYPE, Invalid, NotFound, Problem, problem_
 from core.identity import service
 from core.identity.access import decide, may_grant, principal_of, registry_of
 from core.identity.models import ApiToken, Membership, User
+from core.identity.passwords import one_time_password
 from core.identity.principal import Principal
 from core.identity.ratelimit import RateLimiter
 from core.identity.schemas import (
@@ -25,10 +38,15 @@ from core.identity.schemas import (
     ApiTokenData,
     ApiTokenOut,
     LoginData,
+    MemberCreated,
     MemberData,
     MemberOut,
+    MemberRoleData,
     MeOut,
     MyMembership,
+    PasswordChangeData,
+    PasswordResetData,
+    PasswordResetOut,
     RefreshData,
     Role,
     TenantRef,
@@ -39,6 +57,18 @@ from core.identity.schemas import (
 from core.paging import Page, Paging, paginate
 from core.settings import Settings
 from core.tenancy.models import Tenant
+
+
+def signed_in(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    """Guard of the routes outside the tenant tree that need a caller: 401 for an anonymous
+    request before any dependency runs.
+
+    The ``principal`` dependency would refuse it too, but only after the request's session (and
+    on SQLite the process's writer lock) was opened beside it, and a dependency that raises
+    there leaves that session unclosed.
+    """
+    if not isinstance(connection.scope.get("user"), Principal):
+        raise NotAuthorizedException()
 
 
 def _client(request: Request[Any, Any, Any]) -> str | None:
@@ -56,6 +86,7 @@ def _pair(pair: service.TokenPair) -> TokenPairOut:
         refresh_token=pair.refresh_token,
         token_type=pair.token_type,
         expires_in=pair.expires_in,
+        password_change_required=pair.password_change_required,
     )
 
 
@@ -110,7 +141,7 @@ async def refresh(
     return Response(content=_pair(pair), status_code=200)
 
 
-@post("/api/v1/auth/logout", status_code=204, summary="退出登录 / Log out")
+@post("/api/v1/auth/logout", status_code=204, summary="退出登录 / Log out", guards=[signed_in])
 async def logout(
     request: Request[Any, Any, Any], session: AsyncSession, principal: Principal
 ) -> None:
@@ -132,7 +163,7 @@ def _tenant_ref(tenant: Tenant | None) -> TenantRef | None:
     return TenantRef(id=tenant.id, slug=tenant.slug, name=tenant.name, level=tenant.level)
 
 
-@get("/api/v1/me", summary="当前用户 / The current user and their memberships")
+@get("/api/v1/me", summary="当前用户 / The current user and their memberships", guards=[signed_in])
 async def me(session: AsyncSession, principal: Principal) -> MeOut:
     user = await session.get(User, principal.user_id)
     if user is None:
@@ -155,9 +186,65 @@ async def me(session: AsyncSession, principal: Principal) -> MeOut:
         phone=user.phone,
         email=user.email,
         status=cast(UserStatus, user.status),
+        password_change_required=user.password_change_required,
         memberships=[
             MyMembership(id=m.id, role=cast(Role, m.role), tenant=_tenant_ref(t)) for m, t in rows
         ],
+    )
+
+
+class LoginSessionRequired(Problem):
+    status = 403
+    code = "login-session-required"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "接口令牌不能修改账户密码，请登录后操作",
+            title_en="An API token cannot change a password; log in",
+        )
+
+
+@post(
+    "/api/v1/me/password",
+    status_code=204,
+    summary="修改自己的密码 / Change your own password",
+    responses=problem_responses(403, 422, 429),
+    guards=[signed_in],
+)
+async def change_my_password(
+    request: Request[Any, Any, Any],
+    session: AsyncSession,
+    principal: Principal,
+    data: PasswordChangeData,
+) -> None:
+    """Check ``current_password`` and set ``new_password`` (8+ characters, not the current one).
+
+    Every other login session of the caller is revoked; the one making this request stays
+    valid. Wrong current passwords are throttled like failed logins (429 with ``Retry-After``).
+    """
+    if principal.api_scope is not None or principal.session_id is None:
+        raise LoginSessionRequired()
+    await service.change_own_password(
+        session,
+        request.app.state.settings,
+        _hasher(request),
+        request.app.state.login_limiter,
+        user_id=principal.user_id,
+        keep_session=principal.session_id,
+        current_password=data.current_password,
+        new_password=data.new_password,
+        client_address=_client(request),
+    )
+    request.app.state.principal_cache.invalidate_user(principal.user_id)
+
+
+def _user_ref(user: User) -> UserRef:
+    return UserRef(
+        id=user.id,
+        username=user.username,
+        display_name=user.display_name,
+        status=cast(UserStatus, user.status),
+        password_change_required=bool(user.password_change_required),
     )
 
 
@@ -167,7 +254,8 @@ def _member_view(membership: Membership, user: User) -> MemberOut:
         id=membership.id,
         role=cast(Role, membership.role),
         tenant_id=membership.tenant_id,
-        user=UserRef(id=user.id, username=user.username, display_name=user.display_name),
+        user=_user_ref(user),
+        created_at=membership.created_at,
     )
 
 
@@ -176,13 +264,37 @@ def _member_view(membership: Membership, user: User) -> MemberOut:
     opt={"permission": "users:read"},
     summary="组织成员 / Memberships held at this tenant",
 )
-async def list_members(session: AsyncSession, tenant: Tenant, paging: Paging) -> Page[MemberOut]:
+async def list_members(
+    session: AsyncSession,
+    tenant: Tenant,
+    paging: Paging,
+    q: Annotated[
+        str | None,
+        Parameter(max_length=64, description="用户名或姓名包含 / username or name contains"),
+    ] = None,
+    role: Role | None = None,
+    status: UserStatus | None = None,
+) -> Page[MemberOut]:
+    """Memberships held at this tenant, by username; ``q``, ``role`` and ``status`` narrow
+    the list."""
     stmt = (
         select(Membership)
         .join(User, User.id == Membership.user_id)
         .where(Membership.tenant_id == tenant.id)
         .order_by(User.username, Membership.role, Membership.id)
     )
+    if q and q.strip():
+        needle = q.strip().lower()
+        stmt = stmt.where(
+            or_(
+                func.lower(User.username).contains(needle, autoescape=True),
+                func.lower(User.display_name).contains(needle, autoescape=True),
+            )
+        )
+    if role is not None:
+        stmt = stmt.where(Membership.role == role)
+    if status is not None:
+        stmt = stmt.where(User.status == status)
     page = await paginate(session, stmt, paging, lambda m: m)
     users = {
         u.id: u
@@ -213,26 +325,32 @@ class RoleAboveOwn(Problem):
 @post(
     "/api/v1/tenants/{tenant_key:str}/members",
     opt={"permission": "users:manage"},
-    summary="添加成员 / Add a membership (creating the user if missing)",
+    summary="添加成员（邀请）/ Add a membership, inviting a new user",
     responses=problem_responses(403),
 )
 async def add_member(
     request: Request[Any, Any, Any], session: AsyncSession, tenant: Tenant, data: MemberData
-) -> MemberOut:
+) -> MemberCreated:
+    """Give ``username`` ``role`` here, creating the user when new. A new user without a
+    ``password`` gets a one-time password, answered this once, to be replaced at their first
+    login."""
     principal = principal_of(request)
     assert principal is not None
     service.check_role(data.role)
     if not may_grant(principal.grants, tenant.path, data.role):
         raise RoleAboveOwn(data.role)
     user = await service.find_user(session, data.username)
+    generated: str | None = None
     if user is None:
+        generated = one_time_password() if data.password is None else None
         user = await service.create_user(
             session,
             _hasher(request),
             username=data.username,
             display_name=data.display_name,
-            password=data.password,
+            password=data.password or generated,
             tenant_id=tenant.id,
+            password_change_required=generated is not None,
         )
     elif data.password is not None:
         raise Invalid(
@@ -242,7 +360,188 @@ async def add_member(
         )
     membership = await service.add_membership(session, user, tenant, data.role)
     request.app.state.principal_cache.invalidate_user(user.id)
+    view = _member_view(membership, user)
+    return MemberCreated(**msgspec.structs.asdict(view), one_time_password=generated)
+
+
+class UserBeyondReach(Problem):
+    status = 403
+    code = "user-beyond-reach"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "该用户在您的管理范围之外还有角色，不能在此修改其账户",
+            title_en="The user holds a role beyond your reach; their account is not yours to change",
+        )
+
+
+class OwnAccount(Problem):
+    status = 403
+    code = "own-account"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "不能在此修改自己的账户，请使用“修改密码”",
+            title_en="Not for your own account; change your password at /api/v1/me/password",
+        )
+
+
+async def _member_at(
+    session: AsyncSession, tenant: Tenant, membership_id: uuid.UUID
+) -> tuple[Membership, User]:
+    """The membership ``membership_id`` held at ``tenant`` with its user; 404 otherwise."""
+    row = (
+        await session.execute(
+            select(Membership, User)
+            .join(User, User.id == Membership.user_id)
+            .where(Membership.id == membership_id, Membership.tenant_id == tenant.id)
+        )
+    ).one_or_none()
+    if row is None:
+        raise NotFound("成员")
+    membership, user = row
+    return membership, user
+
+
+async def _account_in_reach(
+    request: Request[Any, Any, Any], session: AsyncSession, user: User
+) -> Principal:
+    """The caller, if they may change ``user``'s account: not their own, and every role the
+    user holds anywhere lies where the caller manages users with a role at least as high."""
+    principal = principal_of(request)
+    assert principal is not None
+    if user.id == principal.user_id:
+        raise OwnAccount()
+    # Every membership of the user, wherever it is: outside this tenant's context on purpose,
+    # and answered only as "in reach or not".
+    async with across_tree(session):
+        held = (
+            await session.execute(
+                select(Membership.role, Tenant.path)
+                .outerjoin(Tenant, Tenant.id == Membership.tenant_id)
+                .where(Membership.user_id == user.id)
+            )
+        ).all()
+    registry = registry_of(request)
+    for role, path in held:
+        where = path or ""
+        if not (
+            decide(principal.grants, where, "users:manage", registry, principal.api_scope)
+            and may_grant(principal.grants, where, role)
+        ):
+            raise UserBeyondReach()
+    return principal
+
+
+@patch(
+    "/api/v1/tenants/{tenant_key:str}/members/{membership_id:uuid}",
+    opt={"permission": "users:manage"},
+    summary="修改成员角色 / Change a membership's role",
+    responses=problem_responses(403),
+)
+async def change_member_role(
+    request: Request[Any, Any, Any],
+    session: AsyncSession,
+    tenant: Tenant,
+    membership_id: uuid.UUID,
+    data: MemberRoleData,
+) -> MemberOut:
+    """Both the old and the new role must be at most the caller's own here (403
+    ``role-above-own``); 409 if the user already holds the new role at this tenant."""
+    principal = principal_of(request)
+    assert principal is not None
+    membership, user = await _member_at(session, tenant, membership_id)
+    for role in (membership.role, data.role):
+        if not may_grant(principal.grants, tenant.path, role):
+            raise RoleAboveOwn(role)
+    await service.change_role(session, membership, user.username, data.role)
+    request.app.state.principal_cache.invalidate_user(user.id)
     return _member_view(membership, user)
+
+
+@post(
+    "/api/v1/tenants/{tenant_key:str}/members/{membership_id:uuid}/password-reset",
+    opt={"permission": "users:manage"},
+    status_code=200,
+    summary="重置成员密码 / Reset a member's password",
+    responses=problem_responses(403),
+)
+async def reset_member_password(
+    request: Request[Any, Any, Any],
+    session: AsyncSession,
+    tenant: Tenant,
+    membership_id: uuid.UUID,
+    data: PasswordResetData,
+) -> PasswordResetOut:
+    """Set the member's password to ``password``, or to a generated one-time password answered
+    this once. Every login of theirs ends; with ``require_change`` (always for a one-time
+    password) their next login may do nothing but change it."""
+    membership, user = await _member_at(session, tenant, membership_id)
+    await _account_in_reach(request, session, user)
+    generated = await service.reset_password(
+        session,
+        _hasher(request),
+        user,
+        password=data.password,
+        require_change=data.require_change,
+        tenant_id=tenant.id,
+    )
+    request.app.state.principal_cache.invalidate_user(user.id)
+    return PasswordResetOut(
+        membership_id=membership.id,
+        user=_user_ref(user),
+        one_time_password=generated,
+        password_change_required=user.password_change_required,
+    )
+
+
+async def _set_member_status(
+    request: Request[Any, Any, Any],
+    session: AsyncSession,
+    tenant: Tenant,
+    membership_id: uuid.UUID,
+    status: str,
+) -> MemberOut:
+    membership, user = await _member_at(session, tenant, membership_id)
+    await _account_in_reach(request, session, user)
+    await service.set_status(session, user, status, tenant_id=tenant.id)
+    cache = request.app.state.principal_cache
+    if status == "active":
+        # An API token refused while its user was disabled is cached as "nobody", which names
+        # no user to drop; enabling is rare, so every cached principal goes.
+        cache.clear()
+    else:
+        cache.invalidate_user(user.id)
+    return _member_view(membership, user)
+
+
+@post(
+    "/api/v1/tenants/{tenant_key:str}/members/{membership_id:uuid}/disable",
+    opt={"permission": "users:manage"},
+    status_code=200,
+    summary="停用成员账户 / Disable a member's account",
+    responses=problem_responses(403),
+)
+async def disable_member(
+    request: Request[Any, Any, Any], session: AsyncSession, tenant: Tenant, membership_id: uuid.UUID
+) -> MemberOut:
+    """The user can no longer log in; their login sessions and API tokens stop at once (in
+    every process, through Redis when configured). Disabling a disabled user changes nothing."""
+    return await _set_member_status(request, session, tenant, membership_id, "disabled")
+
+
+@post(
+    "/api/v1/tenants/{tenant_key:str}/members/{membership_id:uuid}/enable",
+    opt={"permission": "users:manage"},
+    status_code=200,
+    summary="启用成员账户 / Enable a member's account",
+    responses=problem_responses(403),
+)
+async def enable_member(
+    request: Request[Any, Any, Any], session: AsyncSession, tenant: Tenant, membership_id: uuid.UUID
+) -> MemberOut:
+    """The user may log in again; sessions revoked when they were disabled stay revoked."""
+    return await _set_member_status(request, session, tenant, membership_id, "active")
 
 
 @delete(
@@ -365,9 +664,14 @@ ROUTES: list[ControllerRouterHandler] = [
     refresh,
     logout,
     me,
+    change_my_password,
     list_members,
     add_member,
+    change_member_role,
     remove_member,
+    reset_member_password,
+    disable_member,
+    enable_member,
     create_api_token,
     list_api_tokens,
     revoke_api_token,

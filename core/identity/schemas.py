@@ -51,6 +51,28 @@ class MemberData(msgspec.Struct, forbid_unknown_fields=True):
     password: NewPassword | None = None
 
 
+class MemberRoleData(msgspec.Struct, forbid_unknown_fields=True):
+    """The role a membership is to hold instead of its current one."""
+
+    role: Role
+
+
+class PasswordChangeData(msgspec.Struct, forbid_unknown_fields=True):
+    """The caller's current password and the one to replace it."""
+
+    current_password: Annotated[str, Meta(max_length=MAX_PASSWORD_LENGTH)]
+    new_password: NewPassword
+
+
+class PasswordResetData(msgspec.Struct, forbid_unknown_fields=True):
+    """An administrator's reset of a member's password: ``password`` as given, or (absent) a
+    generated one-time password shown once. ``require_change`` (default true; always true for a
+    one-time password) makes the user replace it at their next login."""
+
+    password: NewPassword | None = None
+    require_change: bool = True
+
+
 class ApiTokenData(msgspec.Struct, forbid_unknown_fields=True):
     """An API token delegating some of the caller's permissions here, for ``expires_in``
     seconds (no expiry when absent)."""
@@ -68,6 +90,7 @@ class TokenPairOut(msgspec.Struct, kw_only=True):
     refresh_token: str
     token_type: str
     expires_in: int
+    password_change_required: bool = False
 
 
 class TenantRef(msgspec.Struct, kw_only=True):
@@ -94,13 +117,19 @@ class MeOut(msgspec.Struct, kw_only=True):
     phone: str | None
     email: str | None
     status: UserStatus
+    password_change_required: bool
     memberships: list[MyMembership]
 
 
 class UserRef(msgspec.Struct, kw_only=True):
+    """A user as a membership shows them: ``status`` (a disabled user cannot log in) and
+    whether they must still replace a password an administrator gave."""
+
     id: uuid.UUID
     username: str
     display_name: str
+    status: UserStatus
+    password_change_required: bool
 
 
 class MemberOut(msgspec.Struct, kw_only=True):
@@ -110,6 +139,24 @@ class MemberOut(msgspec.Struct, kw_only=True):
     role: Role
     tenant_id: uuid.UUID
     user: UserRef
+    created_at: datetime
+
+
+class MemberCreated(MemberOut, kw_only=True):
+    """A new membership; ``one_time_password`` is set, this once, when the user was created
+    without a password: hand it to them, they replace it at their first login."""
+
+    one_time_password: str | None
+
+
+class PasswordResetOut(msgspec.Struct, kw_only=True):
+    """A reset password: ``one_time_password`` is the generated password, shown this once (None
+    when the administrator gave one)."""
+
+    membership_id: uuid.UUID
+    user: UserRef
+    one_time_password: str | None
+    password_change_required: bool
 
 
 class ApiTokenOut(msgspec.Struct, kw_only=True):

@@ -18,11 +18,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import audit
 from core.errors import Conflict, Invalid, NotFound, Problem
-from core.identity.models import ApiToken, LoginSession, Membership, User
+from core.identity.models import USER_STATUSES, ApiToken, LoginSession, Membership, User
 from core.identity.passwords import (
     check_password_length,
     check_password_rules,
     hash_password,
+    one_time_password,
     verify_password,
 )
 from core.identity.permissions import ROLES
@@ -78,12 +79,27 @@ class TooManyAttempts(Problem):
         )
 
 
+class TooManyPasswordAttempts(Problem):
+    status = 429
+    code = "too-many-requests"
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(
+            "密码尝试过于频繁，请稍后再试",
+            title_en="Too many password attempts; try again later",
+            detail=f"retry after {retry_after} seconds",
+            headers={"Retry-After": str(retry_after)},
+            retry_after=retry_after,
+        )
+
+
 @dataclass(frozen=True, slots=True)
 class TokenPair:
     access_token: str
     refresh_token: str
     expires_in: int
     token_type: str = "bearer"
+    password_change_required: bool = False
 
 
 def check_username(username: str) -> None:
@@ -116,7 +132,12 @@ def user_fields(user: User) -> dict[str, Any]:
         "phone": user.phone,
         "email": user.email,
         "status": user.status,
+        "password_change_required": user.password_change_required,
     }
+
+
+def _address_key(client_address: str | None) -> str:
+    return f"login:address:{client_address or '-'}"
 
 
 async def create_user(
@@ -129,8 +150,12 @@ async def create_user(
     phone: str | None = None,
     email: str | None = None,
     tenant_id: uuid.UUID | None = None,
+    password_change_required: bool = False,
 ) -> User:
-    """Create an active user; 409 if the username is taken, 422 for a bad name or password."""
+    """Create an active user; 409 if the username is taken, 422 for a bad name or password.
+
+    ``password_change_required``: the password was given by someone else (an invitation's
+    one-time password), so the user's first login must replace it."""
     check_username(username)
     if password is not None:
         check_password_rules(password)
@@ -143,6 +168,7 @@ async def create_user(
         email=email,
         password_hash=await hash_password(hasher, password) if password is not None else None,
         status="active",
+        password_change_required=password_change_required and password is not None,
     )
     session.add(user)
     await session.flush()
@@ -204,9 +230,20 @@ async def remove_membership(session: AsyncSession, membership: Membership, usern
     )
 
 
-async def set_status(session: AsyncSession, user: User, status: str) -> None:
-    """Enable or disable ``user``; a disabled user's sessions are revoked too."""
+async def set_status(
+    session: AsyncSession, user: User, status: str, *, tenant_id: uuid.UUID | None = None
+) -> bool:
+    """Enable or disable ``user`` (``tenant_id``: where the change was made, for the audit log).
+
+    A disabled user's login sessions are revoked too, so enabling them again does not bring an
+    old token back. Setting the status a user already has changes and records nothing; the
+    answer says whether anything changed. The caller drops the user from the principal cache.
+    """
+    if status not in USER_STATUSES:
+        raise Invalid("status", f"状态不存在：{status}", message_en=f"unknown status {status!r}")
     before = user.status
+    if before == status:
+        return False
     user.status = status
     if status == "disabled":
         await revoke_user_sessions(session, user.id)
@@ -216,18 +253,165 @@ async def set_status(session: AsyncSession, user: User, status: str) -> None:
         action="users.disable" if status == "disabled" else "users.enable",
         target_type="user",
         target_id=user.id,
-        tenant_id=None,
+        tenant_id=tenant_id,
         before={"status": before},
         after={"status": status},
     )
+    return True
 
 
-async def revoke_user_sessions(session: AsyncSession, user_id: uuid.UUID) -> None:
-    await session.execute(
-        update(LoginSession)
-        .where(LoginSession.user_id == user_id, LoginSession.revoked_at.is_(None))
-        .values(revoked_at=datetime.now(UTC))
+async def revoke_user_sessions(
+    session: AsyncSession, user_id: uuid.UUID, *, keep: uuid.UUID | None = None
+) -> int:
+    """Revoke every open login session of ``user_id`` except ``keep``; how many tokens."""
+    query = update(LoginSession).where(
+        LoginSession.user_id == user_id, LoginSession.revoked_at.is_(None)
     )
+    if keep is not None:
+        query = query.where(LoginSession.session_id != keep)
+    result = await session.execute(query.values(revoked_at=datetime.now(UTC)))
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+class WrongPassword(Invalid):
+    def __init__(self) -> None:
+        super().__init__("current_password", "当前密码不正确", message_en="wrong current password")
+
+
+async def change_own_password(
+    session: AsyncSession,
+    settings: Settings,
+    hasher: PasswordHasher,
+    limiter: RateLimiter,
+    *,
+    user_id: uuid.UUID,
+    keep_session: uuid.UUID | None,
+    current_password: str,
+    new_password: str,
+    client_address: str | None,
+) -> int:
+    """Replace the user's password after checking the current one; how many other sessions'
+    tokens were revoked.
+
+    Wrong current passwords count like failed logins, per account and per client address (the
+    address count is the login's own), and over either limit the answer is 429 before the
+    password is checked. Every login session of the user but ``keep_session`` (the caller's) is
+    revoked. Clears ``password_change_required``.
+    """
+    check_password_length(current_password, "current_password")
+    check_password_rules(new_password, "new_password")
+    window = float(settings.login_window)
+    account_key = f"password:account:{user_id}"
+    address_key = _address_key(client_address)
+    waits = [
+        await limiter.retry_after(account_key, settings.login_account_limit, window),
+        await limiter.retry_after(address_key, settings.login_address_limit, window),
+    ]
+    blocked = [w for w in waits if w is not None]
+    if blocked:
+        raise TooManyPasswordAttempts(max(blocked))
+    user = await session.get(User, user_id)
+    if user is None or user.status != "active":
+        raise NotFound("用户")
+    if not await verify_password(hasher, user.password_hash, current_password):
+        await limiter.hit(account_key, window)
+        await limiter.hit(address_key, window)
+        raise WrongPassword()
+    await limiter.reset(account_key)
+    if new_password == current_password:
+        raise Invalid(
+            "new_password",
+            "新密码不能与当前密码相同",
+            message_en="must differ from the current password",
+        )
+    required_before = user.password_change_required
+    user.password_hash = await hash_password(hasher, new_password)
+    user.password_change_required = False
+    revoked = await revoke_user_sessions(session, user.id, keep=keep_session)
+    await session.flush()
+    await audit.record(
+        session,
+        action="users.password_change",
+        target_type="user",
+        target_id=user.id,
+        tenant_id=None,
+        before={"password_change_required": required_before},
+        after={"password_change_required": False, "sessions_revoked": revoked},
+    )
+    return revoked
+
+
+async def reset_password(
+    session: AsyncSession,
+    hasher: PasswordHasher,
+    user: User,
+    *,
+    password: str | None,
+    require_change: bool,
+    tenant_id: uuid.UUID | None,
+) -> str | None:
+    """Give ``user`` a new password chosen by an administrator or the operator.
+
+    With ``password`` None a one-time password is generated and returned (shown once, never
+    stored in plain); it always requires a change at the next login. Every login session of the
+    user is revoked. The audit record names neither password.
+    """
+    generated = one_time_password() if password is None else None
+    if password is not None:
+        check_password_rules(password)
+    required = require_change or generated is not None
+    required_before = user.password_change_required
+    user.password_hash = await hash_password(hasher, password or generated or "")
+    user.password_change_required = required
+    revoked = await revoke_user_sessions(session, user.id)
+    await session.flush()
+    await audit.record(
+        session,
+        action="users.password_reset",
+        target_type="user",
+        target_id=user.id,
+        tenant_id=tenant_id,
+        before={"password_change_required": required_before},
+        after={
+            "username": user.username,
+            "password_change_required": required,
+            "one_time": generated is not None,
+            "sessions_revoked": revoked,
+        },
+    )
+    return generated
+
+
+async def change_role(
+    session: AsyncSession, membership: Membership, username: str, role: str
+) -> bool:
+    """Give ``membership`` another role (409 if the user holds it there already); whether
+    anything changed."""
+    check_role(role)
+    if membership.role == role:
+        return False
+    taken = await session.scalar(
+        select(Membership.id).where(
+            Membership.user_id == membership.user_id,
+            Membership.tenant_id == membership.tenant_id,
+            Membership.role == role,
+        )
+    )
+    if taken is not None:
+        raise Conflict("该成员已拥有此角色", title_en="Membership already exists", detail=role)
+    before = membership.role
+    membership.role = role
+    await session.flush()
+    await audit.record(
+        session,
+        action="memberships.update",
+        target_type="membership",
+        target_id=membership.id,
+        tenant_id=membership.tenant_id,
+        before={"user": username, "role": before},
+        after={"user": username, "role": role},
+    )
+    return True
 
 
 async def revoke_session(session: AsyncSession, session_id: uuid.UUID) -> None:
@@ -244,6 +428,8 @@ async def _issue(
     user_id: uuid.UUID,
     session_id: uuid.UUID,
     client_address: str | None,
+    *,
+    password_change_required: bool = False,
 ) -> TokenPair:
     refresh = new_refresh_token()
     now = datetime.now(UTC)
@@ -262,6 +448,7 @@ async def _issue(
         access_token=issue_access_token(settings, user_id, session_id, now),
         refresh_token=refresh,
         expires_in=settings.access_token_ttl,
+        password_change_required=password_change_required,
     )
 
 
@@ -283,7 +470,7 @@ async def login(
     check_password_length(password)
     window = float(settings.login_window)
     account_key = f"login:account:{username.casefold()}"
-    address_key = f"login:address:{client_address or '-'}"
+    address_key = _address_key(client_address)
     waits = [
         await limiter.retry_after(account_key, settings.login_account_limit, window),
         await limiter.retry_after(address_key, settings.login_address_limit, window),
@@ -300,7 +487,14 @@ async def login(
     await limiter.reset(account_key)
     if hasher.check_needs_rehash(user.password_hash or ""):
         user.password_hash = await hash_password(hasher, password)
-    pair = await _issue(session, settings, user.id, uuid.uuid4(), client_address)
+    pair = await _issue(
+        session,
+        settings,
+        user.id,
+        uuid.uuid4(),
+        client_address,
+        password_change_required=user.password_change_required,
+    )
     await audit.record(
         session,
         action="auth.login",
@@ -343,7 +537,14 @@ async def refresh(
         raise InvalidRefreshToken()
     row.used_at = now
     await session.flush()
-    pair = await _issue(session, settings, user.id, row.session_id, client_address)
+    pair = await _issue(
+        session,
+        settings,
+        user.id,
+        row.session_id,
+        client_address,
+        password_change_required=user.password_change_required,
+    )
     await audit.record(
         session,
         action="auth.refresh",

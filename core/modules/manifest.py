@@ -68,7 +68,9 @@ class Manifest:
     - ``default_enabled``: the choice a tenant has made when it has made none.
     - ``default_policy``: the policy assumed at the root when no tenant has set one.
     - ``routes``: Litestar handlers or controllers, paths relative to the module; each declares
-      ``opt={"permission": "<name>:<action>"}`` with one of ``permissions``.
+      ``opt={"permission": "<name>:<action>"}`` with one of ``permissions``; a read route may
+      add ``opt["public"] = "<setting>"``, a boolean setting that opens it to anyone, anonymous
+      callers included, at the tenants where it is true (see :mod:`core.tenancy.resolve`).
     - ``migrations``: the folder of the module's Alembic revisions (its own branch).
     - ``metrics``: roll-up figures, each named ``<name>.<figure>``.
     - ``events``: the events the module emits (:class:`~core.modules.events.EventContract`).
@@ -186,6 +188,19 @@ class Manifest:
                     f"routes: {handler} requires {permission!r}, which is not one of the "
                     f"module's own permissions {sorted(own)}"
                 )
+        for handler, opt, methods in route_options(self.routes):
+            self._validate_public(handler, opt.get("public"), methods)
+
+    def _validate_public(self, handler: str, public: Any, methods: frozenset[str]) -> None:
+        if public is None:
+            return
+        if not isinstance(public, str) or not isinstance(self.settings.get(public), bool):
+            raise ManifestError(
+                f"routes: {handler} opt['public'] must name a boolean setting of the module "
+                f"(one of {sorted(k for k, v in self.settings.items() if isinstance(v, bool))})"
+            )
+        if not methods or not methods <= {"GET", "HEAD"}:
+            raise ManifestError(f"routes: {handler} is public, so it may only read (GET)")
 
 
 def route_permissions(
@@ -196,15 +211,25 @@ def route_permissions(
     Options set on a controller or router apply to its handlers unless a handler sets its own,
     as Litestar merges them when the app is built; the automatic OPTIONS handlers are skipped.
     """
+    for name, opt, _methods in route_options(routes):
+        permission = opt.get("permission")
+        yield name, permission if isinstance(permission, str) else None
+
+
+def route_options(
+    routes: Sequence[ControllerRouterHandler],
+) -> Iterator[tuple[str, Mapping[str, Any], frozenset[str]]]:
+    """``(handler name, merged opt, HTTP methods)`` for every handler among ``routes``."""
     for item in routes:
         yield from _walk(item, {})
 
 
-def _walk(item: Any, inherited: Mapping[str, Any]) -> Iterator[tuple[str, str | None]]:
+def _walk(
+    item: Any, inherited: Mapping[str, Any]
+) -> Iterator[tuple[str, Mapping[str, Any], frozenset[str]]]:
     if isinstance(item, BaseRouteHandler):
         opt = {**inherited, **(item.opt or {})}
-        permission = opt.get("permission")
-        yield item.handler_name, permission if isinstance(permission, str) else None
+        yield item.handler_name, opt, frozenset(getattr(item, "http_methods", ()) or ())
     elif isinstance(item, type) and issubclass(item, Controller):
         opt = {**inherited, **(getattr(item, "opt", None) or {})}
         for attr in dir(item):

@@ -31,6 +31,7 @@ from core.modules.enablement import (
 from core.modules.host import PluginHost
 from core.modules.manifest import POLICIES, Policy
 from core.modules.models import ModuleChoice, ModulePolicy, ModuleStateVersion
+from core.modules.settings import module_settings
 from core.tenancy.models import Tenant
 
 NOTIFY_CHANNEL = "gongzhi_module_state"
@@ -111,6 +112,16 @@ class ModuleStates:
     async def is_enabled(self, session: AsyncSession, tenant: Tenant, module: str) -> bool:
         state = (await self.states(session, tenant)).get(module)
         return bool(state and state.enabled)
+
+    async def opens_to_public(
+        self, session: AsyncSession, tenant: Tenant, module: str, setting: str
+    ) -> bool:
+        """Whether ``module`` is on at ``tenant`` with its boolean ``setting`` true there: what
+        opens a route declaring ``opt["public"] = setting`` to anyone."""
+        manifest = self.host.manifests.get(module)
+        if manifest is None or not await self.is_enabled(session, tenant, module):
+            return False
+        return (await module_settings(session, tenant, manifest)).get(setting) is True
 
     def _manifest(self, module: str) -> Any:
         manifest = self.host.manifests.get(module)

@@ -81,7 +81,9 @@ async def check_found_tenant(
     Reads nothing beyond the tenant's own subtree and ancestors, so it runs in the system
     context or in the tenant's own.
     """
-    await authorize(request, session, tenant, route_permission(request))
+    permission = route_permission(request)
+    if not await _open_to_public(request, session, tenant):
+        await authorize(request, session, tenant, permission)
     bind(tenant=tenant.slug)
     module = request.route_handler.opt.get("module")
     if isinstance(module, str):
@@ -97,6 +99,28 @@ async def check_found_tenant(
         bind(module=module)
     if request.method not in READ_METHODS and not request.route_handler.opt.get("allow_inactive"):
         await ensure_writable(session, tenant)
+
+
+async def _open_to_public(
+    request: Request[Any, Any, Any], session: AsyncSession, tenant: Tenant
+) -> bool:
+    """Whether the route is a module's public read and its setting opens it at ``tenant``.
+
+    A route with ``opt["public"] = "<setting>"`` answers anyone, anonymous callers included,
+    where the module is on and that boolean setting is true; elsewhere it needs its permission
+    like any route (staff preview a page before it is opened), and the same 404 meets everyone
+    else. The manifest check allows it on read routes only.
+    """
+    opt = request.route_handler.opt
+    setting, module = opt.get("public"), opt.get("module")
+    if not isinstance(setting, str) or not isinstance(module, str):
+        return False
+    if request.method not in READ_METHODS:
+        return False
+    opened: bool = await request.app.state.module_states.opens_to_public(
+        session, tenant, module, setting
+    )
+    return opened
 
 
 async def resolve_request_tenant(request: Request[Any, Any, Any]) -> Tenant | None:
@@ -200,4 +224,6 @@ async def provide_tenant(request: Request[Any, Any, Any], session: AsyncSession)
         raise RuntimeError(
             f"route {request.route_handler.handler_name} takes a tenant but has no {{tenant_key}}"
         )
-    return await session.merge(tenant, load=False)
+    # ``merge(load=False)`` reads nothing (the detached row is complete), so it runs without
+    # the greenlet ``AsyncSession.merge`` would spend on it.
+    return session.sync_session.merge(tenant, load=False)

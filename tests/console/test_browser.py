@@ -351,3 +351,26 @@ def test_switching_five_sector_off_for_a_community_removes_its_entry(
     assert "未找到" in community.locator("h1").inner_text()
     admin.context.close()
     community.context.close()
+
+
+def test_members_password_and_audit_pages_are_labelled_and_shot(
+    browser: Any, server: Server, shots: Path
+) -> None:
+    """The pages of people (issue 17 §6) at both widths; every field has its label."""
+    admin = _log_in(browser, server, "wc-admin")
+    unlabelled_fields = (
+        "() => [...document.querySelectorAll('main input:not([type=hidden]), main select,"
+        " main textarea')].filter(e => e.labels.length === 0).map(e => e.name)"
+    )
+    admin.goto(server.url + "/console/t/leifenglu/members")
+    assert admin.locator('tr[data-member="lfl-staff"]').count() == 1
+    assert admin.evaluate(unlabelled_fields) == []
+    _shoot(admin, shots, "members")
+    admin.goto(server.url + "/console/t/wangcheng/audit?action=memberships.*")
+    assert admin.locator("table.audit tbody tr[data-action]").count() > 0
+    assert admin.evaluate(unlabelled_fields) == []
+    _shoot(admin, shots, "audit")
+    admin.goto(server.url + "/console/password")
+    assert admin.evaluate(unlabelled_fields) == []
+    _shoot(admin, shots, "password")
+    admin.context.close()

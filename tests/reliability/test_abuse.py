@@ -219,6 +219,7 @@ async def test_every_write_outside_the_tenant_tree_leaves_an_audit_record(
         ("POST", "/api/v1/auth/login"),
         ("POST", "/api/v1/auth/logout"),
         ("POST", "/api/v1/auth/refresh"),
+        ("POST", "/api/v1/me/password"),
     ], "a new write outside the tenant tree: add it to this test"
     await make_user("writer")
     login = await _login(client, "writer")
@@ -227,12 +228,18 @@ async def test_every_write_outside_the_tenant_tree_leaves_an_audit_record(
         "/api/v1/auth/refresh", json={"refresh_token": pair["refresh_token"]}
     )
     assert refresh.status_code == 200, refresh.text
+    password = await client.post(
+        "/api/v1/me/password",
+        json={"current_password": DEFAULT_PASSWORD, "new_password": "writer-new-password"},
+        headers=_bearer(refresh.json()["access_token"]),
+    )
+    assert password.status_code == 204, password.text
     logout = await client.post(
         "/api/v1/auth/logout", headers=_bearer(refresh.json()["access_token"])
     )
     assert logout.status_code == 204
     async with db.session() as session:
-        for response in (login, refresh, logout):
+        for response in (login, refresh, password, logout):
             found = await session.scalar(
                 select(func.count())
                 .select_from(AuditRecord)

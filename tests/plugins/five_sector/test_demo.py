@@ -75,7 +75,7 @@ async def test_make_run_fills_every_town_of_the_demo_district(
     await run(["db", "upgrade"])
     await run(["tenants", "apply", WANGCHENG])
     first = await run(["demo", "load"])
-    assert first.startswith("five-sector: ")
+    assert any(line.startswith("five-sector: ") for line in first.splitlines())
     assert "fs_organisations +" in first
     assert "fs_service_entries +" in first
 

@@ -1,0 +1,1 @@
+"""公开查询 / The public view: published topics, sessions, results and implementation."""

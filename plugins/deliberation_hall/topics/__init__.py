@@ -1,0 +1,1 @@
+"""议题 / Topics: raising, the state machine, escalation and residents' evaluations."""

@@ -1,0 +1,1 @@
+"""表决 / Votes: simple majority, two thirds and consent; open or secret ballots."""

@@ -13,8 +13,8 @@ from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core import DemoContext, Manifest, hookimpl
-from plugins.funding import demo, isolation, manifest, metrics
+from core import ConsolePages, DemoContext, Manifest, hookimpl
+from plugins.funding import console, demo, isolation, manifest, metrics
 from plugins.funding.events import EVENTS
 from plugins.funding.routes import ROUTES
 
@@ -47,3 +47,8 @@ def gongzhi_soak_invariants() -> Sequence[Callable[[AsyncSession], Awaitable[lis
 @hookimpl
 async def gongzhi_demo_load(context: DemoContext) -> None:
     await demo.load(context)
+
+
+@hookimpl
+def gongzhi_console_pages() -> ConsolePages:
+    return console.PAGES

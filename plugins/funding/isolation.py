@@ -46,11 +46,6 @@ def _application(n: int) -> dict[str, Any]:
 async def create(call: ApiCall, tenant: IsolationTenant) -> Mapping[str, str]:
     """One of each resource at ``tenant``; ids by path-parameter name."""
     n = next(_serial)
-    current = await call("GET", "", None)
-    settings = dict(current.get("settings") or {})
-    modules = dict(settings.get("modules") or {})
-    modules["funding"] = {**dict(modules.get("funding") or {}), "transparency": True}
-    await call("PATCH", "", {"settings": {**settings, "modules": modules}})
     funding_call = await call("POST", _p("/calls"), _call(n))
     call_id = funding_call["id"]
 

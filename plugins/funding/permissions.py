@@ -8,4 +8,6 @@ READ: dict[str, Any] = {"permission": "funding:read"}
 APPLY: dict[str, Any] = {"permission": "funding:apply"}
 REVIEW: dict[str, Any] = {"permission": "funding:review"}
 MANAGE: dict[str, Any] = {"permission": "funding:manage"}
-PUBLIC: dict[str, Any] = {"permission": "funding:public"}
+PUBLIC: dict[str, Any] = {"permission": "funding:public", "public": "transparency"}
+"""Open to anyone, without a login, where ``transparency`` is on; elsewhere a preview for
+holders of ``funding:public`` (core: a module's public reads)."""

@@ -6,13 +6,11 @@ its amounts, and the ledger's totals. Everything is derived from the ledger at r
 from __future__ import annotations
 
 import html
-from collections.abc import Mapping
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core import Problem, Tenant, in_subtree
+from core import Tenant, in_subtree
 from plugins.funding import rules
 from plugins.funding.calls import services as calls
 from plugins.funding.ledger import services as ledger
@@ -21,18 +19,6 @@ from plugins.funding.money import yuan
 from plugins.funding.transparency.schemas import CallSummary, ProjectSummary, Report, Totals
 
 FUNDER_TITLES = {"foundation": "基金会", "government": "政府", "enterprise": "企业"}
-
-
-def require_on(config: Mapping[str, Any], tenant: Tenant) -> None:
-    """404 unless the tenant (or the nearest ancestor that decides) publishes its funding."""
-    if not config["transparency"]:
-        raise Problem(
-            "本级未公开资金信息",
-            title_en="This tenant does not publish its funding",
-            detail=f"funding transparency is off at {tenant.slug}",
-            status=404,
-            code="transparency-off",
-        )
 
 
 async def report(session: AsyncSession, tenant: Tenant) -> Report:

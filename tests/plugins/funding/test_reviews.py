@@ -101,36 +101,41 @@ async def test_the_public_report_is_served_where_transparency_is_on(
     await post_ok(admin_client,
                   url(tree.district, f"/applications/{made['id']}/disbursements"),
                   {"tranche": 1, "disbursed_on": today().isoformat()})  # fmt: skip
-    off = await admin_client.get(url(tree.district, "/transparency"))
-    assert off.status_code == 404
-    assert off.json()["type"].endswith("transparency-off")
+    await make_user("resident", [("wangcheng", "member")])
+    member = await login_as("resident")
+    anonymous = {"Authorization": ""}
+    closed = await admin_client.get(url(tree.district, "/transparency"), headers=anonymous)
+    assert closed.status_code == 401, "nothing is public before transparency is switched on"
+    preview = await admin_client.get(url(tree.district, "/transparency"), headers=member)
+    assert preview.status_code == 200, "holders of funding:public preview the report"
     switched = await admin_client.patch(
         "/api/v1/tenants/wangcheng",
         json={"settings": {"modules": {"funding": {"transparency": True}}}},
     )
     assert switched.status_code == 200, switched.text
-    await make_user("resident", [("wangcheng", "member")])
-    member = await login_as("resident")
-    report = (await admin_client.get(url(tree.district, "/transparency"), headers=member)).json()
+    report = (await admin_client.get(url(tree.district, "/transparency"), headers=anonymous)).json()
+    assert (
+        report
+        == (await admin_client.get(url(tree.district, "/transparency"), headers=member)).json()
+    )
     assert report["totals"] == {"calls": 1, "projects": 1, "pool_fen": 100_000_00,
                                 "approved_fen": 25_000_00, "committed_fen": 25_000_00,
                                 "disbursed_fen": 10_000_00, "entries": 2}  # fmt: skip
     assert report["projects"][0]["applicant_names"] == ["望府路社区银龄帮帮团"]
-    page = await admin_client.get(url(tree.district, "/transparency/page"), headers=member)
+    page = await admin_client.get(url(tree.district, "/transparency/page"), headers=anonymous)
     assert page.headers["content-type"].startswith("text/html")
     assert "25000.00" in page.text
     assert "10000.00" in page.text
     xlsx = await admin_client.get(
-        url(tree.district, "/transparency/ledger/export?format=xlsx"), headers=member
+        url(tree.district, "/transparency/ledger/export?format=xlsx"), headers=anonymous
     )
     assert xlsx.status_code == 200
     assert xlsx.content[:2] == b"PK"
-    # The town below inherits the district's choice; members elsewhere and anonymous see nothing.
-    town = (await admin_client.get(url(tree.town, "/transparency"))).json()
+    # The town below inherits the district's choice; another district keeps its report closed.
+    town = (await admin_client.get(url(tree.town, "/transparency"), headers=anonymous)).json()
     assert town["totals"]["calls"] == 0
-    anonymous = await admin_client.get(
-        url(tree.district, "/transparency"), headers={"Authorization": ""}
-    )
-    assert anonymous.status_code == 401
-    elsewhere = (await admin_client.get(url(tree.other_district, "/transparency"))).status_code
-    assert elsewhere == 404
+    elsewhere = await admin_client.get(url(tree.other_district, "/transparency"), headers=anonymous)
+    assert elsewhere.status_code == 401
+    assert (
+        await admin_client.get(url(tree.other_district, "/transparency"), headers=member)
+    ).status_code == 404

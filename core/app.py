@@ -32,7 +32,7 @@ from core.kernel import new_host
 from core.logging import RequestContextMiddleware, configure_logging
 from core.modules import routes as module_routes
 from core.modules.dispatch import EventDispatcher
-from core.modules.events import PENDING_EVENTS_KEY
+from core.modules.events import HEARING_KEY, PENDING_EVENTS_KEY
 from core.modules.host import PluginHost
 from core.modules.settings import provide_config
 from core.modules.state import ModuleStates
@@ -40,7 +40,8 @@ from core.paging import provide_paging
 from core.settings import Settings, load_settings
 from core.tenancy import routes as tenancy_routes
 from core.tenancy.cache import TenantCache
-from core.tenancy.resolve import provide_tenant, request_session
+from core.tenancy.models import Tenant
+from core.tenancy.resolve import RESOLVED_KEY, provide_tenant, request_session
 from core.tenancy.schemas import LevelSchema
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -93,7 +94,8 @@ async def provide_session(
     back; writes are therefore all-or-nothing per request. The transaction starts with the
     request's row-level security context: its tenant (resolved and checked first) and caller.
     A successful state-changing request that wrote no audit record of its own gets a generic
-    one (method and route) before commit. If another dependency of the route fails after this
+    one (method and route) before commit; an event it emits that no subscriber hears at the
+    request's tenant is inserted already delivered. If another dependency of the route fails after this
     one resolved, :func:`close_abandoned_transaction` rolls the transaction back, so no order
     of dependencies can leave it open.
     """
@@ -101,7 +103,13 @@ async def provide_session(
     write = request.method not in SAFE_METHODS
     transaction = RequestTransaction(request_session(request, db, write=write))
     session = await transaction.enter()
-    request.scope.setdefault("state", {})[OPEN_TRANSACTION_KEY] = transaction
+    scope_state = request.scope.setdefault("state", {})
+    scope_state[OPEN_TRANSACTION_KEY] = transaction
+    if write:
+        tenant = scope_state.get(RESOLVED_KEY)
+        session.info[HEARING_KEY] = state.dispatcher.hearing_for(
+            tenant if isinstance(tenant, Tenant) else None
+        )
     try:
         yield session
         if write and not session.info.get(audit.RECORDED_KEY):

@@ -9,7 +9,7 @@
 - The caches the path relies on (module settings, module states, principals) let the next
   request see a change: a settings change, a module switched off, a disabled user.
 - A write's outbox event that nobody subscribes to is settled inside the request's one
-  transaction.
+  transaction, inserted already delivered (no second statement).
 """
 
 from __future__ import annotations
@@ -380,6 +380,37 @@ async def test_an_event_nobody_hears_is_settled_in_the_request_s_one_transaction
             select(OutboxEvent.id).where(OutboxEvent.dispatched_at.is_(None)).limit(1)
         )
     assert pending is None
+
+
+async def test_an_event_nobody_hears_is_inserted_already_delivered(
+    settings: Settings, db: Database
+) -> None:
+    """One statement for the outbox per write: the insert carries ``dispatched_at`` when no
+    subscriber hears the event at its tenant, so no ``UPDATE`` follows it."""
+    await _five_sector_tree(db)
+    await create_user(db, settings, "root", [(None, "platform_admin")])
+    app = _app(settings)
+    outbox: list[str] = []
+
+    def seen(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        if OutboxEvent.__tablename__ in statement:
+            outbox.append(statement.split()[0].upper())
+
+    engine = app.state.db.engine.sync_engine
+    async with AsyncTestClient(app=app) as client:
+        headers = await login_headers(client, "root")
+        volunteer = await _volunteer(client, headers, "community-a", "1")
+        event.listen(engine, "before_cursor_execute", seen)
+        try:
+            await _credit(client, headers, volunteer)
+        finally:
+            event.remove(engine, "before_cursor_execute", seen)
+    assert outbox == ["INSERT"], outbox
+    async with db.session() as session:
+        undelivered = await session.scalar(
+            select(OutboxEvent.id).where(OutboxEvent.dispatched_at.is_(None)).limit(1)
+        )
+    assert undelivered is None
 
 
 async def _credit(client: Client, headers: dict[str, str], volunteer: str) -> None:

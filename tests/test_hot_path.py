@@ -38,8 +38,12 @@ from core.identity.models import User
 from core.identity.tokens import issue_access_token
 from core.logging import render_json
 from core.modules.models import ModuleChoice, ModulePolicy, OutboxEvent
+from core.modules.settings import ModuleConfig, module_config
 from core.settings import Settings
+from core.tenancy.cache import TenantCache
+from core.tenancy.models import Tenant
 from core.testing import create_user, login_headers, make_tree, settings_for_tests
+from tests.modules.sample_plugins import manifest
 
 Client = AsyncTestClient[Litestar]
 FS = "five-sector"
@@ -306,6 +310,31 @@ async def test_a_settings_change_is_seen_by_the_next_request_of_every_app(
         assert changed.status_code == 200, changed.text
         for client in (one, two):
             assert (await client.get(read, headers=headers)).json()["star_level"] == 2
+
+
+async def test_a_module_s_config_is_shared_between_requests_and_copies_only_what_is_read(
+    db: Database,
+) -> None:
+    """``config`` is one object per tenant and module while the cache holds it (no copy of the
+    settings per request); a list a handler reads is its own copy, so changing it never
+    reaches the next request."""
+    built = await make_tree(db, TREE)
+    notes = manifest("notes", settings={"limit": 3, "tags": ["甲"], "rules": {"max": 2}})
+    cache = TenantCache(60.0)
+    seen: list[ModuleConfig] = []
+    for _ in range(2):
+        async with db.session(context=SYSTEM) as session:
+            cache.use_in(session)
+            town = await session.get(Tenant, built["town-a"].id)
+            assert town is not None
+            config = await module_config(session, town, notes)
+            seen.append(config)
+            config["tags"].append("乙")
+            config["rules"]["max"] = 9
+    assert seen[0] is seen[1]
+    assert dict(seen[1]) == {"limit": 3, "tags": ["甲"], "rules": {"max": 2}}
+    assert "limit" in seen[1]
+    assert "other" not in seen[1]
 
 
 async def test_a_module_switched_off_is_refused_by_the_next_request(

@@ -3,22 +3,25 @@
 :func:`form_fields` reads the struct with :func:`msgspec.inspect.type_info`: a string becomes a
 text input (its ``max_length`` kept), an integer or decimal a number input, a date or time a
 date input, a ``Literal`` or an ``Enum`` a choice list, a boolean a check box, a list of strings
-a text area with one value per line; an optional field may be left empty. :func:`body_of`
-converts the posted strings back into the JSON body; the API's own decoder then checks every
+a text area with one value per line, a list of structs a text area with one item per line
+and its values separated by ``|`` in the struct's field order; an optional field may be left
+empty (an empty optional list is left out). :func:`body_of` converts the posted strings back into the JSON body; the API's own decoder then checks every
 rule and its 422 ``errors`` are shown against the fields they name.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 import msgspec
 from msgspec import inspect as mi
 
 from core.console.i18n import Lang, pick
-from core.modules.pages import ConsoleForm
+from core.modules.pages import ConsoleForm, ConsoleLabel
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,14 +37,25 @@ class FormField:
     minimum: float | None = None
     maximum: float | None = None
     default: str = ""
+    columns: tuple[str, ...] = ()
+    """For a list of structs: the item's fields, one ``|``-separated value each per line."""
+
+
+def _bare(kind: mi.Type) -> mi.Type:
+    """``kind`` without the ``Metadata`` wrapper a ``Meta`` with a description or other extra
+    JSON-schema text puts around it (its limits stay on the inner type)."""
+    while isinstance(kind, mi.Metadata):
+        kind = kind.type
+    return kind
 
 
 def _unwrap(kind: mi.Type) -> tuple[mi.Type, bool]:
     """The type inside an optional union, and whether None is allowed."""
+    kind = _bare(kind)
     if isinstance(kind, mi.UnionType):
-        options = [t for t in kind.types if not isinstance(t, mi.NoneType)]
+        options = [t for t in kind.types if not isinstance(_bare(t), mi.NoneType)]
         if len(options) == 1:
-            return options[0], len(options) != len(kind.types)
+            return _bare(options[0]), len(options) != len(kind.types)
     return kind, False
 
 
@@ -61,6 +75,9 @@ def _widget(kind: mi.Type) -> tuple[str, dict[str, Any]]:
     if isinstance(kind, mi.DateTimeType):
         return "datetime-local", {}
     if isinstance(kind, mi.ListType | mi.SetType | mi.FrozenSetType):
+        item = _bare(kind.item_type)
+        if isinstance(item, mi.StructType):
+            return "lines", {"columns": tuple(f.name for f in item.fields)}
         return "lines", {}
     if isinstance(kind, mi.StrType):
         return "text", {"max_length": kind.max_length}
@@ -74,13 +91,64 @@ def _default(field: mi.Field) -> str:
     return str(value)
 
 
+def _help(label: ConsoleLabel | None, lang: Lang, columns: Sequence[str]) -> str:
+    """The label's help; for a list of structs, followed by how to write its items (the
+    module's label names the values in its language; without one, the field names do)."""
+    if label is None:
+        if not columns:
+            return ""
+        return pick(lang, "每行一项，依次填写：", "One per line, values in order: ") + " | ".join(
+            columns
+        )
+    told = pick(lang, label.help, label.help_en)
+    if not columns:
+        return told
+    layout = pick(
+        lang, "每行一项，各值以 | 分隔，顺序如标题", "One per line, values separated by | as titled"
+    )
+    return " ".join(part for part in (told, layout) if part)
+
+
+PATH_PARAMETER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+def path_parameters(form: ConsoleForm) -> list[str]:
+    """The placeholders of the form's path other than ``{id}`` (the record's): each is asked
+    for as a field of its own (a tranche number, a follow-up's id) and put into the path."""
+    return [name for name in PATH_PARAMETER.findall(form.path) if name != "id"]
+
+
+def fill_path(path: str, posted: Mapping[str, Sequence[str]]) -> str:
+    """``path`` with every placeholder but ``{id}`` replaced by its posted value, quoted."""
+
+    def value(match: re.Match[str]) -> str:
+        if match.group(1) == "id":
+            return match.group(0)
+        given = [v for v in posted.get(match.group(1), []) if v is not None]
+        return quote(given[-1].strip() if given else "", safe="") or "-"
+
+    return PATH_PARAMETER.sub(value, path)
+
+
 def form_fields(form: ConsoleForm, lang: Lang) -> list[FormField]:
-    """The inputs of ``form`` in its declared order, labelled in ``lang``."""
+    """The inputs of ``form`` in its declared order, labelled in ``lang``: first one for each
+    placeholder of its path (see :func:`path_parameters`), then the body's."""
     info = mi.type_info(form.schema)
     assert isinstance(info, mi.StructType)
     by_name = {f.name: f for f in info.fields}
     names = list(form.fields) or [f.name for f in info.fields]
     found: list[FormField] = []
+    for name in path_parameters(form):
+        label = form.labels.get(name)
+        found.append(
+            FormField(
+                name=name,
+                label=pick(lang, label.title, label.title_en) if label else name,
+                help=_help(label, lang, ()),
+                widget="text",
+                required=True,
+            )
+        )
     for name in names:
         field = by_name[name]
         kind, optional = _unwrap(field.type)
@@ -90,7 +158,7 @@ def form_fields(form: ConsoleForm, lang: Lang) -> list[FormField]:
             FormField(
                 name=name,
                 label=pick(lang, label.title, label.title_en) if label else name,
-                help=pick(lang, label.help, label.help_en) if label else "",
+                help=_help(label, lang, extra.get("columns", ())),
                 widget=widget,
                 required=field.required and not optional and widget != "checkbox",
                 default=_default(field),
@@ -116,26 +184,50 @@ def body_of(form: ConsoleForm, posted: Mapping[str, Sequence[str]]) -> dict[str,
             body[field.encode_name] = raw in ("on", "true", "1")
             continue
         if isinstance(kind, mi.ListType | mi.SetType | mi.FrozenSetType):
-            body[field.encode_name] = [
-                line.strip() for line in raw.replace("，", "\n").splitlines() if line.strip()
-            ]
+            item = _bare(kind.item_type)
+            if isinstance(item, mi.StructType):
+                items: list[Any] = [_row(item, line) for line in raw.splitlines() if line.strip()]
+            else:
+                items = [
+                    line.strip() for line in raw.replace("，", "\n").splitlines() if line.strip()
+                ]
+            if items or field.required:
+                body[field.encode_name] = items
             continue
         if raw == "":
             continue
-        if (
-            isinstance(kind, mi.LiteralType) and all(isinstance(v, int) for v in kind.values)
-        ) or isinstance(kind, mi.IntType):
-            body[field.encode_name] = int(raw) if raw.lstrip("-").isdigit() else raw
-        elif isinstance(kind, mi.FloatType):
-            try:
-                body[field.encode_name] = float(raw)
-            except ValueError:
-                body[field.encode_name] = raw
-        elif isinstance(kind, mi.DateTimeType) and len(raw) == 16:
-            body[field.encode_name] = raw + ":00+08:00"
-        else:
-            body[field.encode_name] = raw
+        body[field.encode_name] = _typed(kind, raw)
     return body
+
+
+def _typed(kind: mi.Type, raw: str) -> Any:
+    """A posted non-empty string as the JSON value of ``kind`` (left as text when it does not
+    parse, so the API's 422 names the field)."""
+    if (
+        isinstance(kind, mi.LiteralType) and all(isinstance(v, int) for v in kind.values)
+    ) or isinstance(kind, mi.IntType):
+        return int(raw) if raw.lstrip("-").isdigit() else raw
+    if isinstance(kind, mi.FloatType):
+        try:
+            return float(raw)
+        except ValueError:
+            return raw
+    if isinstance(kind, mi.DateTimeType) and len(raw) == 16:
+        return raw + ":00+08:00"
+    if isinstance(kind, mi.BoolType):
+        return raw.lower() in ("on", "true", "1", "yes", "是")
+    return raw
+
+
+def _row(item: mi.StructType, line: str) -> dict[str, Any]:
+    """One line of a list-of-structs field: ``|``-separated values in the item's field order,
+    empty ones left out."""
+    values = [v.strip() for v in line.replace("｜", "|").split("|")]
+    row: dict[str, Any] = {}
+    for field, raw in zip(item.fields, values, strict=False):
+        if raw:
+            row[field.encode_name] = _typed(_unwrap(field.type)[0], raw)
+    return row
 
 
 def field_errors(problem: Mapping[str, Any], lang: Lang) -> tuple[dict[str, str], str]:

@@ -17,7 +17,7 @@ from litestar.response import Redirect
 from litestar.static_files import create_static_files_router
 
 from core.console import dashboard
-from core.console.forms import body_of, field_errors, form_fields, problem_message
+from core.console.forms import body_of, field_errors, fill_path, form_fields, problem_message
 from core.console.i18n import lang_of
 from core.console.pages import (
     Leave,
@@ -472,7 +472,9 @@ async def module_create(
         raise not_found(request, page.visit)
     form = resource.create
     answer = await page.api.call(
-        form.method, _api_path(page, module, form.path), body=body_of(form, values)
+        form.method,
+        _api_path(page, module, fill_path(form.path, values)),
+        body=body_of(form, values),
     )
     if answer.ok:
         created = answer.json()
@@ -524,7 +526,12 @@ async def _detail(
         resource=resource,
         record=record,
         record_id=record_id,
-        heading=str(record.get("name") or record.get("title") or record_id),
+        heading=str(
+            (resource.heading and record.get(resource.heading))
+            or record.get("name")
+            or record.get("title")
+            or record_id
+        ),
         related=related,
         forms=forms,
     )
@@ -575,7 +582,9 @@ async def module_action(
     if form is None:
         raise not_found(request, page.visit)
     answer = await page.api.call(
-        form.method, _api_path(page, module, form.path, record_id), body=body_of(form, values)
+        form.method,
+        _api_path(page, module, fill_path(form.path, values), record_id),
+        body=body_of(form, values),
     )
     if answer.ok:
         target = f"/console/t/{page.key}/m/{module}/{res}/{record_id}"

@@ -55,7 +55,8 @@ class ConsoleForm:
     ``schema`` is the route's request-body struct: its fields, types, limits and defaults make
     the form. ``labels`` names fields (a field without one is labelled by its name); ``fields``
     restricts and orders what is shown (default: every field of the schema). ``path`` may hold
-    ``{id}``, the record's id on a detail page. ``method`` is the HTTP method of the route;
+    ``{id}``, the record's id on a detail page; any other placeholder (``{tranche}``) is asked
+    for as a text field of that name, labelled from ``labels``, and put into the path. ``method`` is the HTTP method of the route;
     ``permission`` the one the route declares (the form is shown only to callers holding it;
     default: ``<module>:write``).
     """
@@ -92,7 +93,8 @@ class ConsoleResource:
     ``limit``/``offset``; ``search`` names its free-text query parameter, if any.
     ``detail_path`` (with ``{id}``) answers one record; ``related`` are tables shown under its
     detail (a ledger, participants). ``exports`` are links next to the list, ``documents``
-    links on a record's page.
+    links on a record's page. ``heading`` names the answer's field that heads a record's page
+    (default: its ``name``, else its ``title``).
     """
 
     slug: str
@@ -108,6 +110,7 @@ class ConsoleResource:
     exports: Sequence[ConsoleLink] = ()
     documents: Sequence[ConsoleLink] = ()
     related: Sequence[ConsoleRelated] = ()
+    heading: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -13,8 +13,8 @@ from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core import DemoContext, Manifest, hookimpl
-from plugins.deliberation_hall import demo, invariants, isolation, manifest, metrics
+from core import ConsolePages, DemoContext, Manifest, hookimpl
+from plugins.deliberation_hall import console, demo, invariants, isolation, manifest, metrics
 from plugins.deliberation_hall.events import EVENTS
 from plugins.deliberation_hall.routes import ROUTES
 
@@ -47,3 +47,8 @@ def gongzhi_soak_invariants() -> Sequence[Callable[[AsyncSession], Awaitable[lis
 @hookimpl
 async def gongzhi_demo_load(context: DemoContext) -> None:
     await demo.load(context, MANIFEST)
+
+
+@hookimpl
+def gongzhi_console_pages() -> ConsolePages:
+    return console.PAGES

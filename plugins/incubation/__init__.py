@@ -16,8 +16,8 @@ from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core import DemoContext, Manifest, SubscribeCallback, hookimpl
-from plugins.incubation import demo, isolation, manifest, metrics
+from core import ConsolePages, DemoContext, Manifest, SubscribeCallback, hookimpl
+from plugins.incubation import console, demo, isolation, manifest, metrics
 from plugins.incubation.resource_matches.funding import (
     APPLICATION_APPROVED,
     on_application_approved,
@@ -58,3 +58,8 @@ def gongzhi_soak_invariants() -> Sequence[Callable[[AsyncSession], Awaitable[lis
 @hookimpl
 async def gongzhi_demo_load(context: DemoContext) -> None:
     await demo.load(context, MANIFEST)
+
+
+@hookimpl
+def gongzhi_console_pages() -> ConsolePages:
+    return console.PAGES

@@ -15,8 +15,15 @@ from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core import DemoContext, Manifest, SubscribeCallback, TenantFileSection, hookimpl
-from plugins.party_building import demo, isolation, manifest, metrics
+from core import (
+    ConsolePages,
+    DemoContext,
+    Manifest,
+    SubscribeCallback,
+    TenantFileSection,
+    hookimpl,
+)
+from plugins.party_building import console, demo, isolation, manifest, metrics
 from plugins.party_building.pioneer_teams.services import ACTIVITY_CLOSED, credit_from_activity
 from plugins.party_building.routes import ROUTES
 from plugins.party_building.tenant_file import PartyBuildingSection
@@ -61,3 +68,8 @@ def gongzhi_tenant_file_sections() -> Sequence[TenantFileSection]:
 @hookimpl
 async def gongzhi_demo_load(context: DemoContext) -> None:
     await demo.load(context, MANIFEST)
+
+
+@hookimpl
+def gongzhi_console_pages() -> ConsolePages:
+    return console.PAGES

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from core.db import Database
 from core.modules.events import Event
 from core.modules.models import ModulePolicy, OutboxEvent
+from core.settings import Settings
 from core.tenancy.models import Tenant
 from plugins.incubation.models import ResourceMatch
 from plugins.incubation.resource_matches.funding import on_application_approved, share
@@ -33,6 +34,12 @@ from tests.plugins.incubation.conftest import (
 @pytest.fixture
 def app_plugins() -> list[tuple[str, Any]]:
     return [("funding", FundingStandIn())]
+
+
+@pytest.fixture
+def gongzhi_settings(gongzhi_settings: Settings) -> Settings:
+    """The installed funding module steps aside for the in-test stand-in of the same name."""
+    return gongzhi_settings.with_(disabled_plugins=("funding",))
 
 
 async def approve(client: Client, key: str, **body: Any) -> str:

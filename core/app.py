@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Sequence
+from contextlib import AbstractAsyncContextManager
 from typing import Any
 
+import structlog
 from litestar import Litestar, Request, Router
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin
+from litestar.types import Scope
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import audit, health, prometheus
@@ -29,7 +32,7 @@ from core.kernel import new_host
 from core.logging import RequestContextMiddleware, configure_logging
 from core.modules import routes as module_routes
 from core.modules.dispatch import EventDispatcher
-from core.modules.events import PENDING_EVENTS_KEY
+from core.modules.events import HEARING_KEY, PENDING_EVENTS_KEY
 from core.modules.host import PluginHost
 from core.modules.settings import provide_config
 from core.modules.state import ModuleStates
@@ -37,10 +40,49 @@ from core.paging import provide_paging
 from core.settings import Settings, load_settings
 from core.tenancy import routes as tenancy_routes
 from core.tenancy.cache import TenantCache
-from core.tenancy.resolve import provide_tenant, request_session
+from core.tenancy.models import Tenant
+from core.tenancy.resolve import RESOLVED_KEY, provide_tenant, request_session
 from core.tenancy.schemas import LevelSchema
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+OPEN_TRANSACTION_KEY = "gongzhi_open_transaction"
+log = structlog.get_logger("gongzhi.db")
+
+
+class RequestTransaction:
+    """The request's unit of work as :func:`provide_session` opened it, ended exactly once.
+
+    Litestar ends a generator dependency only if every dependency of the route resolved: when a
+    later or sibling dependency raises (``caller`` answering 401, a module's own dependency
+    refusing), the already-open session is dropped without its clean-up, keeping its
+    transaction (and on SQLite the process's writer lock) until the garbage collector gets to
+    it. The request's scope therefore keeps this handle, and :func:`close_abandoned_transaction`
+    ends it when the request fails; whichever of the two comes first ends the transaction and
+    the other finds nothing to do.
+    """
+
+    __slots__ = ("_manager", "open")
+
+    def __init__(self, manager: AbstractAsyncContextManager[AsyncSession]) -> None:
+        self._manager = manager
+        self.open = False
+
+    async def enter(self) -> AsyncSession:
+        session = await self._manager.__aenter__()
+        self.open = True
+        return session
+
+    async def close(self, error: BaseException | None) -> None:
+        """Commit (``error`` None) or roll back, then close the session; once."""
+        if not self.open:
+            return
+        self.open = False
+        if error is None:
+            await self._manager.__aexit__(None, None, None)
+        else:
+            await self._manager.__aexit__(type(error), error, error.__traceback__)
 
 
 async def provide_session(
@@ -52,17 +94,49 @@ async def provide_session(
     back; writes are therefore all-or-nothing per request. The transaction starts with the
     request's row-level security context: its tenant (resolved and checked first) and caller.
     A successful state-changing request that wrote no audit record of its own gets a generic
-    one (method and route) before commit.
+    one (method and route) before commit; an event it emits that no subscriber hears at the
+    request's tenant is inserted already delivered. If another dependency of the route fails after this
+    one resolved, :func:`close_abandoned_transaction` rolls the transaction back, so no order
+    of dependencies can leave it open.
     """
     db: Database = state.db
     write = request.method not in SAFE_METHODS
-    async with request_session(request, db, write=write) as session:
+    transaction = RequestTransaction(request_session(request, db, write=write))
+    session = await transaction.enter()
+    scope_state = request.scope.setdefault("state", {})
+    scope_state[OPEN_TRANSACTION_KEY] = transaction
+    if write:
+        tenant = scope_state.get(RESOLVED_KEY)
+        session.info[HEARING_KEY] = state.dispatcher.hearing_for(
+            tenant if isinstance(tenant, Tenant) else None
+        )
+    try:
         yield session
         if write and not session.info.get(audit.RECORDED_KEY):
             await audit.record_request(session, request)
+    except BaseException as error:
+        await transaction.close(error)
+        raise
+    await transaction.close(None)
     events = session.info.pop(PENDING_EVENTS_KEY, None)
     if events:
         await state.dispatcher.dispatch(events)
+
+
+async def close_abandoned_transaction(error: Exception, scope: Scope) -> None:
+    """``after_exception`` hook: roll back and close the session a failed request left open.
+
+    Runs before the error's response is sent, so a client that sees the answer can rely on the
+    transaction being over (on SQLite the writer lock free, on PostgreSQL the connection back in
+    the pool). A transaction already ended by its dependency's clean-up is left alone.
+    """
+    transaction = scope.get("state", {}).get(OPEN_TRANSACTION_KEY)
+    if not isinstance(transaction, RequestTransaction) or not transaction.open:
+        return
+    try:
+        await transaction.close(error)
+    except Exception:
+        log.exception("abandoned_transaction_close_failed")
 
 
 def module_routers(host: PluginHost) -> list[Router]:
@@ -159,6 +233,7 @@ def create_app(
             DefineMiddleware(AuthenticationMiddleware),
         ],
         exception_handlers=EXCEPTION_HANDLERS,
+        after_exception=[close_abandoned_transaction],
         plugins=[LevelSchema(settings.tenant_levels)],
         state=State(
             {

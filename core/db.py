@@ -557,8 +557,12 @@ class Database:
         try:
             yield
         finally:
-            _holding_writer.reset(token)
             lock.release()
+            # Ended from another task than the one that opened it (a request's dependency
+            # resolved in a task group, closed by the request's own task): that task's context
+            # ended with it, and there is nothing to reset here.
+            with suppress(ValueError):
+                _holding_writer.reset(token)
 
     async def dispose(self) -> None:
         await self.engine.dispose()

@@ -9,7 +9,7 @@
 - The caches the path relies on (module settings, module states, principals) let the next
   request see a change: a settings change, a module switched off, a disabled user.
 - A write's outbox event that nobody subscribes to is settled inside the request's one
-  transaction.
+  transaction, inserted already delivered (no second statement).
 """
 
 from __future__ import annotations
@@ -38,8 +38,12 @@ from core.identity.models import User
 from core.identity.tokens import issue_access_token
 from core.logging import render_json
 from core.modules.models import ModuleChoice, ModulePolicy, OutboxEvent
+from core.modules.settings import ModuleConfig, module_config
 from core.settings import Settings
+from core.tenancy.cache import TenantCache
+from core.tenancy.models import Tenant
 from core.testing import create_user, login_headers, make_tree, settings_for_tests
+from tests.modules.sample_plugins import manifest
 
 Client = AsyncTestClient[Litestar]
 FS = "five-sector"
@@ -308,6 +312,31 @@ async def test_a_settings_change_is_seen_by_the_next_request_of_every_app(
             assert (await client.get(read, headers=headers)).json()["star_level"] == 2
 
 
+async def test_a_module_s_config_is_shared_between_requests_and_copies_only_what_is_read(
+    db: Database,
+) -> None:
+    """``config`` is one object per tenant and module while the cache holds it (no copy of the
+    settings per request); a list a handler reads is its own copy, so changing it never
+    reaches the next request."""
+    built = await make_tree(db, TREE)
+    notes = manifest("notes", settings={"limit": 3, "tags": ["甲"], "rules": {"max": 2}})
+    cache = TenantCache(60.0)
+    seen: list[ModuleConfig] = []
+    for _ in range(2):
+        async with db.session(context=SYSTEM) as session:
+            cache.use_in(session)
+            town = await session.get(Tenant, built["town-a"].id)
+            assert town is not None
+            config = await module_config(session, town, notes)
+            seen.append(config)
+            config["tags"].append("乙")
+            config["rules"]["max"] = 9
+    assert seen[0] is seen[1]
+    assert dict(seen[1]) == {"limit": 3, "tags": ["甲"], "rules": {"max": 2}}
+    assert "limit" in seen[1]
+    assert "other" not in seen[1]
+
+
 async def test_a_module_switched_off_is_refused_by_the_next_request(
     settings: Settings, db: Database, backend: str
 ) -> None:
@@ -380,6 +409,37 @@ async def test_an_event_nobody_hears_is_settled_in_the_request_s_one_transaction
             select(OutboxEvent.id).where(OutboxEvent.dispatched_at.is_(None)).limit(1)
         )
     assert pending is None
+
+
+async def test_an_event_nobody_hears_is_inserted_already_delivered(
+    settings: Settings, db: Database
+) -> None:
+    """One statement for the outbox per write: the insert carries ``dispatched_at`` when no
+    subscriber hears the event at its tenant, so no ``UPDATE`` follows it."""
+    await _five_sector_tree(db)
+    await create_user(db, settings, "root", [(None, "platform_admin")])
+    app = _app(settings)
+    outbox: list[str] = []
+
+    def seen(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        if OutboxEvent.__tablename__ in statement:
+            outbox.append(statement.split()[0].upper())
+
+    engine = app.state.db.engine.sync_engine
+    async with AsyncTestClient(app=app) as client:
+        headers = await login_headers(client, "root")
+        volunteer = await _volunteer(client, headers, "community-a", "1")
+        event.listen(engine, "before_cursor_execute", seen)
+        try:
+            await _credit(client, headers, volunteer)
+        finally:
+            event.remove(engine, "before_cursor_execute", seen)
+    assert outbox == ["INSERT"], outbox
+    async with db.session() as session:
+        undelivered = await session.scalar(
+            select(OutboxEvent.id).where(OutboxEvent.dispatched_at.is_(None)).limit(1)
+        )
+    assert undelivered is None
 
 
 async def _credit(client: Client, headers: dict[str, str], volunteer: str) -> None:

@@ -190,8 +190,9 @@ def test_one_time_passwords_are_long_random_and_unambiguous() -> None:
 async def test_anonymous_calls_of_caller_routes_leave_no_session_open(
     app: Litestar, client: Client, make_user: MakeUser
 ) -> None:
-    """Refused before any dependency opens the request's session: one left open would hold a
-    pooled connection (and on SQLite the process's writer lock) until garbage collection."""
+    """Refused by the ``principal`` dependency after the request's session opened: the kernel
+    ends that session with the request (one left open would hold a pooled connection, and on
+    SQLite the process's writer lock, until garbage collection)."""
     for _ in range(2):
         assert (await client.post("/api/v1/auth/logout")).status_code == 401
         assert (await client.post(PASSWORD, json={"current_password": "x"})).status_code == 401

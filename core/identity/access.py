@@ -114,9 +114,10 @@ async def authorize(
 async def require_user(request: Request[Any, Any, Any], session: AsyncSession) -> Principal:
     """The authenticated caller; 401 for an anonymous request.
 
-    It takes ``session`` only so Litestar resolves it after the session: dependencies resolved
-    side by side lose their clean-up when one of them raises, which would leave the session's
-    transaction unclosed.
+    It takes ``session`` so Litestar resolves it after the session, one at a time rather than
+    in a task group beside it. Correctness does not depend on the order: a session whose
+    request fails in a later dependency is rolled back and closed by the kernel
+    (:func:`core.app.close_abandoned_transaction`).
     """
     principal = principal_of(request)
     if principal is None:
@@ -127,6 +128,6 @@ async def require_user(request: Request[Any, Any, Any], session: AsyncSession) -
 async def provide_caller(request: Request[Any, Any, Any], session: AsyncSession) -> Caller:
     """The ``caller`` dependency: who is calling; 401 for an anonymous request.
 
-    Takes ``session`` for the same reason as :func:`require_user`.
+    Takes ``session`` for the same reason as :func:`require_user` (order only).
     """
     return Caller.of(await require_user(request, session))

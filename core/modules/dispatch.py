@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.db import SYSTEM, Database, DbContext
-from core.modules.events import PENDING_EVENTS_KEY, Event
+from core.modules.events import PENDING_EVENTS_KEY, Event, Hearing
 from core.modules.host import PluginHost
 from core.modules.models import OutboxEvent
 from core.modules.state import ModuleStates
@@ -49,29 +49,53 @@ class EventDispatcher:
         self.host = host
         self.states = states
 
+    async def hears(
+        self,
+        session: AsyncSession,
+        tenant: Tenant | None,
+        event_type: str,
+        event_tenant_id: uuid.UUID,
+    ) -> bool:
+        """False when certainly no subscriber hears the event: none subscribes to its type, or
+        the event is at the request's ``tenant`` and every subscriber's module is off there
+        (read from the request's cached module states). True whenever that is not known."""
+        handlers = self.host.subscriptions.get(event_type)
+        if not handlers:
+            return False
+        if tenant is None or event_tenant_id != tenant.id:
+            return True
+        enabled = await self.states.enabled_modules(session, tenant)
+        return any(subscription.plugin in enabled for subscription in handlers)
+
+    def hearing_for(self, tenant: Tenant | None) -> Hearing:
+        """The :data:`~core.modules.events.Hearing` of a request about ``tenant``: :func:`emit`
+        inserts an event it answers False for already delivered."""
+
+        async def hearing(session: AsyncSession, event_type: str, tenant_id: uuid.UUID) -> bool:
+            return await self.hears(session, tenant, event_type, tenant_id)
+
+        return hearing
+
     async def settle_unheard(self, session: AsyncSession, tenant: Tenant | None) -> None:
         """Mark delivered, inside the emitting transaction, the pending events nobody hears.
 
         An event whose type has no subscriber, or whose subscribers' modules are all off at its
         tenant (checked where that tenant is the request's, ``tenant``), would otherwise cost a
         write transaction of its own after commit just to record that: on SQLite a second turn
-        on the writer lock per request. The rows are updated in the emitting transaction and
-        leave the list the request dispatches; a row the transaction's context cannot update
-        stays pending for the dispatcher as before.
+        on the writer lock per request. In a request :func:`~core.modules.events.emit` already
+        inserts such an event delivered (:meth:`hearing_for`); this catches the ones emitted
+        before the request's hearing was in place or in a session without one. The rows are
+        updated in the emitting transaction and leave the list the request dispatches; a row
+        the transaction's context cannot update stays pending for the dispatcher as before.
         """
         events: list[Event] = session.info.get(PENDING_EVENTS_KEY) or []
         if not events:
             return
-        unheard: list[uuid.UUID] = []
-        for event in events:
-            handlers = self.host.subscriptions.get(event.type, [])
-            if handlers:
-                if tenant is None or event.tenant_id != tenant.id:
-                    continue
-                enabled = await self.states.enabled_modules(session, tenant)
-                if any(subscription.plugin in enabled for subscription in handlers):
-                    continue
-            unheard.append(event.id)
+        unheard = [
+            event.id
+            for event in events
+            if not await self.hears(session, tenant, event.type, event.tenant_id)
+        ]
         if not unheard:
             return
         settled = set(

@@ -15,7 +15,7 @@ from __future__ import annotations
 import builtins
 import re
 import uuid
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar
@@ -28,6 +28,11 @@ from core.orm import utcnow
 
 EVENT_TYPE_RE = re.compile(r"^[a-z][a-z0-9-]*\.[a-z][a-z0-9_.-]*$")
 PENDING_EVENTS_KEY = "gongzhi_pending_events"
+HEARING_KEY = "gongzhi_event_hearing"
+"""``session.info`` key of a :data:`Hearing`: the request's answer to "does anyone hear this"."""
+
+Hearing = Callable[[AsyncSession, str, uuid.UUID], Awaitable[bool]]
+"""Whether an event of a type at a tenant may have a subscriber; False only when certain not."""
 
 S = TypeVar("S", bound=msgspec.Struct)
 
@@ -123,13 +128,23 @@ async def emit(
     ``type`` must be declared in the emitting module's ``Manifest.events`` and ``payload`` be an
     instance of the declared struct whose fields hold the declared types: otherwise
     ``ValueError`` (undeclared type, wrong field types) or ``TypeError`` (another struct)
-    before anything is written. The event's source is the declaring module.
+    before anything is written. The event's source is the declaring module. In a request, an
+    event no subscriber hears at its tenant (no subscription to its type, or every subscriber's
+    module off there) is inserted already delivered: no second statement, and nothing to
+    dispatch after commit.
     """
     if not EVENT_TYPE_RE.match(type):
         raise ValueError(f"event type {type!r} must look like '<module>.<what-happened>'")
     declared, body = _validated(type, payload)
+    hearing: Hearing | None = session.info.get(HEARING_KEY)
+    unheard = hearing is not None and not await hearing(session, type, tenant_id)
     row = OutboxEvent(
-        id=uuid.uuid4(), tenant_id=tenant_id, type=type, source=declared.module, payload=body
+        id=uuid.uuid4(),
+        tenant_id=tenant_id,
+        type=type,
+        source=declared.module,
+        payload=body,
+        dispatched_at=utcnow() if unheard else None,
     )
     session.add(row)
     await session.flush()
@@ -141,5 +156,6 @@ async def emit(
         payload=body,
         occurred_at=row.created_at,
     )
-    session.info.setdefault(PENDING_EVENTS_KEY, []).append(event)
+    if not unheard:
+        session.info.setdefault(PENDING_EVENTS_KEY, []).append(event)
     return event

@@ -5,8 +5,9 @@ a module at a tenant are the manifest's defaults overlaid by each ancestor's ove
 root down, the nearest one winning. A district sets a default for all its towns; a town may
 narrow it for its communities.
 
-A module's handler takes them as the ``config: ModuleConfig`` dependency; code outside a
-request (a CLI command, a subscriber) calls :func:`module_settings`.
+A module's handler takes them as the ``config: ModuleConfig`` dependency (shared between
+requests, read-only); code outside a request (a CLI command, a subscriber) calls
+:func:`module_settings` (a copy it owns).
 
 Within a request they come from the app's tenant cache (:mod:`core.tenancy.cache`): one query
 per tenant and module at most every ``GONGZHI_MODULE_STATE_TTL`` seconds, and a tenant change
@@ -44,16 +45,17 @@ async def module_settings(
         if cache is not None:
             cache.keep(key, _Frozen(effective))
         return effective
-    return found.thaw()  # type: ignore[no-any-return]
+    thawed: dict[str, Any] = found.thaw()
+    return thawed
 
 
 class _Frozen:
-    """Settings kept for copying out: as JSON when that gives them back unchanged (decoding
-    is several times cheaper than ``copy.deepcopy``), else as the object itself."""
+    """A value kept for copying out: as JSON when that gives it back unchanged (decoding is
+    several times cheaper than ``copy.deepcopy``), else as the object itself."""
 
     __slots__ = ("encoded", "value")
 
-    def __init__(self, value: dict[str, Any]) -> None:
+    def __init__(self, value: Any) -> None:
         self.value = copy.deepcopy(value)
         try:
             encoded: bytes | None = msgspec.json.encode(value)
@@ -63,10 +65,9 @@ class _Frozen:
             encoded = None
         self.encoded = encoded
 
-    def thaw(self) -> dict[str, Any]:
+    def thaw(self) -> Any:
         if self.encoded is not None:
-            thawed: dict[str, Any] = msgspec.json.decode(self.encoded)
-            return thawed
+            return msgspec.json.decode(self.encoded)
         return copy.deepcopy(self.value)
 
 
@@ -82,6 +83,9 @@ async def _load(session: AsyncSession, tenant: Tenant, manifest: Manifest) -> di
     return effective
 
 
+_IMMUTABLE = (str, int, float, bool, type(None))
+
+
 class ModuleConfig(Mapping[str, Any]):
     """The effective settings of the route's module at the route's tenant, read-only.
 
@@ -89,25 +93,57 @@ class ModuleConfig(Mapping[str, Any]):
     keys a tenant sets that the manifest does not declare are not. Values are what the tenant
     file or the manifest holds (lists, numbers, mappings): a module validates their shape where
     it uses them. Changing the mapping is not possible; settings change through the tenant.
+
+    One instance serves every request at the same tenant while the cache holds it: scalar
+    values are handed out as they are, and a list or mapping is copied only when it is read,
+    so a handler that changes what it read changes its own copy, never the next request's.
     """
 
-    __slots__ = ("_values", "module")
+    __slots__ = ("_containers", "_keys", "_scalars", "module")
 
     def __init__(self, module: str, values: Mapping[str, Any]) -> None:
         self.module = module
-        self._values = dict(values)
+        self._keys = tuple(values)
+        self._scalars: dict[str, Any] = {}
+        self._containers: dict[str, _Frozen] = {}
+        for key, value in values.items():
+            if isinstance(value, _IMMUTABLE):
+                self._scalars[key] = value
+            else:
+                self._containers[key] = _Frozen(value)
 
     def __getitem__(self, key: str) -> Any:
-        return self._values[key]
+        try:
+            return self._scalars[key]
+        except KeyError:
+            return self._containers[key].thaw()
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._scalars or key in self._containers
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._values)
+        return iter(self._keys)
 
     def __len__(self) -> int:
-        return len(self._values)
+        return len(self._keys)
 
     def __repr__(self) -> str:
-        return f"ModuleConfig({self.module!r}, {self._values!r})"
+        return f"ModuleConfig({self.module!r}, {dict(self)!r})"
+
+
+async def module_config(session: AsyncSession, tenant: Tenant, manifest: Manifest) -> ModuleConfig:
+    """The effective settings of ``manifest``'s module at ``tenant`` as a shared, read-only
+    :class:`ModuleConfig`: in a request, the same object while the cache holds it (no copy per
+    request); outside one, built from one query."""
+    cache = cache_of(session)
+    key = ("module-config", tenant.id, tenant.path, manifest.name)
+    found = cache.derived(key) if cache is not None else None
+    if isinstance(found, ModuleConfig):
+        return found
+    config = ModuleConfig(manifest.name, await module_settings(session, tenant, manifest))
+    if cache is not None:
+        cache.keep(key, config)
+    return config
 
 
 async def provide_config(
@@ -124,4 +160,4 @@ async def provide_config(
         raise RuntimeError(
             f"route {request.route_handler.handler_name} takes config but belongs to no module"
         )
-    return ModuleConfig(plugin.name, await module_settings(session, tenant, plugin.manifest))
+    return await module_config(session, tenant, plugin.manifest)

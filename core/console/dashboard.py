@@ -48,7 +48,9 @@ async def headline_names(request: Request[Any, Any, Any], page: PageContext) -> 
 def display(value: int, unit: str) -> str:
     """A figure as people read it: fen as yuan with two decimals, others with separators."""
     if unit == "fen":
-        return f"{value / 100:,.2f}"
+        sign = "-" if value < 0 else ""
+        yuan, fen = divmod(abs(value), 100)
+        return f"{sign}{yuan:,}.{fen:02d}"
     return f"{value:,}"
 
 

@@ -110,3 +110,12 @@ def test_a_path_placeholder_besides_the_record_id_is_asked_for_and_filled_in() -
     assert fill_path(DONE.path, posted) == "/visits/{id}/follow-ups/a%2Fb/done"
     assert body_of(DONE, posted) == {"done_on": "2026-03-01"}
     assert fill_path(DONE.path, {}) == "/visits/{id}/follow-ups/-/done"
+
+
+def test_fen_figures_show_as_exact_yuan_without_floats() -> None:
+    from core.console.dashboard import display
+
+    assert display(20_650_000, "fen") == "206,500.00"
+    assert display(9_007_199_254_740_993, "fen") == "90,071,992,547,409.93"
+    assert display(-5, "fen") == "-0.05"
+    assert display(2160, "person_times") == "2,160"

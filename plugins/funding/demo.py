@@ -24,8 +24,15 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core import DemoContext, Tenant, in_subtree
-from plugins.funding import directory
+from core import (
+    DemoContext,
+    OrganisationRef,
+    Tenant,
+    find_organisations,
+    in_subtree,
+    list_organisations,
+    organisation_directory_on,
+)
 from plugins.funding.applications import services as applications
 from plugins.funding.applications.schemas import (
     Applicant,
@@ -83,9 +90,9 @@ class Loader:
     async def organisation_pairs(self, town: Tenant, count: int) -> list[list[Applicant]]:
         """``count`` pairs of eligible organisations homed in the same town (in ``town``'s
         subtree), by directory id; named plainly where the directory is off or too few."""
-        by_town: dict[uuid.UUID, list[directory.OrganisationRef]] = defaultdict(list)
-        if await directory.directory_on(self.session, town):
-            for ref in await directory.listed(self.session, town):
+        by_town: dict[uuid.UUID, list[OrganisationRef]] = defaultdict(list)
+        if await organisation_directory_on(self.session, town):
+            for ref in await list_organisations(self.session, town):
                 home = next(
                     (t for t in self.context.tenants.values() if t.id == ref.tenant_id), None
                 )
@@ -116,7 +123,7 @@ class Loader:
         ids = [a.organisation_id for a in applicants if a.organisation_id is not None]
         if not ids:
             return fallback
-        found = await directory.find(self.session, self.context.root, ids)
+        found = await find_organisations(self.session, self.context.root, ids)
         homes = [
             t
             for t in self.context.tenants.values()

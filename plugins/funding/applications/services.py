@@ -21,8 +21,19 @@ from sqlalchemy import Select, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core import Conflict, Invalid, NotFound, Page, Tenant, emit, find_tenant_in_subtree, in_subtree
-from plugins.funding import directory, events, rules
+from core import (
+    Conflict,
+    Invalid,
+    NotFound,
+    Page,
+    Tenant,
+    emit,
+    find_organisations,
+    find_tenant_in_subtree,
+    in_subtree,
+    organisation_directory_on,
+)
+from plugins.funding import events, rules
 from plugins.funding.applications.schemas import Application as ApplicationAnswer
 from plugins.funding.applications.schemas import (
     ApplicationCreate,
@@ -186,9 +197,9 @@ async def _organisations(
     session: AsyncSession, tenant: Tenant, body: ApplicationCreate
 ) -> tuple[list[str], list[str], list[str]]:
     """(directory ids, names, registrations) of the applicant organisations."""
-    on = await directory.directory_on(session, tenant)
+    on = await organisation_directory_on(session, tenant)
     wanted = [a.organisation_id for a in body.applicants if a.organisation_id is not None]
-    found = await directory.find(session, tenant, wanted) if on and wanted else {}
+    found = await find_organisations(session, tenant, wanted) if on and wanted else {}
     ids: list[str] = []
     names: list[str] = []
     registrations: list[str] = []

@@ -12,6 +12,7 @@ from core.identity.principal import Caller
 from core.modules.directory import (
     OrganisationDirectory,
     OrganisationRef,
+    count_organisations,
     find_organisations,
     list_organisations,
     organisation_directory_on,
@@ -91,6 +92,7 @@ __all__ = [
     "UTCDateTime",
     "UUIDPrimaryKey",
     "__version__",
+    "count_organisations",
     "disable_tenant_rls",
     "emit",
     "enable_tenant_rls",

@@ -6,10 +6,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import event, update
 
 from core.db import Database
 from core.tenancy.models import Tenant
+from plugins.deliberation_hall.public.access import public_scope
 from tests.plugins.deliberation_hall.conftest import (
     Client,
     Tree,
@@ -221,3 +222,40 @@ async def _settings(db: Database, tenant: Tenant, values: dict[str, Any]) -> Non
             .where(Tenant.id == tenant.id)
             .values(settings={"modules": {"deliberation-hall": values}})
         )
+
+
+async def test_the_public_scope_resolves_every_tenant_of_the_subtree_in_one_query(
+    tree: Tree, db: Database
+) -> None:
+    """Each tenant's ``public_view`` is inherited as module settings are (the nearest override
+    wins), read with its ancestors and subtree in one statement, however many tenants."""
+    await _settings(db, tree.district, {"public_view": True})
+    await _settings(db, tree.neighbour, {"public_view": False})
+    await _settings(db, tree.rural_town, {"public_view": False})
+    await _settings(db, tree.village, {"public_view": True})
+    statements: list[str] = []
+
+    def seen(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(statement)
+
+    engine = db.engine.sync_engine
+    async with db.session() as session:
+        event.listen(engine, "before_cursor_execute", seen)
+        try:
+            district = await public_scope(session, tree.district)
+            town = await public_scope(session, tree.town)
+            neighbour = await public_scope(session, tree.neighbour)
+        finally:
+            event.remove(engine, "before_cursor_execute", seen)
+    assert len([s for s in statements if s.lstrip().upper().startswith("SELECT")]) == 3, statements
+    assert not district.preview
+    assert set(district.tenant_ids) == {
+        tree.district.id,
+        tree.town.id,
+        tree.community.id,
+        tree.village.id,
+    }
+    assert district.names[tree.village.id] == "新康村"
+    assert set(town.tenant_ids) == {tree.town.id, tree.community.id}
+    assert neighbour.preview
+    assert neighbour.tenant_ids == [tree.neighbour.id]

@@ -15,6 +15,7 @@ from core.modules.directory import (
     count_organisations,
     find_organisations,
     list_organisations,
+    module_on,
     organisation_directory_on,
 )
 from core.modules.events import Event, EventContract, emit
@@ -105,6 +106,7 @@ __all__ = [
     "in_subtree",
     "in_subtree_of",
     "list_organisations",
+    "module_on",
     "module_settings",
     "operation_answering",
     "organisation_directory_on",

@@ -115,6 +115,16 @@ async def _keepers_on(
     return [(name, directory) for name, directory in keepers if name in enabled]
 
 
+async def module_on(session: AsyncSession, tenant: Tenant, module: str) -> bool:
+    """Whether ``module`` is on at ``tenant`` (within the module-state cache bound), so a module
+    handing something to another tenant (a topic escalated to the tenant above) can refuse
+    where it is off there. ``False`` before any plugins are loaded."""
+    states = _KEEPERS.states
+    if states is None:
+        return False
+    return await states.is_enabled(session, tenant, module)
+
+
 async def organisation_directory_on(session: AsyncSession, tenant: Tenant) -> bool:
     """Whether a module keeping organisations is on at ``tenant``."""
     return bool(await _keepers_on(session, tenant))

@@ -9,9 +9,11 @@ from typing import Any
 from sqlalchemy import event, update
 
 from core.db import Database
+from core.modules.models import ModuleChoice, ModulePolicy
 from core.tenancy.models import Tenant
 from plugins.deliberation_hall.public.access import public_scope
 from tests.plugins.deliberation_hall.conftest import (
+    MODULE,
     Client,
     Tree,
     cast,
@@ -259,3 +261,32 @@ async def test_the_public_scope_resolves_every_tenant_of_the_subtree_in_one_quer
     assert set(town.tenant_ids) == {tree.town.id, tree.community.id}
     assert neighbour.preview
     assert neighbour.tenant_ids == [tree.neighbour.id]
+
+
+async def test_a_topic_is_not_passed_up_to_a_tenant_where_the_module_is_off(
+    admin_client: Client, tree: Tree, db: Database
+) -> None:
+    """Nobody at a town without the deliberation hall could handle the topic, so the community
+    keeps it and is told why."""
+    async with db.session(write=True) as session:
+        await session.execute(
+            update(ModulePolicy)
+            .where(ModulePolicy.tenant_id == tree.district.id, ModulePolicy.module == MODULE)
+            .values(policy="allowed")
+        )
+        for tenant, enabled in ((tree.town, False), (tree.community, True)):
+            session.add(ModuleChoice(tenant_id=tenant.id, module=MODULE, enabled=enabled))
+    client, home = admin_client, tree.community
+    topic = await raise_topic(client, home, title="老旧小区加装电梯")
+    await move(client, home, topic, "under_review", "accepted")
+    refused = await client.post(
+        url(home, f"/topics/{topic}/escalations"), json={"reason": "涉及资金统筹"}
+    )
+    assert refused.status_code == 409, refused.text
+    assert (code_of(refused), refused.json()["parent_tenant"]) == (
+        "escalation-module-off",
+        tree.town.slug,
+    )
+    assert refused.json()["title"] == "高塘岭街道未启用居民议事厅，议题不能上报到该级"
+    kept = await get(client, home, f"/topics/{topic}")
+    assert (kept["handling_tenant_id"], kept["escalations"]) == (str(home.id), [])

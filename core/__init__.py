@@ -12,8 +12,10 @@ from core.identity.principal import Caller
 from core.modules.directory import (
     OrganisationDirectory,
     OrganisationRef,
+    count_organisations,
     find_organisations,
     list_organisations,
+    module_on,
     organisation_directory_on,
 )
 from core.modules.events import Event, EventContract, emit
@@ -91,6 +93,7 @@ __all__ = [
     "UTCDateTime",
     "UUIDPrimaryKey",
     "__version__",
+    "count_organisations",
     "disable_tenant_rls",
     "emit",
     "enable_tenant_rls",
@@ -103,6 +106,7 @@ __all__ = [
     "in_subtree",
     "in_subtree_of",
     "list_organisations",
+    "module_on",
     "module_settings",
     "operation_answering",
     "organisation_directory_on",

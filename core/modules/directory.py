@@ -5,9 +5,10 @@ application is made by one, an incubatee is one) while one module keeps them (fi
 register). A module never reads another's tables, so the keeper declares an
 :class:`OrganisationDirectory` in its manifest and the others ask the core:
 :func:`organisation_directory_on` (is a keeper on at this tenant?), :func:`find_organisations`
-(these ids, checked to lie in the tenant's subtree) and :func:`list_organisations` (the
-subtree's organisations, for pickers and demo data). Where no keeper is on, a module names
-organisations plainly (a name, no id).
+(these ids, checked to lie in the tenant's subtree), :func:`list_organisations` (the
+subtree's organisations, for pickers and demo data) and :func:`count_organisations` (how many
+the subtree has, for shares). Where no keeper is on, a module names organisations plainly (a
+name, no id).
 
 The answers come from keepers that are *on* at the tenant asked about, so a module switched off
 stops naming organisations at once (within the module-state cache bound).
@@ -53,6 +54,9 @@ FindOrganisations = Callable[
 SearchOrganisations = Callable[
     [AsyncSession, str, str | None, int], Awaitable[Sequence[OrganisationRef]]
 ]
+CountOrganisations = Callable[[AsyncSession, str], Awaitable[int]]
+
+_UNCAPPED = 2**31 - 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,13 +67,17 @@ class OrganisationDirectory:
       with ``subtree_path``.
     - ``search(session, subtree_path, text, limit)``: up to ``limit`` organisations of the
       subtree ordered by name, those whose name contains ``text`` when it is given.
+    - ``count(session, subtree_path)``: how many organisations ``search`` would list without a
+      limit (one ``COUNT`` in SQL). Optional: a keeper without it is counted by listing every
+      organisation of the subtree, which is correct but reads them all.
 
-    Both run on the caller's session (its transaction and row-level-security context) and may
-    leave ``OrganisationRef.module`` empty: the core fills it in.
+    All run on the caller's session (its transaction and row-level-security context); ``find``
+    and ``search`` may leave ``OrganisationRef.module`` empty: the core fills it in.
     """
 
     find: FindOrganisations
     search: SearchOrganisations
+    count: CountOrganisations | None = None
 
 
 @dataclass(slots=True)
@@ -105,6 +113,16 @@ async def _keepers_on(
         return []
     enabled = await states.enabled_modules(session, tenant)
     return [(name, directory) for name, directory in keepers if name in enabled]
+
+
+async def module_on(session: AsyncSession, tenant: Tenant, module: str) -> bool:
+    """Whether ``module`` is on at ``tenant`` (within the module-state cache bound), so a module
+    handing something to another tenant (a topic escalated to the tenant above) can refuse
+    where it is off there. ``False`` before any plugins are loaded."""
+    states = _KEEPERS.states
+    if states is None:
+        return False
+    return await states.is_enabled(session, tenant, module)
 
 
 async def organisation_directory_on(session: AsyncSession, tenant: Tenant) -> bool:
@@ -147,6 +165,24 @@ async def list_organisations(
         )
     found.sort(key=lambda r: (r.name, r.id))
     return found[:limit]
+
+
+async def count_organisations(session: AsyncSession, tenant: Tenant) -> int | None:
+    """How many organisations ``tenant``'s subtree has (those :func:`list_organisations` would
+    list without a limit), or ``None`` when no keeper is on at ``tenant``.
+
+    Counted in the database, so the answer stays exact however many there are.
+    """
+    keepers = await _keepers_on(session, tenant)
+    if not keepers:
+        return None
+    total = 0
+    for _name, directory in keepers:
+        if directory.count is not None:
+            total += await directory.count(session, tenant.path)
+        else:
+            total += len(await directory.search(session, tenant.path, None, _UNCAPPED))
+    return total
 
 
 def _named(ref: OrganisationRef, module: str) -> OrganisationRef:

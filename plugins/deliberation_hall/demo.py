@@ -248,6 +248,7 @@ class Writer:
             notice_published_at=notice,
             representatives_published_at=listed if effective["list_days"] else None,
             status="planned", created_by=None,
+            summary_due_at=rules.summary_due_at(starts, self.config) if kind == "hearing" else None,
         )  # fmt: skip
         self.session.add(found)
         await self.session.flush()

@@ -7,8 +7,10 @@ and settings here without importing its routes.
 Every rule of sessions is a setting with the default of the common public rules: a hearing
 (听证会) is announced 30 days ahead, its representative list published 15 days ahead, has at
 least 15 representatives of whom at least a third are stakeholders or ordinary residents, and
-needs two thirds present; a deliberation meeting (议事会) needs two thirds of its members present.
-Fractions are ``[numerator, denominator]``.
+needs two thirds present, and its summary is recorded within 7 working days
+(``hearing_summary_working_days``; working days are Monday to Friday less ``holidays``, plus the
+``make_up_working_days`` worked in their place, ISO dates); a deliberation meeting (议事会) needs
+two thirds of its members present. Fractions are ``[numerator, denominator]``.
 """
 
 from __future__ import annotations
@@ -61,5 +63,8 @@ MANIFEST = Manifest(
         "hearing_min_representatives": 15,
         "hearing_stakeholder_share": [1, 3],
         "hearing_quorum": [2, 3],
+        "hearing_summary_working_days": 7,
+        "holidays": [],
+        "make_up_working_days": [],
     },
 )

@@ -12,13 +12,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import Integer, Select, func, select
+from sqlalchemy import Integer, Select, and_, func, or_, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
 from core import MetricQuery
 from plugins.deliberation_hall import states
+from plugins.deliberation_hall.clock import now
 from plugins.deliberation_hall.models import (
     TOPIC_STATES,
     Evaluation,
@@ -108,6 +109,24 @@ def _hearings_held() -> Select[Any, Any]:
     )
 
 
+def _summaries_overdue() -> Select[Any, Any]:
+    """Hearings whose summary is late: still missing at its due time, or recorded after it
+    (as :func:`plugins.deliberation_hall.sessions.services.summary_overdue` says of one)."""
+    at = now()
+    return (
+        select(Session.tenant_id, func.count())
+        .where(
+            Session.kind == "hearing",
+            Session.summary_due_at.is_not(None),
+            or_(
+                and_(Session.status == "held", Session.held_at >= Session.summary_due_at),
+                and_(Session.status != "held", Session.summary_due_at <= at),
+            ),
+        )
+        .group_by(Session.tenant_id)
+    )
+
+
 def _participants() -> Select[Any, Any]:
     return (
         select(Representative.tenant_id, func.count())
@@ -157,6 +176,13 @@ METRICS = (
         _satisfaction_points,
     ),
     MetricQuery(f"{P}.hearings_held", "已召开听证会", "Hearings held", "count", _hearings_held),
+    MetricQuery(
+        f"{P}.hearing_summaries_overdue",
+        "听证会纪要逾期",
+        "Hearing summaries overdue",
+        "count",
+        _summaries_overdue,
+    ),
     MetricQuery(
         f"{P}.participants",
         "参会居民人次",

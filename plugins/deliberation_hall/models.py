@@ -148,6 +148,9 @@ class Session(UUIDPrimaryKey, Timestamps, TenantOwned, Base):
     summary: Mapped[str | None] = mapped_column(Text)
     held_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_by: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    summary_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    """A hearing's: from when its summary is late (fixed when it is scheduled, from the
+    convening tenant's working days); ``None`` for a meeting."""
 
 
 class Representative(UUIDPrimaryKey, TenantOwned, Base):

@@ -2,15 +2,18 @@
 
 :func:`session_breaches` lists what keeps a session from opening a vote (notice period,
 representative list, size, stakeholder share, quorum); :func:`tally` computes a vote's outcome
-from its choices. Fractions are settings of the form ``[numerator, denominator]``.
+from its choices; :func:`summary_due_at` says by when a hearing's summary is due (within
+``hearing_summary_working_days`` working days). Fractions are settings of the form
+``[numerator, denominator]``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 MAJORITY_CHOICES = ("yes", "no", "abstain")
 CONSENT_CHOICES = ("agree", "abstain", "disagree", "block")
@@ -184,3 +187,61 @@ def tally(
     if passed and present > 0:
         return Result("passed", counts)
     return Result("tie" if favour == against else "failed", counts)
+
+
+LOCAL = ZoneInfo("Asia/Shanghai")
+"""Working days and their dates are counted in China's time."""
+
+
+def _dates(values: Any) -> frozenset[date]:
+    """A setting listing ISO dates as a set; an entry that is not a date is left out."""
+    found: set[date] = set()
+    if isinstance(values, Iterable) and not isinstance(values, str | bytes):
+        for value in values:
+            try:
+                found.add(value if isinstance(value, date) else date.fromisoformat(str(value)))
+            except ValueError:
+                continue
+    return frozenset(found)
+
+
+@dataclass(frozen=True, slots=True)
+class WorkingCalendar:
+    """Monday to Friday, less public holidays (``holidays``), plus the weekend days worked in
+    their place (``make_up_working_days``, 调休补班)."""
+
+    holidays: frozenset[date] = frozenset()
+    make_up_days: frozenset[date] = frozenset()
+
+    @classmethod
+    def of(cls, config: Mapping[str, Any]) -> WorkingCalendar:
+        return cls(_dates(config["holidays"]), _dates(config["make_up_working_days"]))
+
+    def is_working(self, day: date) -> bool:
+        if day in self.make_up_days:
+            return True
+        return day.weekday() < 5 and day not in self.holidays
+
+    def after(self, day: date, days: int) -> date:
+        """The ``days``-th working day after ``day`` (``day`` itself not counted)."""
+        current, left = day, max(days, 0)
+        for _ in range(366 * 10):
+            if left == 0:
+                return current
+            current += timedelta(days=1)
+            if self.is_working(current):
+                left -= 1
+        return current
+
+
+def summary_due_at(starts_at: datetime, config: Mapping[str, Any]) -> datetime:
+    """The instant a hearing's summary is late from: the end (midnight, China's time) of the
+    ``hearing_summary_working_days``-th working day after the hearing's day, in UTC."""
+    held_on = starts_at.astimezone(LOCAL).date()
+    last = WorkingCalendar.of(config).after(held_on, int(config["hearing_summary_working_days"]))
+    return datetime.combine(last + timedelta(days=1), time(), LOCAL).astimezone(UTC)
+
+
+def summary_due_on(due_at: datetime) -> date:
+    """The last day (China's time) on which a summary due at ``due_at`` is on time."""
+    return (due_at.astimezone(LOCAL) - timedelta(days=1)).date()

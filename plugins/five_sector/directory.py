@@ -1,7 +1,7 @@
 """five-sector's register as the platform's organisation directory.
 
-Other modules name social organisations through ``core.find_organisations`` and
-``core.list_organisations``; the core asks this module while it is on. Dissolved organisations
+Other modules name social organisations through ``core.find_organisations``,
+``core.list_organisations`` and ``core.count_organisations``; the core asks this module while it is on. Dissolved organisations
 are left out: nobody should newly name one.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 
-from sqlalchemy import Select, bindparam, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import OrganisationDirectory, OrganisationRef, in_subtree_of
@@ -27,6 +27,7 @@ def _base() -> Select[tuple[uuid.UUID, uuid.UUID, str, str, str]]:
 
 
 _FIND = _base().where(_O.id.in_(bindparam("ids", expanding=True)))
+_COUNT = select(func.count()).where(in_subtree_of(_O.tenant_id), _O.status != "dissolved")
 
 
 def _ref(row: tuple[uuid.UUID, uuid.UUID, str, str, str]) -> OrganisationRef:
@@ -58,4 +59,8 @@ async def search(
     return [_ref(tuple(r)) for r in rows]  # type: ignore[arg-type]
 
 
-DIRECTORY = OrganisationDirectory(find=find, search=search)
+async def count(session: AsyncSession, subtree_path: str) -> int:
+    return int(await session.scalar(_COUNT, {"subtree_path": subtree_path}) or 0)
+
+
+DIRECTORY = OrganisationDirectory(find=find, search=search, count=count)

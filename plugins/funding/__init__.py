@@ -13,10 +13,11 @@ from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core import ConsolePages, DemoContext, Manifest, hookimpl
+from core import ConsolePages, DemoContext, Manifest, TenantFileSection, hookimpl
 from plugins.funding import console, demo, isolation, manifest, metrics
 from plugins.funding.events import EVENTS
 from plugins.funding.routes import ROUTES
+from plugins.funding.tenant_file import FundingSection
 
 MIGRATIONS = Path(__file__).parent / "migrations" / "versions"
 
@@ -42,6 +43,11 @@ def gongzhi_manifest() -> Manifest:
 @hookimpl
 def gongzhi_soak_invariants() -> Sequence[Callable[[AsyncSession], Awaitable[list[str]]]]:
     return metrics.INVARIANTS
+
+
+@hookimpl
+def gongzhi_tenant_file_sections() -> Sequence[TenantFileSection]:
+    return [FundingSection()]
 
 
 @hookimpl

@@ -99,8 +99,20 @@ class Cohort(UUIDPrimaryKey, Timestamps, TenantOwned, Base):
     intake_on: Mapped[date] = mapped_column(Date)
 
 
+IN_INCUBATION = "stage NOT IN ('graduated', 'exited')"
+"""An incubatee still in the chain (neither graduated nor exited)."""
+ACTIVE_BY_ID = text(f"{IN_INCUBATION} AND organisation_id IS NOT NULL")
+ACTIVE_BY_NAME = text(f"{IN_INCUBATION} AND organisation_id IS NULL AND centre_base_id IS NULL")
+ACTIVE_CENTRE = text(f"{IN_INCUBATION} AND centre_base_id IS NOT NULL")
+
+
 class Incubatee(UUIDPrimaryKey, Timestamps, TenantOwned, Base):
-    """An organisation (or a town promotion centre) admitted in a cohort, and where it stands."""
+    """An organisation (or a town promotion centre) admitted in a cohort, and where it stands.
+
+    The database holds what admission checks: at most one incubatee in the chain per tenant for
+    a directory organisation (by id), an organisation named plainly (by name) and a town centre
+    (partial unique indexes), so two admissions racing each other cannot both succeed.
+    """
 
     __tablename__ = "inc_incubatees"
     __table_args__ = (
@@ -108,6 +120,30 @@ class Incubatee(UUIDPrimaryKey, Timestamps, TenantOwned, Base):
         CheckConstraint(_in("kind", INCUBATEE_KINDS), name="kind_valid"),
         CheckConstraint(_in("stage", STAGES), name="stage_valid"),
         Index("ix_inc_incubatees_tenant_id_organisation_id", "tenant_id", "organisation_id"),
+        Index(
+            "uq_inc_incubatees_active_organisation",
+            "tenant_id",
+            "organisation_id",
+            unique=True,
+            sqlite_where=ACTIVE_BY_ID,
+            postgresql_where=ACTIVE_BY_ID,
+        ),
+        Index(
+            "uq_inc_incubatees_active_name",
+            "tenant_id",
+            "organisation_name",
+            unique=True,
+            sqlite_where=ACTIVE_BY_NAME,
+            postgresql_where=ACTIVE_BY_NAME,
+        ),
+        Index(
+            "uq_inc_incubatees_active_centre",
+            "tenant_id",
+            "centre_base_id",
+            unique=True,
+            sqlite_where=ACTIVE_CENTRE,
+            postgresql_where=ACTIVE_CENTRE,
+        ),
     )
 
     cohort_id: Mapped[uuid.UUID] = mapped_column(

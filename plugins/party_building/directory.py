@@ -15,19 +15,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core import (
     Invalid,
     Tenant,
+    count_organisations,
     find_organisations,
-    list_organisations,
     organisation_directory_on,
 )
 from plugins.party_building.checks import optional_text
 
 
-async def directory_total(session: AsyncSession, tenant: Tenant, limit: int) -> int | None:
-    """How many organisations the directory lists in ``tenant``'s subtree (at most ``limit``),
-    or ``None`` when no keeping module is on."""
-    if not await organisation_directory_on(session, tenant):
-        return None
-    return len(await list_organisations(session, tenant, limit=limit))
+async def directory_total(session: AsyncSession, tenant: Tenant) -> int | None:
+    """How many organisations the directory has in ``tenant``'s subtree (counted by the keeping
+    module in SQL, however many), or ``None`` when no keeping module is on."""
+    return await count_organisations(session, tenant)
 
 
 async def name_unit(

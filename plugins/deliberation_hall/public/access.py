@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
+from typing import Any
 
 from litestar.di import Provide
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core import Tenant, module_settings
+from core import Tenant
 from plugins.deliberation_hall.manifest import MANIFEST
 
 PUBLIC_SETTING = "public_view"
@@ -40,19 +41,40 @@ class PublicScope:
         return list(self.names)
 
 
-async def _opened(session: AsyncSession, tenant: Tenant) -> bool:
-    return (await module_settings(session, tenant, MANIFEST))[PUBLIC_SETTING] is True
-
-
 async def public_scope(session: AsyncSession, tenant: Tenant) -> PublicScope:
     """What the admitted reader may see: a page not opened at ``tenant`` is a staff preview
-    (the kernel admitted the caller by permission) showing every tenant of the subtree."""
-    preview = not await _opened(session, tenant)
-    rows = (await session.scalars(select(Tenant).where(Tenant.path.startswith(tenant.path)))).all()
-    names: dict[uuid.UUID, str] = {}
-    for row in rows:
-        if preview or await _opened(session, row):
-            names[row.id] = row.name
+    (the kernel admitted the caller by permission) showing every tenant of the subtree.
+
+    One query reads ``tenant``'s ancestors and its subtree with their settings; each tenant's
+    ``public_view`` is then resolved as :func:`core.module_settings` resolves it (the default,
+    overlaid from the root down, the nearest override winning), however large the subtree."""
+    rows = (
+        await session.execute(
+            select(Tenant.id, Tenant.path, Tenant.name, Tenant.settings).where(
+                or_(Tenant.id.in_(tenant.ancestor_ids), Tenant.path.startswith(tenant.path))
+            )
+        )
+    ).all()
+    overrides: dict[str, Any] = {}
+    for _id, path, _name, settings in rows:
+        module = ((settings or {}).get("modules") or {}).get(MANIFEST.name)
+        if isinstance(module, dict) and PUBLIC_SETTING in module:
+            overrides[path] = module[PUBLIC_SETTING]
+
+    def opened(path: str) -> bool:
+        value = MANIFEST.settings[PUBLIC_SETTING]
+        prefix = "/"
+        for part in path.strip("/").split("/"):
+            prefix = f"{prefix}{part}/"
+            value = overrides.get(prefix, value)
+        return value is True
+
+    preview = not opened(tenant.path)
+    names = {
+        tenant_id: name
+        for tenant_id, path, name, _settings in rows
+        if path.startswith(tenant.path) and (preview or opened(path))
+    }
     return PublicScope(tenant, names, preview)
 
 

@@ -27,10 +27,15 @@ from plugins.deliberation_hall.sessions.schemas import (
 
 @post("/topics/{topic_id:uuid}/sessions", opt=MANAGE)
 async def create_session(
-    tenant: Tenant, session: AsyncSession, caller: Caller, topic_id: uuid.UUID, data: SessionCreate
+    tenant: Tenant,
+    session: AsyncSession,
+    config: ModuleConfig,
+    caller: Caller,
+    topic_id: uuid.UUID,
+    data: SessionCreate,
 ) -> Session:
     """Schedule a meeting or hearing on an accepted topic."""
-    return services.answer(await services.create(session, tenant, caller, topic_id, data))
+    return services.answer(await services.create(session, tenant, config, caller, topic_id, data))
 
 
 @get("/sessions", opt=READ)

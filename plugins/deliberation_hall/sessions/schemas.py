@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Literal
 
 import msgspec
@@ -105,6 +105,11 @@ class Session(msgspec.Struct, kw_only=True):
     status: str
     summary: str | None
     held_at: datetime | None
+    summary_due_on: date | None
+    """A hearing's last day (China's time) to record its summary: the
+    ``hearing_summary_working_days``-th working day after it; ``None`` for a meeting."""
+    summary_overdue: bool
+    """The summary is late: still missing after ``summary_due_on``, or recorded after it."""
 
 
 class SessionDetail(Session, kw_only=True):

@@ -31,6 +31,16 @@ def answer(s: Session) -> schemas.Session:
     return schemas.Session(**_fields(s))
 
 
+def summary_overdue(s: Session, at: datetime) -> bool:
+    """Whether ``s``'s summary is late at ``at``: a hearing whose summary is still missing at
+    its due time, or was recorded after it."""
+    if s.summary_due_at is None:
+        return False
+    if s.status == "held":
+        return s.held_at is not None and s.held_at >= s.summary_due_at
+    return at >= s.summary_due_at
+
+
 def _fields(s: Session) -> dict[str, Any]:
     return {
         "id": s.id,
@@ -46,6 +56,10 @@ def _fields(s: Session) -> dict[str, Any]:
         "status": s.status,
         "summary": s.summary,
         "held_at": s.held_at,
+        "summary_due_on": (
+            rules.summary_due_on(s.summary_due_at) if s.summary_due_at is not None else None
+        ),
+        "summary_overdue": summary_overdue(s, now()),
     }
 
 
@@ -95,10 +109,13 @@ def _ensure_planned(found: Session) -> None:
 async def create(
     session: AsyncSession,
     tenant: Tenant,
+    config: Mapping[str, Any],
     caller: Caller,
     topic_id: uuid.UUID,
     body: schemas.SessionCreate,
 ) -> Session:
+    """Schedule a session; a hearing's summary deadline is fixed now from ``config`` (the
+    convening tenant's settings)."""
     topic = await visible_topic(session, tenant, topic_id)
     await ensure_handles(session, tenant, topic)
     if topic.state not in SCHEDULABLE:
@@ -118,6 +135,9 @@ async def create(
         convened_by_tenant_id=tenant.id,
         status="planned",
         created_by=caller.id,
+        summary_due_at=(
+            rules.summary_due_at(body.starts_at, config) if body.kind == "hearing" else None
+        ),
     )
     session.add(found)
     await session.flush()

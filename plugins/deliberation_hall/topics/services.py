@@ -24,11 +24,13 @@ from core import (
     emit,
     find_organisations,
     in_subtree,
+    module_on,
     organisation_directory_on,
 )
 from plugins.deliberation_hall import events, states
 from plugins.deliberation_hall.access import ensure_handles, handles, visible_topic
 from plugins.deliberation_hall.clock import now
+from plugins.deliberation_hall.manifest import NAME
 from plugins.deliberation_hall.models import Escalation, Evaluation, Task, Topic, Transition, Vote
 from plugins.deliberation_hall.topics import schemas
 
@@ -400,7 +402,8 @@ async def escalate(
     """Pass ``topic`` from its handling tenant up to that tenant's parent.
 
     Allowed from the levels of the ``escalation_levels`` setting (community and town by
-    default), never for a rejected or closed topic. The topic stays owned by the tenant that
+    default), never for a rejected or closed topic, and only to a parent where the module is
+    on (409 ``escalation-module-off`` otherwise: nobody there could handle it). The topic stays owned by the tenant that
     raised it, so that tenant keeps seeing it and its outcome."""
     topic = await visible_topic(session, tenant, topic_id, lock=True)
     await ensure_handles(session, tenant, topic)
@@ -417,6 +420,16 @@ async def escalate(
             "该议题已在最高一级办理，不能再上报",
             title_en="The topic is handled at the highest tier; it cannot go further up",
             code="escalation-top",
+        )
+    parent = await session.get(Tenant, handler.parent_id)
+    if parent is None or not await module_on(session, parent, NAME):
+        name, slug = (parent.name, parent.slug) if parent is not None else ("上级", "")
+        raise Conflict(
+            f"{name}未启用居民议事厅，议题不能上报到该级",
+            title_en="The deliberation hall is off at the tenant above; the topic cannot go there",
+            detail=f"deliberation-hall is off at {slug}",
+            code="escalation-module-off",
+            parent_tenant=slug,
         )
     reason = body.reason.strip()
     at = now()

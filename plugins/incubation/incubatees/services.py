@@ -12,6 +12,7 @@ import uuid
 
 import msgspec
 from sqlalchemy import Select, func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import Conflict, Invalid, Tenant, in_subtree
@@ -82,6 +83,37 @@ def _history(inc: Incubatee, to: str, reason: str | None, actor: uuid.UUID | Non
     )
 
 
+async def incubating(
+    session: AsyncSession,
+    tenant_id: uuid.UUID,
+    centre: IncubationBase | None,
+    org_id: uuid.UUID | None,
+    name: str,
+) -> bool:
+    """Whether the centre or organisation has an incubatee in the chain at ``tenant_id``: the
+    check admission makes before writing, which the partial unique indexes of
+    :class:`~plugins.incubation.models.Incubatee` back when two admissions race."""
+    same = (
+        Incubatee.centre_base_id == centre.id
+        if centre is not None
+        else (
+            Incubatee.organisation_id == org_id if org_id else Incubatee.organisation_name == name
+        )
+    )
+    found = await session.scalar(
+        select(Incubatee.id)
+        .where(Incubatee.tenant_id == tenant_id, same, Incubatee.stage.not_in(FINAL))
+        .limit(1)
+    )
+    return found is not None
+
+
+def _incubating(name: str) -> Conflict:
+    return Conflict(
+        f"{name} 正在培育中", title_en=f"{name} is being incubated already", code="incubating"
+    )
+
+
 async def admit(
     session: AsyncSession, tenant: Tenant, body: IncubateeCreate, actor: uuid.UUID | None
 ) -> Incubatee:
@@ -111,21 +143,19 @@ async def admit(
     else:
         named = await name_organisation(session, home, body.organisation_id, body.organisation_name)
         org_id, name, org_tenant = named.id, named.name, named.tenant_id
-    same = (
-        Incubatee.centre_base_id == centre.id
-        if centre is not None
-        else (
-            Incubatee.organisation_id == org_id if org_id else Incubatee.organisation_name == name
-        )
-    )
-    active = await session.scalar(
+    if await incubating(session, cohort.tenant_id, centre, org_id, name):
+        raise _incubating(name)
+    if await session.scalar(
         select(Incubatee.id).where(
-            Incubatee.tenant_id == cohort.tenant_id, same, Incubatee.stage.not_in(FINAL)
+            Incubatee.tenant_id == cohort.tenant_id,
+            Incubatee.cohort_id == cohort.id,
+            Incubatee.organisation_name == name,
         )
-    )
-    if active is not None:
+    ):
         raise Conflict(
-            f"{name} 正在培育中", title_en=f"{name} is being incubated already", code="incubating"
+            f"{name} 已在本批次中",
+            title_en=f"{name} was admitted in this cohort before",
+            code="in-cohort",
         )
     admitted_on = not_in_future("admitted_on", body.admitted_on or today())
     inc = Incubatee(
@@ -143,7 +173,10 @@ async def admit(
         stage_changed_at=now(),
     )
     session.add(inc)
-    await session.flush()
+    try:
+        await session.flush()
+    except IntegrityError as error:
+        raise _incubating(name) from error
     session.add(_history(inc, CHAIN[0], "入孵", actor))
     await session.flush()
     return inc

@@ -20,9 +20,6 @@ from plugins.party_building.lineage import in_subtree_or_above
 from plugins.party_building.models import CoveredUnit, Instructor, Member, PartyOrganisation
 from plugins.party_building.organisations import schemas
 
-COVERAGE_LIMIT = 10_000
-"""The most directory organisations counted for the coverage share."""
-
 
 async def get(session: AsyncSession, tenant: Tenant, org_id: uuid.UUID) -> PartyOrganisation:
     """The organisation if it lies in ``tenant``'s subtree, else 404."""
@@ -367,7 +364,7 @@ async def coverage(session: AsyncSession, tenant: Tenant) -> schemas.Coverage:
         ).all()
     )
     covered = len(bodies | instructed)
-    total = await directory_total(session, tenant, COVERAGE_LIMIT)
+    total = await directory_total(session, tenant)
     share = None
     if total:
         share = min(100, round(100 * len({k for k in bodies | instructed if ":" not in k}) / total))

@@ -29,12 +29,20 @@ class ActivityLink(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
 
 
 class ServiceCreate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
-    """Person-times recorded by hand (services not recorded through five-sector)."""
+    """Person-times recorded by hand (services not recorded through five-sector).
+
+    ``activity_id`` names the five-sector activity the service was, when it was one that the
+    team does not have credited from five-sector: an activity the team links (its closing
+    credits the team) or already had credited is refused (409 ``activity-credited``), and the
+    activity cannot be linked afterwards (409 ``activity-entered-by-hand``), so each
+    person-time counts once.
+    """
 
     title: Name
     served_on: date
     member_person_times: PersonTimes
     other_person_times: PersonTimes
+    activity_id: uuid.UUID | None = None
 
 
 class LinkedActivity(msgspec.Struct, kw_only=True):

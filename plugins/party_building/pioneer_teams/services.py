@@ -5,6 +5,11 @@ Person-times come two ways. When five-sector is on, closing an activity a team s
 activity once per event (a redelivered event finds its credit and changes nothing), counting the
 credited volunteers who are party members apart from the others. Services not recorded through
 five-sector are entered by hand (:func:`record`).
+
+Each person-time counts once: a hand entry may name the five-sector activity it was, and is
+refused for an activity the team links or had credited; an activity the team entered by hand
+cannot be linked afterwards; and a closing never credits a team that entered the activity by
+hand (were the two to race).
 """
 
 from __future__ import annotations
@@ -106,6 +111,13 @@ async def link(
         )
     ):
         raise Conflict("活动已关联", title_en="Activity already linked", code="activity-linked")
+    if await _entered_by_hand(session, team, body.activity_id):
+        raise Conflict(
+            "该活动的人次已手工登记，关联后会重复计入",
+            title_en="This activity's person-times were entered by hand; linking it would "
+            "count them twice",
+            code="activity-entered-by-hand",
+        )
     session.add(
         TeamActivity(
             tenant_id=team.tenant_id,
@@ -125,10 +137,13 @@ async def record(
     team = await get(session, tenant, team_id)
     if body.member_person_times + body.other_person_times == 0:
         raise Invalid("member_person_times", "人次不能都为零", message_en="no person-times given")
+    if body.activity_id is not None:
+        await _not_credited(session, team, body.activity_id)
     row = TeamService(
         tenant_id=team.tenant_id,
         team_id=team.id,
         source="manual",
+        activity_id=body.activity_id,
         title=text(body.title),
         served_on=not_in_future("served_on", body.served_on),
         member_person_times=body.member_person_times,
@@ -138,6 +153,53 @@ async def record(
     session.add(row)
     await session.flush()
     return row
+
+
+async def _entered_by_hand(
+    session: AsyncSession, team: PioneerTeam, activity_id: uuid.UUID
+) -> bool:
+    found = await session.scalar(
+        select(TeamService.id)
+        .where(
+            TeamService.tenant_id == team.tenant_id,
+            TeamService.team_id == team.id,
+            TeamService.activity_id == activity_id,
+            TeamService.source == "manual",
+        )
+        .limit(1)
+    )
+    return found is not None
+
+
+async def _not_credited(session: AsyncSession, team: PioneerTeam, activity_id: uuid.UUID) -> None:
+    """Refuse a hand entry for an activity whose person-times reach the team another way."""
+    linked = await session.scalar(
+        select(TeamActivity.id).where(
+            TeamActivity.team_id == team.id, TeamActivity.activity_id == activity_id
+        )
+    )
+    credited = await session.scalar(
+        select(TeamService.source)
+        .where(
+            TeamService.tenant_id == team.tenant_id,
+            TeamService.team_id == team.id,
+            TeamService.activity_id == activity_id,
+        )
+        .limit(1)
+    )
+    if linked is not None or credited == "event":
+        raise Conflict(
+            "该活动已关联本先锋队，活动结束时自动计入人次，不能再手工登记",
+            title_en="The team links this activity: its closing credits the person-times, "
+            "they are not entered by hand",
+            code="activity-credited",
+        )
+    if credited is not None:
+        raise Conflict(
+            "该活动的人次已手工登记",
+            title_en="This activity's person-times were entered by hand already",
+            code="activity-entered-by-hand",
+        )
 
 
 async def credit_from_activity(session: AsyncSession, event: Event) -> None:
@@ -186,6 +248,18 @@ async def credit_from_activity(session: AsyncSession, event: Event) -> None:
             )
         )
         if credited is not None:
+            continue
+        by_hand = await session.scalar(
+            select(TeamService.id)
+            .where(
+                TeamService.tenant_id == linked.tenant_id,
+                TeamService.team_id == linked.team_id,
+                TeamService.activity_id == closed.activity_id,
+                TeamService.source == "manual",
+            )
+            .limit(1)
+        )
+        if by_hand is not None:
             continue
         session.add(
             TeamService(

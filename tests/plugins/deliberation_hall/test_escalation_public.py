@@ -6,11 +6,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import event, update
 
 from core.db import Database
+from core.modules.models import ModuleChoice, ModulePolicy
 from core.tenancy.models import Tenant
+from plugins.deliberation_hall.public.access import public_scope
 from tests.plugins.deliberation_hall.conftest import (
+    MODULE,
     Client,
     Tree,
     cast,
@@ -221,3 +224,69 @@ async def _settings(db: Database, tenant: Tenant, values: dict[str, Any]) -> Non
             .where(Tenant.id == tenant.id)
             .values(settings={"modules": {"deliberation-hall": values}})
         )
+
+
+async def test_the_public_scope_resolves_every_tenant_of_the_subtree_in_one_query(
+    tree: Tree, db: Database
+) -> None:
+    """Each tenant's ``public_view`` is inherited as module settings are (the nearest override
+    wins), read with its ancestors and subtree in one statement, however many tenants."""
+    await _settings(db, tree.district, {"public_view": True})
+    await _settings(db, tree.neighbour, {"public_view": False})
+    await _settings(db, tree.rural_town, {"public_view": False})
+    await _settings(db, tree.village, {"public_view": True})
+    statements: list[str] = []
+
+    def seen(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(statement)
+
+    engine = db.engine.sync_engine
+    async with db.session() as session:
+        event.listen(engine, "before_cursor_execute", seen)
+        try:
+            district = await public_scope(session, tree.district)
+            town = await public_scope(session, tree.town)
+            neighbour = await public_scope(session, tree.neighbour)
+        finally:
+            event.remove(engine, "before_cursor_execute", seen)
+    assert len([s for s in statements if s.lstrip().upper().startswith("SELECT")]) == 3, statements
+    assert not district.preview
+    assert set(district.tenant_ids) == {
+        tree.district.id,
+        tree.town.id,
+        tree.community.id,
+        tree.village.id,
+    }
+    assert district.names[tree.village.id] == "新康村"
+    assert set(town.tenant_ids) == {tree.town.id, tree.community.id}
+    assert neighbour.preview
+    assert neighbour.tenant_ids == [tree.neighbour.id]
+
+
+async def test_a_topic_is_not_passed_up_to_a_tenant_where_the_module_is_off(
+    admin_client: Client, tree: Tree, db: Database
+) -> None:
+    """Nobody at a town without the deliberation hall could handle the topic, so the community
+    keeps it and is told why."""
+    async with db.session(write=True) as session:
+        await session.execute(
+            update(ModulePolicy)
+            .where(ModulePolicy.tenant_id == tree.district.id, ModulePolicy.module == MODULE)
+            .values(policy="allowed")
+        )
+        for tenant, enabled in ((tree.town, False), (tree.community, True)):
+            session.add(ModuleChoice(tenant_id=tenant.id, module=MODULE, enabled=enabled))
+    client, home = admin_client, tree.community
+    topic = await raise_topic(client, home, title="老旧小区加装电梯")
+    await move(client, home, topic, "under_review", "accepted")
+    refused = await client.post(
+        url(home, f"/topics/{topic}/escalations"), json={"reason": "涉及资金统筹"}
+    )
+    assert refused.status_code == 409, refused.text
+    assert (code_of(refused), refused.json()["parent_tenant"]) == (
+        "escalation-module-off",
+        tree.town.slug,
+    )
+    assert refused.json()["title"] == "高塘岭街道未启用居民议事厅，议题不能上报到该级"
+    kept = await get(client, home, f"/topics/{topic}")
+    assert (kept["handling_tenant_id"], kept["escalations"]) == (str(home.id), [])

@@ -144,3 +144,25 @@ def test_the_transition_table_reaches_every_state_from_collected() -> None:
             todo.extend(states.allowed_next(state))
     assert seen == set(states.TRANSITIONS) == set(states.TITLES)
     assert states.allowed_next("closed") == ()
+
+
+def test_a_hearing_summary_is_due_seven_working_days_after_it() -> None:
+    """Working days are Monday to Friday, less the tenant's holidays, plus the weekend days
+    worked in their place; the hearing's own day (China's time) is not counted."""
+    thursday = datetime(2026, 9, 24, 12, 0, tzinfo=UTC)  # 20:00 in Shanghai
+    plain = rules.summary_due_at(thursday, MANIFEST.settings)
+    assert rules.summary_due_on(plain).isoformat() == "2026-10-05"
+    assert plain == datetime(2026, 10, 5, 16, 0, tzinfo=UTC), "midnight ending the day, Shanghai"
+    national_day = {
+        **MANIFEST.settings,
+        "holidays": [f"2026-10-0{d}" for d in range(1, 9)],
+        "make_up_working_days": ["2026-09-27", "2026-10-10", "not a date"],
+    }
+    due = rules.summary_due_at(thursday, national_day)
+    assert rules.summary_due_on(due).isoformat() == "2026-10-10"
+    late_evening = datetime(2026, 9, 24, 17, 0, tzinfo=UTC)  # already Friday in Shanghai
+    assert rules.summary_due_on(
+        rules.summary_due_at(late_evening, MANIFEST.settings)
+    ).isoformat() == ("2026-10-06")
+    shorter = {**MANIFEST.settings, "hearing_summary_working_days": 1}
+    assert rules.summary_due_on(rules.summary_due_at(thursday, shorter)).isoformat() == "2026-09-25"

@@ -261,3 +261,43 @@ async def test_each_method_with_ties_blocks_failed_quorum_and_one_ballot_per_per
     ]
     open_ballots = await get(client, home, f"/votes/{vote}/ballots")
     assert {b["choice"] for b in open_ballots["items"]} == {"agree"}
+
+
+async def test_a_hearing_summary_missing_or_recorded_after_seven_working_days_is_flagged(
+    admin_client: Client, tree: Tree
+) -> None:
+    """The hearing of 2026-03-02 (a Monday) owes its summary by Wednesday 2026-03-11; past that
+    the session says so and the module counts it, a recorded summary staying late."""
+    client, home = admin_client, tree.community
+    topic = await voting_topic(client, home)
+    hearing, _ = await meeting(client, home, topic, kind="hearing", people=0)
+    plain, _ = await meeting(client, home, topic, people=0)
+    later = await post(
+        client, home, f"/topics/{topic}/sessions",
+        {"kind": "hearing", "title": "听证会", "place": "议事厅", "starts_at": "2099-01-05T01:00:00Z"},
+    )  # fmt: skip
+
+    def overdue_count(metrics: Any) -> int:
+        values = {f["name"]: f["total"] for f in metrics["figures"]}
+        return int(values["deliberation-hall.hearing_summaries_overdue"])
+
+    found = await get(client, home, f"/sessions/{hearing}")
+    assert (found["summary_due_on"], found["summary_overdue"]) == ("2026-03-11", True)
+    meeting_found = await get(client, home, f"/sessions/{plain}")
+    assert (meeting_found["summary_due_on"], meeting_found["summary_overdue"]) == (None, False)
+    assert (later["summary_due_on"], later["summary_overdue"]) == ("2099-01-14", False)
+    metrics = (await client.get("/api/v1/tenants/wangcheng/metrics")).json()
+    assert overdue_count(metrics) == 1
+
+    await post(
+        client, home, f"/sessions/{hearing}/record", {"minutes": "会议记录", "summary": "纪要"}
+    )
+    recorded = await get(client, home, f"/sessions/{hearing}")
+    assert (recorded["status"], recorded["summary_overdue"]) == ("held", True)
+    listed = await get(client, tree.town, "/sessions", kind="hearing")
+    assert {s["id"]: s["summary_overdue"] for s in listed["items"]} == {
+        hearing: True,
+        later["id"]: False,
+    }
+    metrics = (await client.get("/api/v1/tenants/wangcheng/metrics")).json()
+    assert overdue_count(metrics) == 1

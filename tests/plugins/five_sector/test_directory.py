@@ -8,7 +8,12 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from sqlalchemy import delete
 
-from core import find_organisations, list_organisations, organisation_directory_on
+from core import (
+    count_organisations,
+    find_organisations,
+    list_organisations,
+    organisation_directory_on,
+)
 from core.db import Database, DbContext
 from core.modules.models import ModulePolicy
 from core.tenancy.models import Tenant
@@ -38,12 +43,14 @@ async def test_other_modules_find_organisations_of_the_subtree_only(
         assert found[urban].tenant_id == tree.urban.id
         assert found[urban].module == "five-sector"
         assert found[urban].registration is None
+        assert await count_organisations(session, tree.town) == 1
     async with db.session(context=DbContext.for_tenant(tree.district)) as session:
         listed = await list_organisations(session, tree.district)
         assert [r.name for r in listed] == ["城市新农人", "银龄帮帮团"]
         assert [r.id for r in await list_organisations(session, tree.district, search="新农")] == [
             village
         ]
+        assert await count_organisations(session, tree.district) == 2
 
 
 async def test_where_five_sector_is_off_no_organisation_is_named(
@@ -58,3 +65,4 @@ async def test_where_five_sector_is_off_no_organisation_is_named(
         assert not await organisation_directory_on(session, tree.other_district)
         assert await find_organisations(session, tree.other_district, [org]) == {}
         assert await list_organisations(session, tree.other_district) == []
+        assert await count_organisations(session, tree.other_district) is None

@@ -3,6 +3,12 @@ body above a branch may sit at a tenant above it."""
 
 from __future__ import annotations
 
+import uuid
+
+from sqlalchemy import insert
+
+from core.db import Database
+from plugins.five_sector.models import Organisation
 from tests.plugins.party_building.conftest import (
     Client,
     Tree,
@@ -172,3 +178,37 @@ async def test_units_are_named_from_the_directory_when_five_sector_is_on(
         2,
         50,
     )
+
+
+async def test_the_coverage_share_counts_every_directory_organisation_past_ten_thousand(
+    admin_client: Client, tree: Tree, db: Database
+) -> None:
+    """The directory's total is a count in the database, not a capped listing."""
+    rows = [
+        {
+            "id": uuid.uuid4(),
+            "tenant_id": tree.urban.id if n % 2 else tree.village.id,
+            "name": f"社会组织{n:05d}",
+            "kind": "community",
+            "category": "服务类",
+            "status": "dissolved" if n == 0 else "incubating",
+        }
+        for n in range(10_002)
+    ]
+    async with db.session(write=True) as session:
+        await session.execute(insert(Organisation), rows)
+    await organisation(
+        admin_client,
+        tree.town,
+        "联合支部",
+        "joint_branch",
+        units=[{"organisation_id": str(rows[1]["id"])}],
+    )
+    coverage = await get(admin_client, tree.district, "/coverage")
+    assert (coverage["covered"], coverage["directory_total"], coverage["share_percent"]) == (
+        1,
+        10_001,
+        0,
+    )
+    town = await get(admin_client, tree.town, "/coverage")
+    assert town["directory_total"] == 5_001

@@ -152,3 +152,51 @@ async def test_everything_works_with_five_sector_off(
     assert figures["coverage"]["share_percent"] is None
     assert figures["coverage"]["covered"] == 1
     assert figures["organisations_by_kind"]["branch"] == 1
+
+
+async def test_a_person_time_is_counted_once_whether_credited_or_entered_by_hand(
+    admin_client: Client, tree: Tree
+) -> None:
+    """A hand entry names the activity it was; the team then cannot have it credited too, and
+    an activity the team links is never entered by hand."""
+    team = await post(
+        admin_client, tree.town, "/pioneer-teams",
+        {"name": "银龄先锋队", "theme": "助老", "leader_name": "李队长"},
+    )  # fmt: skip
+    services = f"/pioneer-teams/{team['id']}/services"
+    linked = await closed_activity(admin_client, tree, [None, None])
+    await post(
+        admin_client, tree.town, f"/pioneer-teams/{team['id']}/activities",
+        {"activity_id": linked, "title": "重阳敬老"},
+    )  # fmt: skip
+    entry = {"title": "重阳敬老", "served_on": "2026-10-29", "member_person_times": 1,
+             "other_person_times": 1}  # fmt: skip
+    twice = await admin_client.post(url(tree.town, services), json={**entry, "activity_id": linked})
+    assert twice.status_code == 409, twice.text
+    assert twice.json()["type"].endswith("/activity-credited")
+    await five_sector(
+        admin_client, tree.urban, f"/activities/{linked}/close", {"verified_by": "王主任"}
+    )
+    after = await admin_client.post(url(tree.town, services), json={**entry, "activity_id": linked})
+    assert after.status_code == 409
+    assert after.json()["type"].endswith("/activity-credited")
+
+    by_hand = str(uuid.uuid4())
+    await post(admin_client, tree.town, services, {**entry, "activity_id": by_hand})
+    again = await admin_client.post(
+        url(tree.town, services), json={**entry, "activity_id": by_hand}
+    )
+    assert again.status_code == 409
+    assert again.json()["type"].endswith("/activity-entered-by-hand")
+    refused = await admin_client.post(
+        url(tree.town, f"/pioneer-teams/{team['id']}/activities"),
+        json={"activity_id": by_hand, "title": "入户走访"},
+    )
+    assert refused.status_code == 409, refused.text
+    assert refused.json()["type"].endswith("/activity-entered-by-hand")
+    await post(admin_client, tree.town, services, {**entry, "title": "楼道清扫"})
+
+    counted = await get(admin_client, tree.town, f"/pioneer-teams/{team['id']}")
+    assert counted["person_times"] == 2 + 2 + 2, "the closing's 2, and two hand entries of 2"
+    figures = await get(admin_client, tree.district, "/figures")
+    assert figures["person_times"] == 6

@@ -302,12 +302,14 @@ def body_of(form: ConsoleForm, posted: Mapping[str, Sequence[str]]) -> dict[str,
 
     A ``PATCH`` whose post carries the values the form opened with (``_was_<field>``) sends
     only the fields whose typed value differs from them: a field the user did not touch is
-    never sent, one the user emptied is sent empty.
+    never sent, one the user emptied is sent empty. A ``PATCH`` field posted without what it
+    opened with is sent as typed, and left out when not posted at all.
     """
     info = mi.type_info(form.schema)
     assert isinstance(info, mi.StructType)
     names = set(form.fields) or {f.name for f in info.fields}
-    was = originals(posted) if form.method.upper() == "PATCH" else {}
+    patch = form.method.upper() == "PATCH"
+    was = originals(posted) if patch else {}
     body: dict[str, Any] = {}
     for field in info.fields:
         if field.name not in names:
@@ -318,6 +320,8 @@ def body_of(form: ConsoleForm, posted: Mapping[str, Sequence[str]]) -> dict[str,
             now = _value(kind, raw)
             if now != _value(kind, was[field.name].replace("\r\n", "\n").strip()):
                 body[field.encode_name] = _cleared(kind) if now is None else now
+            continue
+        if patch and field.name not in posted:
             continue
         if isinstance(kind, mi.BoolType):
             body[field.encode_name] = raw in ("on", "true", "1")

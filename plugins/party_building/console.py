@@ -55,6 +55,9 @@ PARTY_MEMBERS = ConsoleChoices(path="/party-building/members", label="name")
 DIRECTORY = ConsoleChoices(path="/five-sector/organisations", label="name", search="q")
 """Five-sector's organisations, the directory a party unit or an instructor names where
 five-sector is on (elsewhere the field stays an id and the name is typed)."""
+SECRETARY_ACCOUNT = ConsoleLabel(
+    title="书记的账号", title_en="Secretary's account", choices_from=USER_CHOICES
+)
 ORGANISATION_ID = ConsoleLabel(
     title="党组织", title_en="Party organisation", choices_from=PARTY_ORGANISATIONS
 )
@@ -106,9 +109,7 @@ ORGANISATIONS = ConsoleResource(
                 title="上级党组织", title_en="Parent organisation", choices_from=PARTY_ORGANISATIONS
             ),
             "secretary_name": ConsoleLabel(title="书记", title_en="Secretary"),
-            "secretary_user_id": ConsoleLabel(
-                title="书记的账号", title_en="Secretary's account", choices_from=USER_CHOICES
-            ),
+            "secretary_user_id": SECRETARY_ACCOUNT,
             "has_committee": ConsoleLabel(title="设委员会", title_en="Has a committee"),
             "established_on": ConsoleLabel(title="成立日期", title_en="Established on"),
             "units": ConsoleLabel(
@@ -128,14 +129,11 @@ ORGANISATIONS = ConsoleResource(
             path="/organisations/{id}",
             method="PATCH",
             permission=MANAGE,
-            fields=("name", "secretary_name"),
             labels={
-                "name": ConsoleLabel(
-                    title="名称", title_en="Name", help="留空不变", help_en="Empty: unchanged"
-                ),
-                "secretary_name": ConsoleLabel(
-                    title="书记", title_en="Secretary", help="留空不变", help_en="Empty: unchanged"
-                ),
+                "name": ConsoleLabel(title="名称", title_en="Name"),
+                "secretary_name": ConsoleLabel(title="书记", title_en="Secretary"),
+                "secretary_user_id": SECRETARY_ACCOUNT,
+                "has_committee": ConsoleLabel(title="设委员会", title_en="Has a committee"),
             },
         ),
         ConsoleForm(
@@ -257,23 +255,16 @@ MEMBERS = ConsoleResource(
     actions=(
         ConsoleForm(
             key="edit",
-            title="修改联系方式与示范岗",
-            title_en="Edit phone and model post",
+            title="修改联系方式、亮身份与示范岗",
+            title_en="Edit phone, identity and model post",
             schema=MemberUpdate,
             path="/members/{id}",
             method="PATCH",
             permission=MANAGE,
-            fields=("phone", "model_post"),
             labels={
-                "phone": ConsoleLabel(
-                    title="电话", title_en="Phone", help="留空不变", help_en="Empty: unchanged"
-                ),
-                "model_post": ConsoleLabel(
-                    title="党员示范岗",
-                    title_en="Model post",
-                    help="留空不变",
-                    help_en="Empty: unchanged",
-                ),
+                "phone": ConsoleLabel(title="电话", title_en="Phone"),
+                "show_identity": ConsoleLabel(title="亮身份", title_en="Shows identity"),
+                "model_post": ConsoleLabel(title="党员示范岗", title_en="Model post"),
             },
         ),
         ConsoleForm(

@@ -312,3 +312,72 @@ async def test_a_reference_stays_a_text_input_where_its_list_cannot_be_read(
     form = _form((await admin.get(branch)).text, "unit")
     assert not re.search(r'<select [^>]*name="organisation_id"', form)
     assert re.search(r'<input [^>]*name="organisation_id" type="text"', form)
+
+
+async def test_a_party_members_edit_keeps_what_the_user_left_alone(
+    client: AsyncTestClient[Litestar], db: Database, tree: ConsoleTree, sign_in: SignIn
+) -> None:
+    await switch_on(db, "party-building")
+    admin = await sign_in("wfl-admin")
+    base = "/console/t/wangfulu/m/party-building"
+    branch = await created(
+        admin,
+        f"{base}/organisations/new",
+        name="望府路党支部",
+        kind="branch",
+        secretary_name="张书记",
+        established_on="2020-07-01",
+        has_committee="on",
+    )
+    member = await created(
+        admin,
+        f"{base}/members/new",
+        party_organisation_id=branch.rsplit("/", 1)[1],
+        name="李党员",
+        status="full",
+        joined_on="2015-01-10",
+        converted_on="2016-01-10",
+        phone="13800000000",
+        show_identity="on",
+        model_post="助老示范岗",
+    )
+    form = _form((await admin.get(member)).text, "edit")
+    assert _input(form, "phone") == "13800000000"
+    assert _input(form, "model_post") == "助老示范岗"
+    assert re.search(r'name="show_identity" checked', form)
+    posted = _fields(form)
+    posted["model_post"] = "文体示范岗"
+    answer = await admin.post(f"{member}/edit", data=posted, follow_redirects=False)
+    assert answer.status_code == 303, answer.text
+    headers = await login_headers(client, "wfl-admin", PASSWORD)
+    stored = (
+        await client.get(
+            f"/api/v1/tenants/wangfulu/party-building/members/{member.rsplit('/', 1)[1]}",
+            headers=headers,
+        )
+    ).json()
+    assert (stored["phone"], stored["show_identity"], stored["model_post"]) == (
+        "13800000000",
+        True,
+        "文体示范岗",
+    )
+    # The organisation's edit opens with its name, secretary and committee, and renaming it
+    # leaves the committee in place.
+    form = _form((await admin.get(branch)).text, "edit")
+    assert _input(form, "secretary_name") == "张书记"
+    assert re.search(r'name="has_committee" checked', form)
+    posted = _fields(form)
+    posted["name"] = "望府路第一党支部"
+    answer = await admin.post(f"{branch}/edit", data=posted, follow_redirects=False)
+    assert answer.status_code == 303, answer.text
+    stored = (
+        await client.get(
+            f"/api/v1/tenants/wangfulu/party-building/organisations/{branch.rsplit('/', 1)[1]}",
+            headers=headers,
+        )
+    ).json()
+    assert (stored["name"], stored["secretary_name"], stored["has_committee"]) == (
+        "望府路第一党支部",
+        "张书记",
+        True,
+    )

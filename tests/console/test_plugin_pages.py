@@ -70,12 +70,16 @@ async def list_memos(tenant: Tenant, paging: Paging, q: str | None = None) -> Pa
     )
 
 
-@get("/memos/{memo_id:uuid}", opt={"permission": "memo:read"})
-async def get_memo(tenant: Tenant, memo_id: uuid.UUID) -> Memo:
+def _memo(tenant: Tenant, memo_id: uuid.UUID) -> Memo:
     found = MEMOS.get(tenant.id, {}).get(memo_id)
     if found is None:
         raise NotFound("备忘")
     return found
+
+
+@get("/memos/{memo_id:uuid}", opt={"permission": "memo:read"})
+async def get_memo(tenant: Tenant, memo_id: uuid.UUID) -> Memo:
+    return _memo(tenant, memo_id)
 
 
 @post("/memos", opt={"permission": "memo:write"})
@@ -87,7 +91,7 @@ async def add_memo(tenant: Tenant, data: MemoIn) -> Memo:
 
 @put("/memos/{memo_id:uuid}", opt={"permission": "memo:write"})
 async def replace_memo(tenant: Tenant, memo_id: uuid.UUID, data: MemoIn) -> Memo:
-    found = await get_memo.fn(tenant=tenant, memo_id=memo_id)
+    found = _memo(tenant, memo_id)
     memo = Memo(id=found.id, text=data.text, urgency=data.urgency, pinned=data.pinned)
     MEMOS[tenant.id][memo_id] = memo
     return memo
@@ -95,8 +99,8 @@ async def replace_memo(tenant: Tenant, memo_id: uuid.UUID, data: MemoIn) -> Memo
 
 @post("/memos/{memo_id:uuid}/see-also", opt={"permission": "memo:write"})
 async def link_memo(tenant: Tenant, memo_id: uuid.UUID, data: SeeAlso) -> Memo:
-    found = await get_memo.fn(tenant=tenant, memo_id=memo_id)
-    other = await get_memo.fn(tenant=tenant, memo_id=data.memo_id)
+    found = _memo(tenant, memo_id)
+    other = _memo(tenant, data.memo_id)
     found.see_also.append(other.id)
     return found
 

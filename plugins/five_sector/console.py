@@ -52,8 +52,6 @@ VOLUNTEER_LABELS = {
     "served_tenants": ConsoleLabel(
         title="服务的社区",
         title_en="Tenants served",
-        help="可多选",
-        help_en="Choose one or more",
         choices_from=TENANT_CHOICES,
     ),
 }

@@ -352,8 +352,6 @@ MEETINGS = ConsoleResource(
             "attendee_ids": ConsoleLabel(
                 title="到会党员",
                 title_en="Attending members",
-                help="可多选",
-                help_en="Choose one or more",
                 choices_from=PARTY_MEMBERS,
             ),
             "minutes": ConsoleLabel(title="会议记录", title_en="Minutes"),
@@ -396,8 +394,6 @@ TEAMS = ConsoleResource(
             "member_ids": ConsoleLabel(
                 title="队员",
                 title_en="Members",
-                help="可多选",
-                help_en="Choose one or more",
                 choices_from=PARTY_MEMBERS,
             ),
         },

@@ -70,9 +70,14 @@ class ConsoleChoices:
 
 
 TENANT_CHOICES = ConsoleChoices(
-    path="/subtree", value="slug", label="name", search="q", with_tenant=True
+    path="/subtree",
+    value="slug",
+    label="name",
+    search="q",
+    query={"status": "active"},
+    with_tenant=True,
 )
-"""The tenant and every tenant below it, by slug: for fields that name a tenant."""
+"""The tenant and every active tenant below it, by slug: for fields that name a tenant."""
 
 USER_CHOICES = ConsoleChoices(
     path="/members", value="user.id", label="user.display_name", search="q"

@@ -367,6 +367,50 @@ def test_an_edit_opens_filled_and_a_volunteer_is_picked_by_name(
     page.context.close()
 
 
+def test_a_long_choice_list_is_searched_in_place(browser: Any, server: Server) -> None:
+    """More volunteers than a choice list shows at once: the search box asks the console for
+    the matching ones (htmx) and the one found is chosen and signed up."""
+    token = server.token("wc-admin")
+    base = "/api/v1/tenants/xinkang/five-sector"
+    for number in range(201):
+        server.api(
+            "POST",
+            f"{base}/volunteers",
+            token,
+            {"name": f"批量志愿者{number:03d}", "volunteer_number": f"XK-BULK-{number:03d}"},
+        )
+    server.api(
+        "POST", f"{base}/volunteers", token, {"name": "唯一志愿者", "volunteer_number": "XK-1"}
+    )
+    activity = server.api(
+        "POST",
+        f"{base}/activities",
+        token,
+        {
+            "title": "新康社区义剪",
+            "category": "助老",
+            "place": "新康社区服务站",
+            "starts_at": "2026-12-05T01:00:00Z",
+            "ends_at": "2026-12-05T03:00:00Z",
+        },
+    )
+    page = _log_in(browser, server, "wc-admin")
+    page.goto(f"{server.url}/console/t/xinkang/m/five-sector/activities/{activity['id']}")
+    sign_up = page.locator('form[data-form="sign-up"]')
+    picker = sign_up.locator('select[name="volunteer_id"]')
+    assert picker.locator("option").count() <= 201
+    assert picker.locator("option", has_text="唯一志愿者").count() == 0
+    sign_up.get_by_label("搜索").fill("唯一")
+    picker.locator("option", has_text="唯一志愿者").wait_for(state="attached")
+    assert picker.locator("option").all_inner_texts() == ["—", "唯一志愿者"]
+    sign_up.get_by_label("身份").select_option("volunteer")
+    picker.select_option(label="唯一志愿者")
+    with page.expect_navigation():
+        sign_up.get_by_role("button", name="报名").click()
+    assert "唯一志愿者" in page.locator("main").inner_text()
+    page.context.close()
+
+
 def test_switching_five_sector_off_for_a_community_removes_its_entry(
     browser: Any, server: Server, shots: Path
 ) -> None:

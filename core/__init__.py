@@ -24,6 +24,9 @@ from core.modules.isolation import ApiCall, IsolationFixtures, IsolationTenant
 from core.modules.manifest import Manifest
 from core.modules.metrics import MetricQuery
 from core.modules.pages import (
+    TENANT_CHOICES,
+    USER_CHOICES,
+    ConsoleChoices,
     ConsoleField,
     ConsoleForm,
     ConsoleLabel,
@@ -50,11 +53,14 @@ from core.tenancy.subtree import find_tenant_in_subtree, in_subtree, in_subtree_
 from core.version import __version__
 
 __all__ = [
+    "TENANT_CHOICES",
+    "USER_CHOICES",
     "ApiCall",
     "Base",
     "Caller",
     "Column",
     "Conflict",
+    "ConsoleChoices",
     "ConsoleField",
     "ConsoleForm",
     "ConsoleLabel",

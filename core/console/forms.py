@@ -5,8 +5,15 @@ text input (its ``max_length`` kept), an integer or decimal a number input, a da
 date input, a ``Literal`` or an ``Enum`` a choice list, a boolean a check box, a list of strings
 a text area with one value per line, a list of structs a text area with one item per line
 and its values separated by ``|`` in the struct's field order; an optional field may be left
-empty (an empty optional list is left out). :func:`body_of` converts the posted strings back into the JSON body; the API's own decoder then checks every
-rule and its 422 ``errors`` are shown against the fields they name.
+empty (an empty optional list is left out). A field whose label declares ``choices_from`` is a
+choice list of the records it names (filled by the console's routes). :func:`body_of` converts
+the posted strings back into the JSON body; the API's own decoder then checks every rule and its
+422 ``errors`` are shown against the fields they name.
+
+An edit form (``PATCH`` or ``PUT``) opens with the record's values as widget text
+(:func:`prefilled`); each value shown is also carried in a hidden ``_was_<field>`` input, so a
+``PATCH`` sends only what the user changed (:func:`body_of`), and a form shown again after a
+refusal keeps both what the user typed and what the record held.
 """
 
 from __future__ import annotations
@@ -14,14 +21,24 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
+from zoneinfo import ZoneInfo
 
 import msgspec
 from msgspec import inspect as mi
 
 from core.console.i18n import Lang, pick
-from core.modules.pages import ConsoleForm, ConsoleLabel
+from core.modules.pages import ConsoleChoices, ConsoleForm, ConsoleLabel
+
+LOCAL_TIME = ZoneInfo("Asia/Shanghai")
+"""The zone a ``datetime-local`` input is read and shown in (the API stores UTC)."""
+
+ORIGINAL = "_was_"
+"""Prefix of the hidden inputs carrying the values an edit form opened with."""
+
+EDIT_METHODS = frozenset({"PATCH", "PUT"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +56,14 @@ class FormField:
     default: str = ""
     columns: tuple[str, ...] = ()
     """For a list of structs: the item's fields, one ``|``-separated value each per line."""
+    source: ConsoleChoices | None = None
+    """Where the records this field names come from (the label's ``choices_from``)."""
+    multiple: bool = False
+    """A list field: several values may be chosen (one per line when typed)."""
+    options: tuple[tuple[str, str], ...] = ()
+    """The records offered, as (value, label), once the console has read them."""
+    searchable: bool = False
+    """More records exist than are offered: a search box narrows the list."""
 
 
 def _bare(kind: mi.Type) -> mi.Type:
@@ -147,6 +172,7 @@ def form_fields(form: ConsoleForm, lang: Lang) -> list[FormField]:
                 help=_help(label, lang, ()),
                 widget="text",
                 required=True,
+                source=label.choices_from if label else None,
             )
         )
     for name in names:
@@ -162,35 +188,146 @@ def form_fields(form: ConsoleForm, lang: Lang) -> list[FormField]:
                 widget=widget,
                 required=field.required and not optional and widget != "checkbox",
                 default=_default(field),
+                source=label.choices_from if label else None,
+                multiple=widget == "lines" and not extra.get("columns"),
                 **{k: v for k, v in extra.items() if v is not None},
             )
         )
     return found
 
 
-def body_of(form: ConsoleForm, posted: Mapping[str, Sequence[str]]) -> dict[str, Any]:
-    """The JSON body of a form post: empty optional fields left out, values typed."""
+def is_edit(form: ConsoleForm) -> bool:
+    """Whether ``form`` changes an existing record, and so opens with its values."""
+    return form.method.upper() in EDIT_METHODS
+
+
+def _dig(record: Any, key: str) -> Any:
+    for part in key.split("."):
+        if not isinstance(record, Mapping) or part not in record:
+            return None
+        record = record[part]
+    return record
+
+
+def widget_text(kind: mi.Type, value: Any) -> str:
+    """A JSON value of ``kind`` as its input shows it: dates as ``YYYY-MM-DD``, date-times in
+    Asia/Shanghai local time for ``datetime-local``, lists one item a line (a struct's values
+    ``|``-separated in its field order), a true boolean as a checked box, nothing for null."""
+    kind, _ = _unwrap(kind)
+    if value is None:
+        return ""
+    if isinstance(kind, mi.BoolType):
+        return "on" if value is True else ""
+    if isinstance(kind, mi.DateTimeType) and isinstance(value, str):
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        return moment.astimezone(LOCAL_TIME).strftime("%Y-%m-%dT%H:%M")
+    if isinstance(kind, mi.ListType | mi.SetType | mi.FrozenSetType) and isinstance(
+        value, list | tuple
+    ):
+        item = _bare(kind.item_type)
+        if isinstance(item, mi.StructType):
+            return "\n".join(
+                " | ".join(
+                    widget_text(f.type, row.get(f.encode_name)) if isinstance(row, Mapping) else ""
+                    for f in item.fields
+                ).rstrip(" |")
+                for row in value
+            )
+        return "\n".join(widget_text(item, v) for v in value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def prefilled(form: ConsoleForm, record: Mapping[str, Any]) -> dict[str, str]:
+    """What an edit form shows first: each body field's value in the record (the detail
+    answer's field of the same name), as widget text. Fields the record does not hold are
+    left out (the form shows their default)."""
     info = mi.type_info(form.schema)
     assert isinstance(info, mi.StructType)
     names = set(form.fields) or {f.name for f in info.fields}
+    shown: dict[str, str] = {}
+    for field in info.fields:
+        if field.name in names and field.encode_name in record:
+            shown[field.name] = widget_text(field.type, _dig(record, field.encode_name))
+    return shown
+
+
+def originals(posted: Mapping[str, Sequence[str]]) -> dict[str, str]:
+    """The values an edit form opened with, as posted back in its hidden inputs."""
+    return {
+        key[len(ORIGINAL) :]: (values[-1] if values else "")
+        for key, values in posted.items()
+        if key.startswith(ORIGINAL)
+    }
+
+
+def choice_label(row: Any, source: ConsoleChoices) -> tuple[str, str] | None:
+    """One record of a choice list as (value, label); None when it has no value."""
+    value = _dig(row, source.value)
+    if value is None or value == "":
+        return None
+    label = _dig(row, source.label)
+    return str(value), str(label) if label not in (None, "") else str(value)
+
+
+def _raw(kind: mi.Type, values: Sequence[str]) -> str:
+    """The text posted for one field: a list field joins every value posted (a multiple
+    choice posts one each), any other takes the last."""
+    if isinstance(kind, mi.ListType | mi.SetType | mi.FrozenSetType):
+        return "\n".join(v.strip() for v in values)
+    return values[-1].strip() if values else ""
+
+
+def _items(kind: mi.ListType | mi.SetType | mi.FrozenSetType, raw: str) -> list[Any]:
+    item = _bare(kind.item_type)
+    if isinstance(item, mi.StructType):
+        return [_row(item, line) for line in raw.splitlines() if line.strip()]
+    return [line.strip() for line in raw.replace("，", "\n").splitlines() if line.strip()]
+
+
+def _cleared(kind: mi.Type) -> Any:
+    """What a PATCH sends for a field the user emptied: an empty text for a string (the API
+    decides whether it may be blank), null for anything else."""
+    return "" if isinstance(kind, mi.StrType) else None
+
+
+def body_of(form: ConsoleForm, posted: Mapping[str, Sequence[str]]) -> dict[str, Any]:
+    """The JSON body of a form post: empty optional fields left out, values typed.
+
+    A ``PATCH`` whose post carries the values the form opened with (``_was_<field>``) sends
+    only the fields whose typed value differs from them: a field the user did not touch is
+    never sent, one the user emptied is sent empty. A ``PATCH`` field posted without what it
+    opened with is sent as typed, and left out when not posted at all.
+    """
+    info = mi.type_info(form.schema)
+    assert isinstance(info, mi.StructType)
+    names = set(form.fields) or {f.name for f in info.fields}
+    patch = form.method.upper() == "PATCH"
+    was = originals(posted) if patch else {}
     body: dict[str, Any] = {}
     for field in info.fields:
         if field.name not in names:
             continue
         kind, _ = _unwrap(field.type)
-        values = [v for v in posted.get(field.name, []) if v is not None]
-        raw = values[-1].strip() if values else ""
+        raw = _raw(kind, [v for v in posted.get(field.name, []) if v is not None])
+        if field.name in was:
+            now = _value(kind, raw)
+            if now != _value(kind, was[field.name].replace("\r\n", "\n").strip()):
+                body[field.encode_name] = _cleared(kind) if now is None else now
+            continue
+        if patch and field.name not in posted:
+            continue
         if isinstance(kind, mi.BoolType):
             body[field.encode_name] = raw in ("on", "true", "1")
             continue
         if isinstance(kind, mi.ListType | mi.SetType | mi.FrozenSetType):
-            item = _bare(kind.item_type)
-            if isinstance(item, mi.StructType):
-                items: list[Any] = [_row(item, line) for line in raw.splitlines() if line.strip()]
-            else:
-                items = [
-                    line.strip() for line in raw.replace("，", "\n").splitlines() if line.strip()
-                ]
+            items = _items(kind, raw)
             if items or field.required:
                 body[field.encode_name] = items
             continue
@@ -198,6 +335,16 @@ def body_of(form: ConsoleForm, posted: Mapping[str, Sequence[str]]) -> dict[str,
             continue
         body[field.encode_name] = _typed(kind, raw)
     return body
+
+
+def _value(kind: mi.Type, raw: str) -> Any:
+    """The JSON value of a posted text, for comparing what an edit form opened with to what
+    it sends back."""
+    if isinstance(kind, mi.BoolType):
+        return raw in ("on", "true", "1")
+    if isinstance(kind, mi.ListType | mi.SetType | mi.FrozenSetType):
+        return _items(kind, raw)
+    return _typed(kind, raw) if raw else None
 
 
 def _typed(kind: mi.Type, raw: str) -> Any:

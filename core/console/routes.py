@@ -8,7 +8,9 @@ API's reasons on refusal.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 from urllib.parse import quote
 
@@ -17,7 +19,20 @@ from litestar.response import Redirect
 from litestar.static_files import create_static_files_router
 
 from core.console import dashboard
-from core.console.forms import body_of, field_errors, fill_path, form_fields, problem_message
+from core.console.forms import (
+    ORIGINAL,
+    PATH_PARAMETER,
+    FormField,
+    body_of,
+    choice_label,
+    field_errors,
+    fill_path,
+    form_fields,
+    is_edit,
+    originals,
+    prefilled,
+    problem_message,
+)
 from core.console.i18n import lang_of
 from core.console.pages import (
     Leave,
@@ -47,6 +62,8 @@ from core.console.static import STATIC
 from core.modules.pages import ConsoleForm, ConsoleResource
 
 PAGE_SIZE = 50
+PICK_LIMIT = 200
+"""The most records a choice list offers at once; a search box reaches the others."""
 
 
 async def _posted(request: Request[Any, Any, Any]) -> dict[str, list[str]]:
@@ -369,19 +386,117 @@ def _api_path(page: PageContext, module: str, path: str, record_id: str | None =
     return f"/api/v1/tenants/{page.key}/{module}{path}"
 
 
-def _form_view(
+def _choices_path(path: str, record_id: str | None, record: Mapping[str, Any] | None) -> str:
+    """A choice list's path with ``{id}`` the record's id and any other placeholder the
+    record's field of that name (a vote's ``{session_id}``); None where one is missing."""
+
+    def value(match: re.Match[str]) -> str:
+        name = match.group(1)
+        found = record_id if name == "id" else (record or {}).get(name)
+        if found is None or found == "":
+            raise LookupError(name)
+        return quote(str(found), safe="")
+
+    return PATH_PARAMETER.sub(value, path)
+
+
+async def _offer(
+    page: PageContext,
+    field: FormField,
+    record_id: str | None,
+    record: Mapping[str, Any] | None = None,
+    chosen: Sequence[str] = (),
+    search: str = "",
+) -> FormField:
+    """``field`` as a choice list of the records its label's ``choices_from`` names, read
+    through the API as the signed-in user at this tenant (so only records of its reach are
+    offered); ``chosen`` values are kept even when the list does not hold them. ``field``
+    unchanged (a text input) where the list cannot be read."""
+    source = field.source
+    if source is None:
+        return field
+    try:
+        path = _choices_path(source.path, record_id, record)
+    except LookupError:
+        return field
+    query: dict[str, Any] = {**source.query, "limit": max(1, min(source.limit, PICK_LIMIT))}
+    if search and source.search:
+        query[source.search] = search
+    read: dict[tuple[str, tuple[tuple[str, str], ...]], Any] = page.extra.setdefault("choices", {})
+    url = f"/api/v1/tenants/{page.key}{path}"
+    seen = (url, tuple(sorted((k, str(v)) for k, v in query.items())))
+    if seen not in read:
+        read[seen] = await page.api.get(url, **query)
+    answer = read[seen]
+    if not answer.ok:
+        return field
+    found = answer.json()
+    rows = found.get(source.key) if isinstance(found, dict) else found
+    if not isinstance(rows, list):
+        return field
+    options = [option for row in rows if (option := choice_label(row, source)) is not None]
+    if source.with_tenant:
+        own = (str(page.tenant["slug"]), str(page.tenant["name"]))
+        if not search or any(search.lower() in part.lower() for part in own):
+            options.insert(0, own)
+    total = found.get("total") if isinstance(found, dict) else None
+    known = {value for value, _ in options}
+    options += [(value, value) for value in chosen if value and value not in known]
+    return replace(
+        field,
+        widget="pick",
+        options=tuple(options),
+        searchable=bool(source.search)
+        and (bool(search) or (isinstance(total, int) and total > len(rows))),
+    )
+
+
+def _chosen(field: FormField, text: str) -> list[str]:
+    return [v.strip() for v in text.splitlines() if v.strip()] if field.multiple else [text]
+
+
+async def _form_view(
     page: PageContext,
     form: ConsoleForm,
+    record_id: str | None = None,
+    record: Mapping[str, Any] | None = None,
     errors: Mapping[str, str] | None = None,
     values: Mapping[str, Sequence[str]] | None = None,
     message: str | None = None,
 ) -> dict[str, Any]:
+    """What the form template needs: its fields (choice lists read), the values to show and,
+    for an edit form, the values it opened with. A form shown again after a refusal
+    (``values`` posted) shows what the user typed, and keeps the values it first opened with."""
+    fields = form_fields(form, page.lang)
+    if values is not None:
+        shown = {
+            k: "\n".join(v) if any(f.name == k and f.multiple for f in fields) else v[-1]
+            for k, v in values.items()
+            if v and not k.startswith(ORIGINAL)
+        }
+        before = originals(values)
+    elif record is not None and is_edit(form):
+        shown = prefilled(form, record)
+        before = dict(shown)
+    else:
+        shown, before = {}, {}
+    if values is not None:
+        for f in fields:
+            if f.widget == "checkbox" and f.name not in shown:
+                shown[f.name] = ""
+    offered = [
+        await _offer(page, f, record_id, record, _chosen(f, shown.get(f.name, f.default)))
+        for f in fields
+    ]
     return {
         "key": form.key,
         "title": (page.lang == "en" and form.title_en) or form.title,
-        "fields": form_fields(form, page.lang),
+        "fields": offered,
         "errors": dict(errors or {}),
-        "values": {k: (v[-1] if v else "") for k, v in (values or {}).items()},
+        "values": shown,
+        "originals": before if is_edit(form) else {},
+        "original_prefix": ORIGINAL,
+        "record_id": record_id,
         "message": message,
     }
 
@@ -457,7 +572,7 @@ async def module_new(
         "module_form.html",
         module=module,
         resource=resource,
-        form=_form_view(page, resource.create),
+        form=await _form_view(page, resource.create),
     )
 
 
@@ -488,7 +603,7 @@ async def module_create(
         status=answer.status,
         module=module,
         resource=resource,
-        form=_form_view(page, form, errors, values, message),
+        form=await _form_view(page, form, errors=errors, values=values, message=message),
     )
 
 
@@ -497,9 +612,10 @@ async def _detail(
     module: str,
     resource: ConsoleResource,
     record_id: str,
-    failed: dict[str, Any] | None = None,
-    status: int = 200,
+    failed: tuple[ConsoleForm, Mapping[str, Sequence[str]], Any] | None = None,
 ) -> Response[Any]:
+    """A record's page; ``failed`` is an action refused by the API (its form, what was
+    posted, the API's answer), shown again with the user's values and the API's reasons."""
     request = page.request
     if resource.detail_path is None:
         raise not_found(request, page.visit)
@@ -514,11 +630,27 @@ async def _detail(
         if isinstance(rows, dict):
             rows = rows.get(item.key, [])
         related.append({"spec": item, "rows": rows})
-    forms = [
-        failed if failed is not None and failed["key"] == action.key else _form_view(page, action)
-        for action in resource.actions
-        if page.may(action.permission or f"{module}:write")
-    ]
+    status = 200
+    forms = []
+    for action in resource.actions:
+        if not page.may(action.permission or f"{module}:write"):
+            continue
+        if failed is not None and failed[0].key == action.key:
+            status = failed[2].status
+            errors, message = field_errors(failed[2].problem(), page.lang)
+            forms.append(
+                await _form_view(
+                    page,
+                    action,
+                    record_id,
+                    record,
+                    errors=errors,
+                    values=failed[1],
+                    message=message,
+                )
+            )
+        else:
+            forms.append(await _form_view(page, action, record_id, record))
     return page.page(
         "module_detail.html",
         status=status,
@@ -544,6 +676,39 @@ async def module_detail(
     page = await open_page(request, tenant_key)
     resource = _resource(request, page, module, res)
     return await _detail(page, module, resource, record_id)
+
+
+@get("/t/{tenant_key:str}/choices/{module:str}/{res:str}/{form_key:str}/{name:str}")
+async def module_choices(
+    request: Request[Any, Any, Any],
+    tenant_key: str,
+    module: str,
+    res: str,
+    form_key: str,
+    name: str,
+) -> Response[Any]:
+    """The options of one choice-list field matching the search box's text (``_search``),
+    for htmx to put in place; the field's current value (``name``) stays offered."""
+    page = await open_page(request, tenant_key)
+    resource = _resource(request, page, module, res)
+    forms = [resource.create, *resource.actions] if resource.create else [*resource.actions]
+    form = next((f for f in forms if f.key == form_key), None)
+    if form is None or not page.may(form.permission or f"{module}:write"):
+        raise not_found(request, page.visit)
+    field = next((f for f in form_fields(form, page.lang) if f.name == name), None)
+    if field is None or field.source is None:
+        raise not_found(request, page.visit)
+    record_id = request.query_params.get("record") or None
+    record: Mapping[str, Any] | None = None
+    if record_id is not None and resource.detail_path is not None:
+        answer = await page.api.get(_api_path(page, module, resource.detail_path, record_id))
+        if not answer.ok:
+            raise not_found(request, page.visit)
+        record = answer.json()
+    chosen = [v for v in request.query_params.getall(name, []) if v]
+    search = (request.query_params.get("_search") or "").strip()
+    offered = await _offer(page, field, record_id, record, chosen, search)
+    return page.page("module_options.html", field=offered, chosen=chosen)
 
 
 @get("/t/{tenant_key:str}/m/{module:str}/{res:str}/{record_id:str}/document/{index:int}")
@@ -589,9 +754,7 @@ async def module_action(
     if answer.ok:
         target = f"/console/t/{page.key}/m/{module}/{res}/{record_id}"
         return page.visit.finish(Redirect(target, status_code=303))
-    errors, message = field_errors(answer.problem(), page.lang)
-    failed = _form_view(page, form, errors, values, message)
-    return await _detail(page, module, resource, record_id, failed, status=answer.status)
+    return await _detail(page, module, resource, record_id, (form, values, answer))
 
 
 PAGES = [
@@ -612,6 +775,7 @@ PAGES = [
     module_new,
     module_create,
     module_detail,
+    module_choices,
     module_document,
     module_action,
 ]

@@ -39,13 +39,66 @@ class ConsoleField:
 
 
 @dataclass(frozen=True, kw_only=True)
+class ConsoleChoices:
+    """Where the values of a form field that names another record come from, so the console
+    offers a choice list instead of asking for an id.
+
+    ``path`` is relative to the tenant's API (``/api/v1/tenants/{t}``), so a field may pick
+    from its own module (``/party-building/organisations``), from another module
+    (``/five-sector/organisations``) or from the tenants below (``/subtree``); ``{id}`` stands
+    for the record's id on its page (a session's representatives). The route is called as the
+    signed-in user at the page's tenant, so only records of the tenant's reach are offered.
+    ``value`` is the answer's field that is sent (a record's ``id``, a tenant's ``slug``),
+    ``label`` the one shown (``a.b`` reaches into a nested object); ``key`` names the list in
+    an object answer (``items`` of a ``Page``, or e.g. a plan's ``indicators``). ``query`` is
+    added to every call (``{"kind": "town_centre"}``). At most ``limit`` (1–200) choices are
+    listed at once; when the route has more and ``search`` names its free-text query
+    parameter, a search box narrows the list in place. ``with_tenant`` offers the page's own
+    tenant first (for a choice of tenants from ``/subtree``, which lists those below it).
+    Where the route refuses (the other module is off, the caller may not read it) the field
+    stays a text input.
+    """
+
+    path: str
+    value: str = "id"
+    label: str = "name"
+    key: str = "items"
+    search: str | None = None
+    query: Mapping[str, str] = field(default_factory=dict)
+    limit: int = 200
+    with_tenant: bool = False
+
+
+TENANT_CHOICES = ConsoleChoices(
+    path="/subtree",
+    value="slug",
+    label="name",
+    search="q",
+    query={"status": "active"},
+    with_tenant=True,
+)
+"""The tenant and every active tenant below it, by slug: for fields that name a tenant."""
+
+USER_CHOICES = ConsoleChoices(
+    path="/members", value="user.id", label="user.display_name", search="q"
+)
+"""The users holding a role at the tenant (listed to holders of ``users:read``): for fields
+that name a user."""
+
+
+@dataclass(frozen=True, kw_only=True)
 class ConsoleLabel:
-    """The label (and optional help) of one form field, in both languages."""
+    """The label (and optional help) of one form field, in both languages.
+
+    ``choices_from`` makes a field that names another record (or a tenant) a choice list of
+    those records; a list field becomes a multiple choice.
+    """
 
     title: str
     title_en: str
     help: str = ""
     help_en: str = ""
+    choices_from: ConsoleChoices | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -56,9 +109,14 @@ class ConsoleForm:
     the form. ``labels`` names fields (a field without one is labelled by its name); ``fields``
     restricts and orders what is shown (default: every field of the schema). ``path`` may hold
     ``{id}``, the record's id on a detail page; any other placeholder (``{tranche}``) is asked
-    for as a text field of that name, labelled from ``labels``, and put into the path. ``method`` is the HTTP method of the route;
-    ``permission`` the one the route declares (the form is shown only to callers holding it;
-    default: ``<module>:write``).
+    for as a field of that name, labelled from ``labels``, and put into the path. ``method``
+    is the HTTP method of the route; ``permission`` the one the route declares (the form is
+    shown only to callers holding it; default: ``<module>:write``).
+
+    A ``PATCH`` or ``PUT`` form on a record's page is an edit: it opens with the record's
+    current values (each field read from the same-named field of the detail answer). A
+    ``PATCH`` sends only the fields the user changed, so a field left alone is never cleared
+    or overwritten; a ``PUT`` sends every field.
     """
 
     key: str

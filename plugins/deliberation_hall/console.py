@@ -12,6 +12,7 @@ from __future__ import annotations
 import msgspec
 
 from core import (
+    ConsoleChoices,
     ConsoleField,
     ConsoleForm,
     ConsoleLabel,
@@ -105,10 +106,13 @@ TOPICS = ConsoleResource(
                 title="附件（名称 | 编号或链接）", title_en="Attachments (name | reference)"
             ),
             "organisation_id": ConsoleLabel(
-                title="社会组织 ID",
-                title_en="Organisation id",
-                help="由社会组织提议且已启用五社联动时填写",
-                help_en="When an organisation proposes and five-sector is on",
+                title="提议的社会组织",
+                title_en="Proposing organisation",
+                help="由社会组织提议时选择",
+                help_en="When an organisation proposes",
+                choices_from=ConsoleChoices(
+                    path="/five-sector/organisations", label="name", search="q"
+                ),
             ),
         },
     ),
@@ -290,10 +294,11 @@ SESSIONS = ConsoleResource(
             permission=MANAGE,
             labels={
                 "representative_id": ConsoleLabel(
-                    title="代表 ID",
-                    title_en="Representative id",
-                    help="见下方代表表",
-                    help_en="See the representatives below",
+                    title="代表",
+                    title_en="Representative",
+                    choices_from=ConsoleChoices(
+                        path="/deliberation-hall/sessions/{id}/representatives"
+                    ),
                 ),
                 "present": ConsoleLabel(title="到会", title_en="Present"),
             },
@@ -398,10 +403,11 @@ VOTES = ConsoleResource(
             permission=MANAGE,
             labels={
                 "representative_id": ConsoleLabel(
-                    title="代表 ID",
-                    title_en="Representative id",
-                    help="见议事会的代表表",
-                    help_en="See the session's representatives",
+                    title="代表",
+                    title_en="Representative",
+                    choices_from=ConsoleChoices(
+                        path="/deliberation-hall/sessions/{session_id}/representatives"
+                    ),
                 ),
                 "choice": ConsoleLabel(title="选择", title_en="Choice"),
             },

@@ -8,6 +8,8 @@ signed-in user (so ``five-sector:people`` still guards personal data).
 from __future__ import annotations
 
 from core import (
+    TENANT_CHOICES,
+    ConsoleChoices,
     ConsoleField,
     ConsoleForm,
     ConsoleLabel,
@@ -17,7 +19,12 @@ from core import (
     ConsoleResource,
 )
 from plugins.five_sector.activities.schemas import ActivityClose, ActivityCreate, SignUp
-from plugins.five_sector.organisations.schemas import OrganisationCreate, RatingSet, Transition
+from plugins.five_sector.organisations.schemas import (
+    OrganisationCreate,
+    OrganisationUpdate,
+    RatingSet,
+    Transition,
+)
 from plugins.five_sector.volunteers.schemas import EntryCreate, VolunteerCreate
 
 
@@ -30,6 +37,8 @@ def _csv_xlsx(path: str) -> tuple[ConsoleLink, ConsoleLink]:
     )
 
 
+VOLUNTEER_CHOICES = ConsoleChoices(path="/five-sector/volunteers", label="name", search="q")
+
 VOLUNTEER_LABELS = {
     "name": ConsoleLabel(title="姓名", title_en="Name"),
     "volunteer_number": ConsoleLabel(
@@ -41,10 +50,9 @@ VOLUNTEER_LABELS = {
         title="技能", title_en="Skills", help="每行一项", help_en="One per line"
     ),
     "served_tenants": ConsoleLabel(
-        title="服务的社区（标识或区划代码）",
-        title_en="Tenants served (slug or code)",
-        help="每行一项",
-        help_en="One per line",
+        title="服务的社区",
+        title_en="Tenants served",
+        choices_from=TENANT_CHOICES,
     ),
 }
 
@@ -127,6 +135,18 @@ VOLUNTEERS = ConsoleResource(
     ),
 )
 
+ORGANISATION_LABELS = {
+    "name": ConsoleLabel(title="名称", title_en="Name"),
+    "kind": ConsoleLabel(title="类型", title_en="Kind"),
+    "category": ConsoleLabel(title="领域", title_en="Category"),
+    "uscc": ConsoleLabel(title="统一社会信用代码", title_en="USCC"),
+    "founders_count": ConsoleLabel(title="发起人数", title_en="Founders"),
+    "members_count": ConsoleLabel(title="成员数", title_en="Members"),
+    "charter_document": ConsoleLabel(title="章程文件", title_en="Charter"),
+    "address": ConsoleLabel(title="活动场所", title_en="Address"),
+    "brand_project": ConsoleLabel(title="品牌项目", title_en="Brand project"),
+}
+
 ORGANISATIONS = ConsoleResource(
     slug="organisations",
     title="社会组织",
@@ -160,19 +180,18 @@ ORGANISATIONS = ConsoleResource(
         title_en="Register an organisation",
         schema=OrganisationCreate,
         path="/organisations",
-        labels={
-            "name": ConsoleLabel(title="名称", title_en="Name"),
-            "kind": ConsoleLabel(title="类型", title_en="Kind"),
-            "category": ConsoleLabel(title="领域", title_en="Category"),
-            "uscc": ConsoleLabel(title="统一社会信用代码", title_en="USCC"),
-            "founders_count": ConsoleLabel(title="发起人数", title_en="Founders"),
-            "members_count": ConsoleLabel(title="成员数", title_en="Members"),
-            "charter_document": ConsoleLabel(title="章程文件", title_en="Charter"),
-            "address": ConsoleLabel(title="活动场所", title_en="Address"),
-            "brand_project": ConsoleLabel(title="品牌项目", title_en="Brand project"),
-        },
+        labels=ORGANISATION_LABELS,
     ),
     actions=(
+        ConsoleForm(
+            key="edit",
+            title="修改",
+            title_en="Edit",
+            schema=OrganisationUpdate,
+            path="/organisations/{id}",
+            method="PATCH",
+            labels=ORGANISATION_LABELS,
+        ),
         ConsoleForm(
             key="transition",
             title="变更状态",
@@ -255,7 +274,9 @@ ACTIVITIES = ConsoleResource(
             path="/activities/{id}/participants",
             labels={
                 "role": ConsoleLabel(title="身份", title_en="Role"),
-                "volunteer_id": ConsoleLabel(title="志愿者 ID", title_en="Volunteer id"),
+                "volunteer_id": ConsoleLabel(
+                    title="志愿者", title_en="Volunteer", choices_from=VOLUNTEER_CHOICES
+                ),
                 "name": ConsoleLabel(title="姓名", title_en="Name"),
             },
         ),

@@ -3,14 +3,15 @@
 Nothing here renders HTML: the console builds each list, detail and form from these
 declarations and the module's own request-body structs, and calls the module's routes as the
 signed-in user (``incubation:manage`` still guards bases, cohorts, mentors, benchmarks and
-brand projects). A mentor's meetings and the end of a pairing name the pairing by the id its
-table shows. Scorecards (scores keyed by the tenant's rubric) are shown here and recorded
+brand projects). A mentor's meetings and the end of a pairing name the pairing chosen from the
+mentor's pairings. Scorecards (scores keyed by the tenant's rubric) are shown here and recorded
 through the API.
 """
 
 from __future__ import annotations
 
 from core import (
+    ConsoleChoices,
     ConsoleField,
     ConsoleForm,
     ConsoleLabel,
@@ -44,13 +45,24 @@ STAGE_HELP = (
 STAGE_HELP_EN = (
     "needs_survey, training, supervision, resource_matching, graduated, or exited (with a reason)"
 )
-ORGANISATION_HELP = "已启用五社联动时填写组织 ID，否则填写名称"
-ORGANISATION_HELP_EN = "The directory id where five-sector is on, else the name"
+ORGANISATION_HELP = "已启用五社联动时从名录中选择，否则填写名称"
+ORGANISATION_HELP_EN = "Chosen from the directory where five-sector is on, else the name"
+DIRECTORY = ConsoleChoices(path="/five-sector/organisations", label="name", search="q")
+"""Five-sector's organisations, where five-sector is on (elsewhere the name is typed)."""
+INCUBATEE_CHOICES = ConsoleChoices(
+    path="/incubation/incubatees", label="organisation_name", search="q"
+)
 PAIRING_ID = ConsoleLabel(
-    title="结对 ID", title_en="Pairing id", help="见下方结对表", help_en="See the pairings below"
+    title="结对",
+    title_en="Pairing",
+    help="以负责人标识",
+    help_en="Named by its leader",
+    choices_from=ConsoleChoices(path="/incubation/mentors/{id}/pairings", label="leader_name"),
 )
 BASE_ID = ConsoleLabel(
-    title="培育基地 ID", title_en="Base id", help="见“培育基地”列表", help_en="See Bases"
+    title="培育基地",
+    title_en="Base",
+    choices_from=ConsoleChoices(path="/incubation/bases", label="name"),
 )
 
 INCUBATEES = ConsoleResource(
@@ -86,23 +98,26 @@ INCUBATEES = ConsoleResource(
         path="/incubatees",
         labels={
             "cohort_id": ConsoleLabel(
-                title="批次 ID",
-                title_en="Cohort id",
-                help="见“培育批次”列表",
-                help_en="See Cohorts",
+                title="批次",
+                title_en="Cohort",
+                choices_from=ConsoleChoices(path="/incubation/cohorts", label="name"),
             ),
             "organisation_id": ConsoleLabel(
-                title="组织 ID",
-                title_en="Organisation id",
+                title="组织",
+                title_en="Organisation",
                 help=ORGANISATION_HELP,
                 help_en=ORGANISATION_HELP_EN,
+                choices_from=DIRECTORY,
             ),
             "organisation_name": ConsoleLabel(title="组织名称", title_en="Organisation name"),
             "town_centre_id": ConsoleLabel(
-                title="街镇促进中心 ID",
-                title_en="Town centre id",
-                help="培育街镇促进中心时填写",
+                title="街镇促进中心",
+                title_en="Town centre",
+                help="培育街镇促进中心时选择",
                 help_en="When a town centre is incubated",
+                choices_from=ConsoleChoices(
+                    path="/incubation/bases", label="name", query={"kind": "town_centre"}
+                ),
             ),
             "leader_name": ConsoleLabel(title="负责人", title_en="Leader"),
             "admitted_on": ConsoleLabel(title="入驻日期", title_en="Admitted on"),
@@ -216,7 +231,9 @@ INCUBATEES = ConsoleResource(
                 "title": ConsoleLabel(title="项目名称", title_en="Title"),
                 "summary": ConsoleLabel(title="简介", title_en="Summary"),
                 "funding_application_id": ConsoleLabel(
-                    title="资助申请 ID", title_en="Funding application id"
+                    title="资助申请",
+                    title_en="Funding application",
+                    choices_from=ConsoleChoices(path="/funding/applications", label="title"),
                 ),
                 "funding_reference": ConsoleLabel(
                     title="其他资助编号", title_en="Other funding reference"
@@ -458,7 +475,9 @@ MENTORS = ConsoleResource(
             schema=PairingCreate,
             path="/mentors/{id}/pairings",
             labels={
-                "incubatee_id": ConsoleLabel(title="培育对象 ID", title_en="Incubatee id"),
+                "incubatee_id": ConsoleLabel(
+                    title="培育对象", title_en="Incubatee", choices_from=INCUBATEE_CHOICES
+                ),
                 "started_on": ConsoleLabel(title="开始日期", title_en="Started on"),
                 "leader_name": ConsoleLabel(title="组织负责人", title_en="Leader"),
             },
@@ -544,17 +563,19 @@ BENCHMARKS = ConsoleResource(
                 title="亮点", title_en="Highlights", help="每行一项", help_en="One per line"
             ),
             "organisation_id": ConsoleLabel(
-                title="组织 ID",
-                title_en="Organisation id",
+                title="组织",
+                title_en="Organisation",
                 help=ORGANISATION_HELP,
                 help_en=ORGANISATION_HELP_EN,
+                choices_from=DIRECTORY,
             ),
             "organisation_name": ConsoleLabel(title="组织名称", title_en="Organisation name"),
             "incubatee_id": ConsoleLabel(
-                title="培育对象 ID",
-                title_en="Incubatee id",
-                help="由培育对象成长而来时填写",
+                title="培育对象",
+                title_en="Incubatee",
+                help="由培育对象成长而来时选择",
                 help_en="When it grew from an incubatee",
+                choices_from=INCUBATEE_CHOICES,
             ),
         },
     ),

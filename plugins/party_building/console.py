@@ -11,6 +11,8 @@ or follow-up by the id its table shows.
 from __future__ import annotations
 
 from core import (
+    USER_CHOICES,
+    ConsoleChoices,
     ConsoleField,
     ConsoleForm,
     ConsoleLabel,
@@ -48,14 +50,19 @@ from plugins.party_building.work_plans.schemas import (
 MANAGE = "party-building:manage"
 PEOPLE = "party-building:people"
 LINES = ("每行一项", "One per line")
-ORGANISATION_ID = ConsoleLabel(
-    title="党组织 ID",
-    title_en="Party organisation id",
-    help="见“党组织”列表",
-    help_en="See Party organisations",
+PARTY_ORGANISATIONS = ConsoleChoices(path="/party-building/organisations", label="name")
+PARTY_MEMBERS = ConsoleChoices(path="/party-building/members", label="name")
+DIRECTORY = ConsoleChoices(path="/five-sector/organisations", label="name", search="q")
+"""Five-sector's organisations, the directory a party unit or an instructor names where
+five-sector is on (elsewhere the field stays an id and the name is typed)."""
+SECRETARY_ACCOUNT = ConsoleLabel(
+    title="书记的账号", title_en="Secretary's account", choices_from=USER_CHOICES
 )
-DIRECTORY_HELP = "已启用五社联动时填写社会组织 ID，否则填写名称"
-DIRECTORY_HELP_EN = "The directory id where five-sector is on, else the name"
+ORGANISATION_ID = ConsoleLabel(
+    title="党组织", title_en="Party organisation", choices_from=PARTY_ORGANISATIONS
+)
+DIRECTORY_HELP = "已启用五社联动时从名录中选择，否则填写名称"
+DIRECTORY_HELP_EN = "Chosen from the directory where five-sector is on, else the name"
 
 ORGANISATIONS = ConsoleResource(
     slug="organisations",
@@ -98,8 +105,11 @@ ORGANISATIONS = ConsoleResource(
                 "group 党小组",
                 help_en="committee, general_branch, branch, joint_branch or group",
             ),
-            "parent_id": ConsoleLabel(title="上级党组织 ID", title_en="Parent organisation id"),
+            "parent_id": ConsoleLabel(
+                title="上级党组织", title_en="Parent organisation", choices_from=PARTY_ORGANISATIONS
+            ),
             "secretary_name": ConsoleLabel(title="书记", title_en="Secretary"),
+            "secretary_user_id": SECRETARY_ACCOUNT,
             "has_committee": ConsoleLabel(title="设委员会", title_en="Has a committee"),
             "established_on": ConsoleLabel(title="成立日期", title_en="Established on"),
             "units": ConsoleLabel(
@@ -119,14 +129,11 @@ ORGANISATIONS = ConsoleResource(
             path="/organisations/{id}",
             method="PATCH",
             permission=MANAGE,
-            fields=("name", "secretary_name"),
             labels={
-                "name": ConsoleLabel(
-                    title="名称", title_en="Name", help="留空不变", help_en="Empty: unchanged"
-                ),
-                "secretary_name": ConsoleLabel(
-                    title="书记", title_en="Secretary", help="留空不变", help_en="Empty: unchanged"
-                ),
+                "name": ConsoleLabel(title="名称", title_en="Name"),
+                "secretary_name": ConsoleLabel(title="书记", title_en="Secretary"),
+                "secretary_user_id": SECRETARY_ACCOUNT,
+                "has_committee": ConsoleLabel(title="设委员会", title_en="Has a committee"),
             },
         ),
         ConsoleForm(
@@ -138,10 +145,11 @@ ORGANISATIONS = ConsoleResource(
             permission=MANAGE,
             labels={
                 "organisation_id": ConsoleLabel(
-                    title="社会组织 ID",
-                    title_en="Organisation id",
+                    title="社会组织",
+                    title_en="Organisation",
                     help=DIRECTORY_HELP,
                     help_en=DIRECTORY_HELP_EN,
+                    choices_from=DIRECTORY,
                 ),
                 "organisation_name": ConsoleLabel(
                     title="社会组织名称", title_en="Organisation name"
@@ -247,23 +255,16 @@ MEMBERS = ConsoleResource(
     actions=(
         ConsoleForm(
             key="edit",
-            title="修改联系方式与示范岗",
-            title_en="Edit phone and model post",
+            title="修改联系方式、亮身份与示范岗",
+            title_en="Edit phone, identity and model post",
             schema=MemberUpdate,
             path="/members/{id}",
             method="PATCH",
             permission=MANAGE,
-            fields=("phone", "model_post"),
             labels={
-                "phone": ConsoleLabel(
-                    title="电话", title_en="Phone", help="留空不变", help_en="Empty: unchanged"
-                ),
-                "model_post": ConsoleLabel(
-                    title="党员示范岗",
-                    title_en="Model post",
-                    help="留空不变",
-                    help_en="Empty: unchanged",
-                ),
+                "phone": ConsoleLabel(title="电话", title_en="Phone"),
+                "show_identity": ConsoleLabel(title="亮身份", title_en="Shows identity"),
+                "model_post": ConsoleLabel(title="党员示范岗", title_en="Model post"),
             },
         ),
         ConsoleForm(
@@ -284,7 +285,7 @@ MEMBERS = ConsoleResource(
             permission=MANAGE,
             labels={
                 "to_organisation_id": ConsoleLabel(
-                    title="转入党组织 ID", title_en="To organisation id"
+                    title="转入党组织", title_en="To organisation", choices_from=PARTY_ORGANISATIONS
                 ),
                 "transferred_on": ConsoleLabel(title="转接日期", title_en="Transferred on"),
                 "reason": ConsoleLabel(title="原因", title_en="Reason"),
@@ -349,10 +350,9 @@ MEETINGS = ConsoleResource(
             "held_on": ConsoleLabel(title="日期", title_en="Held on"),
             "topic": ConsoleLabel(title="主题", title_en="Topic"),
             "attendee_ids": ConsoleLabel(
-                title="到会党员 ID",
-                title_en="Attending member ids",
-                help=LINES[0],
-                help_en=LINES[1],
+                title="到会党员",
+                title_en="Attending members",
+                choices_from=PARTY_MEMBERS,
             ),
             "minutes": ConsoleLabel(title="会议记录", title_en="Minutes"),
         },
@@ -392,7 +392,9 @@ TEAMS = ConsoleResource(
             "leader_name": ConsoleLabel(title="队长", title_en="Leader"),
             "party_organisation_id": ORGANISATION_ID,
             "member_ids": ConsoleLabel(
-                title="队员（党员 ID）", title_en="Member ids", help=LINES[0], help_en=LINES[1]
+                title="队员",
+                title_en="Members",
+                choices_from=PARTY_MEMBERS,
             ),
         },
     ),
@@ -418,10 +420,13 @@ TEAMS = ConsoleResource(
             path="/pioneer-teams/{id}/activities",
             labels={
                 "activity_id": ConsoleLabel(
-                    title="活动 ID",
-                    title_en="Activity id",
+                    title="活动",
+                    title_en="Activity",
                     help="活动结项时自动计入人次",
                     help_en="Closing it credits the team",
+                    choices_from=ConsoleChoices(
+                        path="/five-sector/activities", label="title", search="q"
+                    ),
                 ),
                 "title": ConsoleLabel(title="活动名称", title_en="Activity title"),
             },
@@ -528,10 +533,11 @@ PLANS = ConsoleResource(
             path="/work-plans/{id}/indicators/{plan_indicator_id}/progress",
             labels={
                 "plan_indicator_id": ConsoleLabel(
-                    title="指标 ID",
-                    title_en="Indicator id",
-                    help="见下方指标表",
-                    help_en="See the indicators below",
+                    title="指标",
+                    title_en="Indicator",
+                    choices_from=ConsoleChoices(
+                        path="/party-building/work-plans/{id}", key="indicators", label="name"
+                    ),
                 ),
                 "amount": ConsoleLabel(title="完成量", title_en="Amount"),
                 "recorded_on": ConsoleLabel(title="日期", title_en="Recorded on"),
@@ -625,10 +631,13 @@ VISITS = ConsoleResource(
             path="/supervision-visits/{id}/follow-ups/{supervision_follow_up_id}/done",
             labels={
                 "supervision_follow_up_id": ConsoleLabel(
-                    title="整改事项 ID",
-                    title_en="Follow-up id",
-                    help="见下方整改事项表",
-                    help_en="See the follow-ups below",
+                    title="整改事项",
+                    title_en="Follow-up",
+                    choices_from=ConsoleChoices(
+                        path="/party-building/supervision-visits/{id}",
+                        key="follow_ups",
+                        label="action",
+                    ),
                 ),
                 "done_on": ConsoleLabel(title="完成日期", title_en="Done on"),
                 "outcome": ConsoleLabel(title="整改结果", title_en="Outcome"),
@@ -704,10 +713,11 @@ INSTRUCTORS = ConsoleResource(
         labels={
             "name": ConsoleLabel(title="姓名", title_en="Name"),
             "organisation_id": ConsoleLabel(
-                title="社会组织 ID",
-                title_en="Organisation id",
+                title="社会组织",
+                title_en="Organisation",
                 help=DIRECTORY_HELP,
                 help_en=DIRECTORY_HELP_EN,
+                choices_from=DIRECTORY,
             ),
             "organisation_name": ConsoleLabel(title="社会组织名称", title_en="Organisation name"),
             "assigned_on": ConsoleLabel(title="选派日期", title_en="Assigned on"),

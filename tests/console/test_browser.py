@@ -319,6 +319,99 @@ def test_a_community_admin_creates_a_volunteer_and_credits_hours(
     page.context.close()
 
 
+def test_an_edit_opens_filled_and_a_volunteer_is_picked_by_name(
+    browser: Any, server: Server, shots: Path
+) -> None:
+    page = _log_in(browser, server, "wc-admin")
+    base = server.url + "/console/t/gaotangling/m/five-sector"
+    page.goto(base + "/organisations/new")
+    page.get_by_label("名称").fill("高塘岭书画社")
+    page.get_by_label("类型").select_option("community")
+    page.get_by_label("领域").fill("文体类")
+    page.get_by_label("成员数").fill("12")
+    with page.expect_navigation():
+        page.get_by_role("button", name="登记社会组织").click()
+    edit = page.locator('form[data-form="edit"]')
+    assert edit.get_by_label("名称").input_value() == "高塘岭书画社"
+    assert edit.get_by_label("成员数").input_value() == "12"
+    edit.get_by_label("成员数").fill("15")
+    _shoot(page, shots, "organisation-edit")
+    with page.expect_navigation():
+        edit.get_by_role("button", name="修改").click()
+    assert page.locator('[data-field="members_count"]').inner_text() == "15"
+    assert page.locator("h1").inner_text() == "高塘岭书画社"
+    page.goto(base + "/volunteers/new")
+    page.get_by_label("姓名").fill("吴志愿")
+    page.get_by_label("志愿者编号").fill("GTL-BROWSER-1")
+    with page.expect_navigation():
+        page.get_by_role("button", name="登记志愿者").click()
+    page.goto(base + "/activities/new")
+    page.get_by_label("标题").fill("冬至包饺子")
+    page.get_by_label("类别").fill("助老")
+    page.get_by_label("地点").fill("高塘岭街道活动中心")
+    page.get_by_label("开始时间").fill("2026-12-21T09:00")
+    page.get_by_label("结束时间").fill("2026-12-21T11:00")
+    with page.expect_navigation():
+        page.get_by_role("button", name="发布活动").click()
+    sign_up = page.locator('form[data-form="sign-up"]')
+    sign_up.get_by_label("身份").select_option("volunteer")
+    sign_up.get_by_label("志愿者").select_option(label="吴志愿")
+    unlabelled = page.evaluate(
+        "() => [...document.querySelectorAll('main input:not([type=hidden]), main select,"
+        " main textarea')].filter(e => e.labels.length === 0).map(e => e.name)"
+    )
+    assert unlabelled == []
+    with page.expect_navigation():
+        sign_up.get_by_role("button", name="报名").click()
+    assert "吴志愿" in page.locator("main").inner_text()
+    page.context.close()
+
+
+def test_a_long_choice_list_is_searched_in_place(browser: Any, server: Server) -> None:
+    """More volunteers than a choice list shows at once (the list is by volunteer number, so
+    the last one is beyond the first 200): the search box asks the console for the matching
+    ones (htmx) and the one found is chosen and signed up."""
+    token = server.token("wc-admin")
+    base = "/api/v1/tenants/xinkang/five-sector"
+    for number in range(201):
+        server.api(
+            "POST",
+            f"{base}/volunteers",
+            token,
+            {"name": f"批量志愿者{number:03d}", "volunteer_number": f"XK-BULK-{number:03d}"},
+        )
+    server.api(
+        "POST", f"{base}/volunteers", token, {"name": "唯一志愿者", "volunteer_number": "XK-ZZZ-1"}
+    )
+    activity = server.api(
+        "POST",
+        f"{base}/activities",
+        token,
+        {
+            "title": "新康社区义剪",
+            "category": "助老",
+            "place": "新康社区服务站",
+            "starts_at": "2026-12-05T01:00:00Z",
+            "ends_at": "2026-12-05T03:00:00Z",
+        },
+    )
+    page = _log_in(browser, server, "wc-admin")
+    page.goto(f"{server.url}/console/t/xinkang/m/five-sector/activities/{activity['id']}")
+    sign_up = page.locator('form[data-form="sign-up"]')
+    picker = sign_up.locator('select[name="volunteer_id"]')
+    assert picker.locator("option").count() <= 201
+    assert picker.locator("option", has_text="唯一志愿者").count() == 0
+    sign_up.get_by_label("搜索").fill("唯一")
+    picker.locator("option", has_text="唯一志愿者").wait_for(state="attached")
+    assert picker.locator("option").all_inner_texts() == ["—", "唯一志愿者"]
+    sign_up.get_by_label("身份").select_option("volunteer")
+    picker.select_option(label="唯一志愿者")
+    with page.expect_navigation():
+        sign_up.get_by_role("button", name="报名").click()
+    assert "唯一志愿者" in page.locator("main").inner_text()
+    page.context.close()
+
+
 def test_switching_five_sector_off_for_a_community_removes_its_entry(
     browser: Any, server: Server, shots: Path
 ) -> None:

@@ -7,13 +7,15 @@ refuses. A list of structs (budget lines, survey answers) is a text area, one it
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated
+import enum
+from datetime import date, datetime
+from typing import Annotated, Literal
 
 import msgspec
+from msgspec import inspect as mi
 
-from core.console.forms import body_of, fill_path, form_fields
-from core.modules.pages import ConsoleForm, ConsoleLabel
+from core.console.forms import ORIGINAL, body_of, fill_path, form_fields, prefilled, widget_text
+from core.modules.pages import ConsoleChoices, ConsoleForm, ConsoleLabel
 
 Fen = Annotated[int, msgspec.Meta(ge=0, le=10**13, description="金额（分） / amount in fen")]
 Instant = Annotated[datetime, msgspec.Meta(tz=True, description="带时区的时间 / with an offset")]
@@ -119,3 +121,131 @@ def test_fen_figures_show_as_exact_yuan_without_floats() -> None:
     assert display(9_007_199_254_740_993, "fen") == "90,071,992,547,409.93"
     assert display(-5, "fen") == "-0.05"
     assert display(2160, "person_times") == "2,160"
+
+
+class Kind(enum.Enum):
+    GROUP = "group"
+    FUND = "fund"
+
+
+class Edit(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    name: str | None = None
+    starts_at: Instant | None = None
+    held_on: date | None = None
+    kind: Kind | None = None
+    level: Literal[1, 2, 3] | None = None
+    open: bool | None = None
+    tags: list[str] | None = None
+    lines: list[Line] | None = None
+
+
+RECORD = {
+    "id": "0b7a",
+    "name": "书画社",
+    "starts_at": "2026-03-05T01:30:00Z",
+    "held_on": "2026-03-05",
+    "kind": "fund",
+    "level": 2,
+    "open": True,
+    "tags": ["助老", "文体"],
+    "lines": [
+        {"item": "场地", "amount_fen": 50000, "note": None},
+        {"item": "物资", "amount_fen": 1},
+    ],
+}
+
+
+def test_an_edit_form_shows_each_stored_value_as_its_widget_text() -> None:
+    patch = ConsoleForm(
+        key="e", title="改", title_en="Edit", schema=Edit, path="/x", method="PATCH"
+    )
+    assert prefilled(patch, RECORD) == {
+        "name": "书画社",
+        # 01:30 UTC is 09:30 in Asia/Shanghai, as a datetime-local input reads it.
+        "starts_at": "2026-03-05T09:30",
+        "held_on": "2026-03-05",
+        "kind": "fund",
+        "level": "2",
+        "open": "on",
+        "tags": "助老\n文体",
+        "lines": "场地 | 50000\n物资 | 1",
+    }
+    assert prefilled(patch, {**RECORD, "open": False, "tags": None})["open"] == ""
+    # The local day and year may differ from UTC's.
+    assert widget_text(mi.type_info(datetime), "2026-12-31T20:00:00+00:00") == "2027-01-01T04:00"
+    limited = ConsoleForm(
+        key="e",
+        title="改",
+        title_en="Edit",
+        schema=Edit,
+        path="/x",
+        method="PATCH",
+        fields=("name",),
+    )
+    assert prefilled(limited, RECORD) == {"name": "书画社"}
+
+
+def test_a_patch_sends_only_what_changed_from_the_values_it_opened_with() -> None:
+    patch = ConsoleForm(
+        key="e", title="改", title_en="Edit", schema=Edit, path="/x", method="PATCH"
+    )
+    shown = prefilled(patch, RECORD)
+    untouched = {
+        **{k: [v] for k, v in shown.items()},
+        **{f"{ORIGINAL}{k}": [v] for k, v in shown.items()},
+    }
+    assert body_of(patch, untouched) == {}
+    # Line endings a browser posts (CRLF) and spacing around | are no change.
+    resent = {**untouched, "lines": ["场地|50000\r\n物资 |1"], "tags": ["助老\r\n文体"]}
+    assert body_of(patch, resent) == {}
+    edited = {
+        **untouched,
+        "name": ["书画协会"],
+        "starts_at": ["2026-03-05T10:00"],
+        "open": [],
+        "tags": ["助老"],
+        "held_on": [""],
+    }
+    del edited["open"]
+    assert body_of(patch, edited) == {
+        "name": "书画协会",
+        "starts_at": "2026-03-05T10:00:00+08:00",
+        "held_on": None,
+        "open": False,
+        "tags": ["助老"],
+    }
+    assert body_of(patch, {**untouched, "name": [""]}) == {"name": ""}
+    # A post without what the form opened with sends what is typed, and no unposted box.
+    assert body_of(patch, {"name": ["书画协会"]}) == {"name": "书画协会"}
+    # A PUT replaces the record: every field is sent.
+    put = ConsoleForm(key="e", title="改", title_en="Edit", schema=Edit, path="/x", method="PUT")
+    assert set(body_of(put, untouched)) == {
+        "name",
+        "starts_at",
+        "held_on",
+        "kind",
+        "level",
+        "open",
+        "tags",
+        "lines",
+    }
+
+
+def test_a_multiple_choice_posts_one_value_each_and_all_are_kept() -> None:
+    chosen = ConsoleForm(
+        key="m",
+        title="选",
+        title_en="Pick",
+        schema=Edit,
+        path="/x",
+        fields=("tags",),
+        labels={
+            "tags": ConsoleLabel(
+                title="标签", title_en="Tags", choices_from=ConsoleChoices(path="/tags")
+            )
+        },
+    )
+    field = form_fields(chosen, "en")[0]
+    assert field.multiple
+    assert field.source == ConsoleChoices(path="/tags")
+    assert body_of(chosen, {"tags": ["a", "b"]}) == {"tags": ["a", "b"]}

@@ -8,15 +8,17 @@ from the declaration and its request-body struct, and calls its routes as the si
 
 from __future__ import annotations
 
+import re
 import uuid
 from typing import Annotated, Any, Literal
 
 import msgspec
 import pytest
 import structlog
-from litestar import get, post
+from litestar import get, post, put
 
 from core import (
+    ConsoleChoices,
     ConsoleField,
     ConsoleForm,
     ConsoleLabel,
@@ -47,14 +49,19 @@ class Memo(msgspec.Struct, kw_only=True):
     text: str
     urgency: str
     pinned: bool
+    see_also: list[uuid.UUID] = msgspec.field(default_factory=list)
+
+
+class SeeAlso(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    memo_id: uuid.UUID
 
 
 MEMOS: dict[uuid.UUID, dict[uuid.UUID, Memo]] = {}
 
 
 @get("/memos", opt={"permission": "memo:read"})
-async def list_memos(tenant: Tenant, paging: Paging) -> Page[Memo]:
-    items = list(MEMOS.get(tenant.id, {}).values())
+async def list_memos(tenant: Tenant, paging: Paging, q: str | None = None) -> Page[Memo]:
+    items = [m for m in MEMOS.get(tenant.id, {}).values() if not q or q in m.text]
     return Page(
         items=items[paging.offset : paging.offset + paging.limit],
         total=len(items),
@@ -63,12 +70,16 @@ async def list_memos(tenant: Tenant, paging: Paging) -> Page[Memo]:
     )
 
 
-@get("/memos/{memo_id:uuid}", opt={"permission": "memo:read"})
-async def get_memo(tenant: Tenant, memo_id: uuid.UUID) -> Memo:
+def _memo(tenant: Tenant, memo_id: uuid.UUID) -> Memo:
     found = MEMOS.get(tenant.id, {}).get(memo_id)
     if found is None:
         raise NotFound("备忘")
     return found
+
+
+@get("/memos/{memo_id:uuid}", opt={"permission": "memo:read"})
+async def get_memo(tenant: Tenant, memo_id: uuid.UUID) -> Memo:
+    return _memo(tenant, memo_id)
 
 
 @post("/memos", opt={"permission": "memo:write"})
@@ -76,6 +87,22 @@ async def add_memo(tenant: Tenant, data: MemoIn) -> Memo:
     memo = Memo(id=uuid.uuid4(), text=data.text, urgency=data.urgency, pinned=data.pinned)
     MEMOS.setdefault(tenant.id, {})[memo.id] = memo
     return memo
+
+
+@put("/memos/{memo_id:uuid}", opt={"permission": "memo:write"})
+async def replace_memo(tenant: Tenant, memo_id: uuid.UUID, data: MemoIn) -> Memo:
+    found = _memo(tenant, memo_id)
+    memo = Memo(id=found.id, text=data.text, urgency=data.urgency, pinned=data.pinned)
+    MEMOS[tenant.id][memo_id] = memo
+    return memo
+
+
+@post("/memos/{memo_id:uuid}/see-also", opt={"permission": "memo:write"})
+async def link_memo(tenant: Tenant, memo_id: uuid.UUID, data: SeeAlso) -> Memo:
+    found = _memo(tenant, memo_id)
+    other = _memo(tenant, data.memo_id)
+    found.see_also.append(other.id)
+    return found
 
 
 class MemoPlugin:
@@ -91,7 +118,7 @@ class MemoPlugin:
                 Permission("memo:read", "查看备忘", "Read", frozenset({"admin", "staff"}), "memo"),
                 Permission("memo:write", "写备忘", "Write", frozenset({"admin"}), "memo"),
             ],
-            routes=[list_memos, get_memo, add_memo],
+            routes=[list_memos, get_memo, add_memo, replace_memo, link_memo],
         )
 
     @hookimpl
@@ -120,6 +147,32 @@ class MemoPlugin:
                         path="/memos",
                         labels={"text": ConsoleLabel(title="内容", title_en="Text")},
                     ),
+                    actions=[
+                        ConsoleForm(
+                            key="edit",
+                            title="改写",
+                            title_en="Rewrite",
+                            schema=MemoIn,
+                            path="/memos/{id}",
+                            method="PUT",
+                        ),
+                        ConsoleForm(
+                            key="see-also",
+                            title="参见",
+                            title_en="See also",
+                            schema=SeeAlso,
+                            path="/memos/{id}/see-also",
+                            labels={
+                                "memo_id": ConsoleLabel(
+                                    title="另一条备忘",
+                                    title_en="Another memo",
+                                    choices_from=ConsoleChoices(
+                                        path="/memo/memos", label="text", search="q", limit=1
+                                    ),
+                                )
+                            },
+                        ),
+                    ],
                 )
             ],
         )
@@ -180,3 +233,61 @@ def test_a_module_whose_pages_fail_is_left_without_pages(settings: Settings) -> 
         pages = collect_pages(host)
     assert sorted(pages) == ["memo"]
     assert any(e.get("plugin") == "broken-pages" for e in logs)
+
+
+async def test_a_plugins_put_edit_and_searchable_choice_work_from_its_declaration(
+    tree: ConsoleTree, sign_in: SignIn
+) -> None:
+    client = await sign_in("wfl-admin")
+    base = "/console/t/wangfulu/m/memo/memos"
+    made = []
+    for text in ("换灯泡", "修水管"):
+        form = await client.get(f"{base}/new")
+        answer = await client.post(
+            f"{base}/new",
+            data={
+                "csrf_token": csrf_of(form.text),
+                "text": text,
+                "urgency": "high",
+                "pinned": "on",
+            },
+            follow_redirects=False,
+        )
+        assert answer.status_code == 303, answer.text
+        made.append(answer.headers["location"])
+    detail = (await client.get(made[0])).text
+    edit = detail.split('data-form="edit"')[1].split("</form>")[0]
+    assert 'name="text" type="text" required maxlength="40" value="换灯泡"' in edit
+    assert '<option value="high" selected>' in edit
+    assert 'name="pinned" checked' in edit
+    # The choice list shows its first record only (limit 1) and a search box for the rest.
+    link = detail.split('data-form="see-also"')[1].split("</form>")[0]
+    assert 'type="search"' in link
+    assert len(re.findall(r"<option value=\"[0-9a-f-]{36}\"", link)) == 1
+    url = "/console/t/wangfulu/choices/memo/memos/see-also/memo_id"
+    found = await client.get(url, params={"_search": "水管", "record": made[0].rsplit("/", 1)[1]})
+    assert found.status_code == 200
+    assert re.findall(r">([^<]+)</option>", found.text) == ["修水管"]
+    # A PUT sends the whole record: the untouched urgency and pin stay as they were.
+    posted = {
+        "csrf_token": csrf_of(detail),
+        "text": "换走廊灯泡",
+        "urgency": "high",
+        "pinned": "on",
+        "_was_text": "换灯泡",
+        "_was_urgency": "high",
+        "_was_pinned": "on",
+    }
+    answer = await client.post(f"{made[0]}/edit", data=posted, follow_redirects=False)
+    assert answer.status_code == 303, answer.text
+    shown = (await client.get(made[0])).text
+    assert 'data-field="text">换走廊灯泡<' in shown
+    assert 'data-field="urgency">high<' in shown
+    assert 'data-field="pinned">是<' in shown
+    other = made[1].rsplit("/", 1)[1]
+    answer = await client.post(
+        f"{made[0]}/see-also",
+        data={"csrf_token": csrf_of(shown), "memo_id": other},
+        follow_redirects=False,
+    )
+    assert answer.status_code == 303, answer.text

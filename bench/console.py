@@ -24,6 +24,7 @@ Times are reported, never asserted: the tests check what the pages show, this me
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import re
@@ -184,78 +185,131 @@ def _first_detail(client: httpx.Client, listing: str, tenants: Sequence[str]) ->
     return None
 
 
-def measure(client: httpx.Client, pages: Sequence[Page], warmup: int, repeat: int) -> list[Timing]:
-    """Fetch every page ``warmup`` rounds untimed, then ``repeat`` rounds timed."""
-    times: dict[str, list[float]] = {page.path: [] for page in pages}
-    sizes: dict[str, int] = {}
+def measure(
+    clients: Mapping[str, httpx.Client], pages: Sequence[Page], warmup: int, repeat: int
+) -> dict[str, list[Timing]]:
+    """Fetch every page from every server ``warmup`` rounds untimed, then ``repeat`` rounds
+    timed; the servers take turns on each page (in alternating order from one round to the
+    next), so a burst of load from elsewhere falls on both alike."""
+    times: dict[str, dict[str, list[float]]] = {
+        label: {page.path: [] for page in pages} for label in clients
+    }
+    sizes: dict[str, dict[str, int]] = {label: {} for label in clients}
+    order = list(clients)
     for round_ in range(warmup + repeat):
         for page in pages:
-            started = time.perf_counter()
-            answer = client.get(page.path)
-            elapsed = (time.perf_counter() - started) * 1000
-            if answer.status_code != 200:
-                raise RuntimeError(f"{page.path} answered {answer.status_code}")
-            if round_ >= warmup:
-                times[page.path].append(elapsed)
-                sizes[page.path] = len(answer.content)
-    return [
-        Timing(
-            name=page.name,
-            path=page.path,
-            count=len(times[page.path]),
-            median_ms=statistics.median(times[page.path]),
-            p95_ms=percentile(times[page.path], 0.95),
-            max_ms=max(times[page.path]),
-            bytes=sizes[page.path],
-        )
-        for page in pages
-    ]
+            for label in order if round_ % 2 == 0 else order[::-1]:
+                started = time.perf_counter()
+                answer = clients[label].get(page.path)
+                elapsed = (time.perf_counter() - started) * 1000
+                if answer.status_code != 200:
+                    raise RuntimeError(f"{label}: {page.path} answered {answer.status_code}")
+                if round_ >= warmup:
+                    times[label][page.path].append(elapsed)
+                    sizes[label][page.path] = len(answer.content)
+    return {
+        label: [
+            Timing(
+                name=page.name,
+                path=page.path,
+                count=len(times[label][page.path]),
+                median_ms=statistics.median(times[label][page.path]),
+                p95_ms=percentile(times[label][page.path], 0.95),
+                max_ms=max(times[label][page.path]),
+                bytes=sizes[label][page.path],
+            )
+            for page in pages
+        ]
+        for label in clients
+    }
 
 
-def bench_backend(backend: str, options: argparse.Namespace, work: Path) -> list[Timing]:
-    """Prepare ``backend``'s demo database, serve it and time every page."""
-    with seed.database(backend, work) as url:
+BASELINE_BOOT = """
+import sys
+source = sys.argv.pop(1)
+sys.meta_path[:] = [f for f in sys.meta_path if "__editable__" not in getattr(f, "__module__", "")]
+sys.path.insert(0, source)
+from core.cli import run
+sys.argv[0] = "gongzhi"
+sys.exit(run())
+"""
+"""Start ``gongzhi`` from another checkout's code: this environment installs the project in
+editable mode, whose import hook would otherwise always load this tree's."""
+
+
+def server(
+    label: str, env: Mapping[str, str], work: Path, source: Path | None
+) -> tuple[list[str], str, Path]:
+    """How to serve one side: command, base URL and log; ``source`` another checkout whose
+    code the server runs instead of this one's."""
+    port = free_port()
+    if source is None:
+        command = [str(Path(sys.executable).with_name("gongzhi"))]
+    else:
+        command = [sys.executable, "-c", BASELINE_BOOT, str(source.resolve())]
+    command += ["serve", "--host", "127.0.0.1", "--port", str(port)]
+    return command, f"http://127.0.0.1:{port}", work / f"serve-{label}.log"
+
+
+def bench_backend(backend: str, options: argparse.Namespace, work: Path) -> dict[str, list[Timing]]:
+    """Prepare ``backend``'s demo database, serve it (and the baseline's code on the same
+    database, with ``--baseline``) and time every page."""
+    with seed.database(backend, work) as url, contextlib.ExitStack() as stack:
         env = environment(url)
         print(f"[{backend}] preparing the demo district ...", flush=True)
         password = prepare(env)
-        port = free_port()
-        base = f"http://127.0.0.1:{port}"
-        cli = str(Path(sys.executable).with_name("gongzhi"))
-        command = [cli, "serve", "--host", "127.0.0.1", "--port", str(port)]
-        log = work / f"serve-{backend}.log"
-        with (
-            serving(command, env, base + "/health/live", log),
-            httpx.Client(base_url=base, timeout=60) as client,
-        ):
-            log_in(client, password)
-            pages = discover(client)
-            print(
-                f"[{backend}] {len(pages)} pages, {options.warmup} warm-up and "
-                f"{options.repeat} timed rounds ...",
-                flush=True,
-            )
-            return measure(client, pages, options.warmup, options.repeat)
+        sides: dict[str, Path | None] = {"this tree": None}
+        if options.baseline is not None:
+            sides["baseline"] = options.baseline
+        clients: dict[str, httpx.Client] = {}
+        for label, source in sides.items():
+            command, base, log = server(f"{backend}-{label}", env, work, source)
+            stack.enter_context(serving(command, env, base + "/health/live", log))
+            clients[label] = stack.enter_context(httpx.Client(base_url=base, timeout=60))
+            log_in(clients[label], password)
+        pages = discover(clients["this tree"])
+        print(
+            f"[{backend}] {len(pages)} pages, {options.warmup} warm-up and "
+            f"{options.repeat} timed rounds ...",
+            flush=True,
+        )
+        return measure(clients, pages, options.warmup, options.repeat)
 
 
-def report(backend: str, timings: Sequence[Timing], target: float, load: str) -> str:
-    """The table of one backend's pages against ``target`` milliseconds."""
+def report(backend: str, results: Mapping[str, Sequence[Timing]], target: float, load: str) -> str:
+    """The table of one backend's pages against ``target`` milliseconds (and the baseline's
+    medians with the ratio, when one was measured)."""
+    timings = results["this tree"]
+    baseline = {t.path: t for t in results.get("baseline", [])}
     width = max(len(t.name) for t in timings)
+    header = f"  {'page':<{width}}  {'median':>7}  {'p95':>7}  {'max':>7}  {'KiB':>6}"
+    if baseline:
+        header += f"  {'baseline':>8}  {'ratio':>5}"
     lines = [
         f"{backend}: median / p95 / max in ms over {timings[0].count} fetches "
         f"(target < {target:.0f} ms median; load average {load})",
-        f"  {'page':<{width}}  {'median':>7}  {'p95':>7}  {'max':>7}  {'KiB':>6}",
+        header,
     ]
     for t in timings:
-        verdict = "" if t.median_ms < target else "  OVER"
-        lines.append(
+        line = (
             f"  {t.name:<{width}}  {t.median_ms:7.1f}  {t.p95_ms:7.1f}  {t.max_ms:7.1f}"
-            f"  {t.bytes / 1024:6.1f}{verdict}"
+            f"  {t.bytes / 1024:6.1f}"
         )
+        if t.path in baseline:
+            base = baseline[t.path].median_ms
+            line += f"  {base:8.1f}  {t.median_ms / base:5.2f}"
+        lines.append(line + ("" if t.median_ms < target else "  OVER"))
     over = [t.name for t in timings if t.median_ms >= target]
     lines.append(
         f"  {len(timings) - len(over)} of {len(timings)} pages under {target:.0f} ms median"
         + (f"; over: {', '.join(over)}" if over else "")
     )
+    if baseline:
+        slow = [b.name for b in baseline.values() if b.median_ms >= target]
+        lines.append(
+            f"  baseline: {len(baseline) - len(slow)} of {len(baseline)} under {target:.0f} ms"
+            + (f"; over: {', '.join(slow)}" if slow else "")
+        )
     return "\n".join(lines)
 
 
@@ -274,6 +328,13 @@ def parse_options(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--warmup", type=int, default=int(env.get("BENCH_WARMUP", "2")))
     parser.add_argument("--target-ms", type=float, default=200.0)
     parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        default=None,
+        help="another checkout (e.g. a worktree of main) served on the same database, "
+        "its pages timed in turn with this tree's",
+    )
     options = parser.parse_args(argv)
     options.backends = [b.strip() for b in options.backends.split(",") if b.strip()]
     unknown = [b for b in options.backends if b not in ("sqlite", "postgresql")]
@@ -286,7 +347,7 @@ def parse_options(argv: Sequence[str] | None = None) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> None:
     options = parse_options(argv)
-    results: dict[str, list[Timing]] = {}
+    results: dict[str, dict[str, list[Timing]]] = {}
     with tempfile.TemporaryDirectory(prefix="gongzhi-bench-console-") as folder:
         for backend in options.backends:
             results[backend] = bench_backend(backend, options, Path(folder))
@@ -294,7 +355,13 @@ def main(argv: Sequence[str] | None = None) -> None:
     if options.json is not None:
         options.json.parent.mkdir(parents=True, exist_ok=True)
         options.json.write_text(
-            json.dumps({b: [asdict(t) for t in ts] for b, ts in results.items()}, indent=2),
+            json.dumps(
+                {
+                    backend: {label: [asdict(t) for t in ts] for label, ts in sides.items()}
+                    for backend, sides in results.items()
+                },
+                indent=2,
+            ),
             encoding="utf-8",
         )
 

@@ -8,7 +8,6 @@ API's reasons on refusal.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import quote
@@ -18,7 +17,6 @@ from litestar.response import Redirect
 from litestar.static_files import create_static_files_router
 
 from core.console import dashboard
-from core.console.api import ApiAnswer
 from core.console.forms import body_of, field_errors, fill_path, form_fields, problem_message
 from core.console.i18n import lang_of
 from core.console.pages import (
@@ -49,8 +47,6 @@ from core.console.static import STATIC
 from core.modules.pages import ConsoleForm, ConsoleResource
 
 PAGE_SIZE = 50
-MATRIX_CALLS = 4
-"""How many rows' module states the matrix asks for at once (each call holds a connection)."""
 
 
 async def _posted(request: Request[Any, Any, Any]) -> dict[str, list[str]]:
@@ -217,14 +213,8 @@ async def _matrix(page: PageContext) -> tuple[list[dict[str, Any]], list[dict[st
     rows = tree_order(page.tenant, below)
     names = {row["slug"]: row["name"] for row in rows}
     table: list[dict[str, Any]] = []
-    limit = asyncio.Semaphore(MATRIX_CALLS)
-
-    async def states_of(slug: str) -> ApiAnswer:
-        async with limit:
-            return await page.api.get(f"/api/v1/tenants/{slug}/modules")
-
-    answers = await asyncio.gather(*(states_of(row["slug"]) for row in rows))
-    for row, states in zip(rows, answers, strict=True):
+    for row in rows:
+        states = await page.api.get(f"/api/v1/tenants/{row['slug']}/modules")
         if states.ok:
             found = {
                 item["module"]: {**item, "decided_name": names.get(item["decided_by"] or "", "")}

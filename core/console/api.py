@@ -5,6 +5,10 @@ client would call, with the signed-in user's access token: the one access check 
 reach), the module guard, row-level security, validation (422 naming fields), throttling,
 audit records and events all apply unchanged, and the console holds no rule of its own. A call
 costs no socket: the request is handed to the app object and its answer collected in memory.
+
+A client serves one console page. Within it a GET asked twice (a record read for itself and
+again for the lists it holds) is answered once: the second gets the first's answer, until the
+page makes a change (any other method), which forgets every answer kept so far.
 """
 
 from __future__ import annotations
@@ -58,6 +62,7 @@ class ApiClient:
         self.token = token
         self.client = client
         self.request_id = request_id
+        self._answers: dict[tuple[str, str], ApiAnswer] = {}
 
     async def call(
         self,
@@ -78,6 +83,8 @@ class ApiClient:
         if self.request_id:
             headers.append((b"x-request-id", self.request_id.encode()))
         clean = {k: v for k, v in (query or {}).items() if v is not None and v != ""}
+        if method != "GET":
+            self._answers.clear()
         scope: dict[str, Any] = {
             "type": "http",
             "asgi": {"version": "3.0", "spec_version": "2.3"},
@@ -119,7 +126,14 @@ class ApiClient:
         return ApiAnswer(status, answer_headers, b"".join(chunks))
 
     async def get(self, path: str, **query: Any) -> ApiAnswer:
-        return await self.call("GET", path, query=query)
+        """``GET path?query``, answered from this page's earlier identical GET if there was
+        one since its last change."""
+        key = (path, urlencode(sorted((k, str(v)) for k, v in query.items())))
+        found = self._answers.get(key)
+        if found is None:
+            found = await self.call("GET", path, query=query)
+            self._answers[key] = found
+        return found
 
     async def post(self, path: str, body: Any = None, **query: Any) -> ApiAnswer:
         return await self.call("POST", path, query=query, body=body)

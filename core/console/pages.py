@@ -5,12 +5,21 @@ A page under ``/console/t/{tenant_key}`` first reads its tenant through the API
 here. The switcher lists exactly the tenants the caller reaches (the tenants of their
 memberships and everything below; every root for a platform administrator). The navigation
 shows a module's entry only where the API says the module is on.
+
+Reading the switcher takes several API calls (the caller's memberships, each reached tree), so
+it is kept per login session (:class:`SwitcherCache`) rather than read on every page. A kept
+switcher is dropped as soon as any tenant change commits in this process (a tenant created,
+renamed, moved, archived through the API or the console), when the caller's memberships change
+(they are part of its key), and after :data:`SWITCHER_TTL` seconds, the bound for changes made
+by another process (another worker, ``gongzhi tenants apply``). It only offers links: every
+page still reads its tenant through the API, which answers 404 outside the caller's reach.
 """
 
 from __future__ import annotations
 
+import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,11 +35,19 @@ from core.console.i18n import Lang, lang_of, pick, translations
 from core.console.session import CSRF_FIELD, LANG_COOKIE, Visit, settings_of, visit
 from core.db import SYSTEM, Database
 from core.identity.access import decide
+from core.identity.principal import Principal
 from core.modules.pages import ConsolePages
-from core.tenancy.models import Tenant
+from core.tenancy.cache import generation
+from core.tenancy.models import Tenant, path_segment
 
 TEMPLATES = Path(__file__).parent / "templates"
 SWITCHER_LIMIT = 500
+SWITCHER_TTL = 30.0
+"""Seconds a kept switcher lives: how long a tenant change made by another process may take to
+reach the switcher (one made through this process reaches it at once)."""
+SWITCHER_ENTRIES = 10_000
+"""Past this many kept switchers the cache starts over rather than grow without bound."""
+SWITCHER_STATE = "console_switchers"
 
 ENV = jinja2.Environment(
     loader=jinja2.FileSystemLoader(TEMPLATES),
@@ -104,7 +121,7 @@ def to_login(request: Request[Any, Any, Any], visit_: Visit) -> Leave:
     return Leave(visit_.finish(Redirect(f"/console/login?next={target}", status_code=303)))
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class TenantChoice:
     slug: str
     name: str
@@ -172,10 +189,54 @@ def console_pages(request: Request[Any, Any, Any]) -> Mapping[str, ConsolePages]
     return found
 
 
-async def _tenant_path(db: Database, tenant_id: str) -> str:
-    async with db.session(context=SYSTEM) as session:
-        path = await session.scalar(select(Tenant.path).where(Tenant.id == uuid.UUID(tenant_id)))
-    return str(path or "")
+def tenant_path(tenant: Mapping[str, Any]) -> str:
+    """The materialised path of a tenant as ``GET /api/v1/tenants/{t}`` answers it: the ids of
+    its ancestors (root first) and its own, each followed by ``/``."""
+    chain = [*(tenant.get("ancestors") or []), tenant]
+    return "/" + "".join(f"{path_segment(uuid.UUID(str(row['id'])))}/" for row in chain)
+
+
+class SwitcherCache:
+    """Each login session's switcher, until a tenant change or :data:`SWITCHER_TTL` passes.
+
+    An entry remembers the tenant-cache generation (:func:`core.tenancy.cache.generation`)
+    taken *before* its tenants were read, so a change committed while they were being read
+    already makes it stale.
+    """
+
+    def __init__(self, ttl: float = SWITCHER_TTL) -> None:
+        self.ttl = ttl
+        self._entries: dict[Hashable, tuple[int, float, list[TenantChoice]]] = {}
+
+    def get(self, key: Hashable) -> list[TenantChoice] | None:
+        entry = self._entries.get(key)
+        if entry is None:
+            return None
+        read_under, read_at, choices = entry
+        if read_under != generation() or time.monotonic() - read_at >= self.ttl:
+            del self._entries[key]
+            return None
+        return choices
+
+    def keep(self, key: Hashable, read_under: int, choices: list[TenantChoice]) -> None:
+        if len(self._entries) >= SWITCHER_ENTRIES:
+            self._entries.clear()
+        self._entries[key] = (read_under, time.monotonic(), choices)
+
+
+def switcher_cache(request: Request[Any, Any, Any]) -> SwitcherCache:
+    """The app's :class:`SwitcherCache`, made on first use."""
+    state = request.app.state
+    found = state.get(SWITCHER_STATE)
+    if not isinstance(found, SwitcherCache):
+        found = SwitcherCache()
+        state[SWITCHER_STATE] = found
+    return found
+
+
+def _switcher_key(principal: Principal) -> Hashable:
+    """A login session and the memberships it holds now."""
+    return (principal.user_id, principal.session_id, principal.grants, principal.api_scope)
 
 
 def _walk(
@@ -191,8 +252,25 @@ def _walk(
         _walk(child, depth + 1, children, found)
 
 
-async def reachable(api: ApiClient, request: Request[Any, Any, Any]) -> list[TenantChoice]:
-    """Every tenant the caller reaches, each subtree in tree order, for the switcher."""
+async def reachable(
+    api: ApiClient, request: Request[Any, Any, Any], principal: Principal | None = None
+) -> list[TenantChoice]:
+    """Every tenant the caller reaches, each subtree in tree order, for the switcher; kept per
+    login session when ``principal`` (the caller) is given."""
+    if principal is None:
+        return await _read_reachable(api, request)
+    cache = switcher_cache(request)
+    key = _switcher_key(principal)
+    found = cache.get(key)
+    if found is None:
+        read_under = generation()
+        found = await _read_reachable(api, request)
+        if found:
+            cache.keep(key, read_under, found)
+    return found
+
+
+async def _read_reachable(api: ApiClient, request: Request[Any, Any, Any]) -> list[TenantChoice]:
     me = await api.get("/api/v1/me")
     if not me.ok:
         return []
@@ -272,9 +350,9 @@ async def open_page(request: Request[Any, Any, Any], tenant_key: str) -> PageCon
         lang=lang,
         tenant=tenant,
         modules=modules,
-        switcher=await reachable(api, request),
+        switcher=await reachable(api, request, current.principal),
         nav=nav,
         csrf=current.csrf_token(settings_of(request)),
     )
-    context.extra["path"] = await _tenant_path(request.app.state.db, tenant["id"])
+    context.extra["path"] = tenant_path(tenant)
     return context

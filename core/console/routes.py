@@ -201,12 +201,8 @@ async def switch_tenant(request: Request[Any, Any, Any]) -> Response[Any]:
 @get("/t/{tenant_key:str}")
 async def dashboard_page(request: Request[Any, Any, Any], tenant_key: str) -> Response[Any]:
     page = await open_page(request, tenant_key)
-    answer = await page.api.get(f"/api/v1/tenants/{page.key}/metrics")
-    if not answer.ok:
-        return page.page("dashboard.html", board=None, status=answer.status)
-    trend = await page.api.get(f"/api/v1/tenants/{page.key}/metrics/monthly")
-    board = await dashboard.board(request, page, answer.json(), trend.json() if trend.ok else None)
-    return page.page("dashboard.html", board=board)
+    board, status = await dashboard.load(request, page)
+    return page.page("dashboard.html", board=board, status=status)
 
 
 # -- module matrix --------------------------------------------------------------------------

@@ -21,7 +21,9 @@ class MetricQuery:
     .group_by(Volunteer.tenant_id)``). The core joins it to the tenant tree, restricts it to the
     subtree asked for and sums it per child, so the module never sees the tree. ``name`` is
     ``<module>.<figure>``; hours are reported in the unit's natural integer (e.g. minutes are not
-    mixed with hours: pick one and say so in ``unit``).
+    mixed with hours: pick one and say so in ``unit``). The core builds its statement from
+    ``query()`` once per process and reuses it, so the query must not depend on the moment it is
+    built (today's date, settings read later): whatever varies belongs in the rows it selects.
     """
 
     name: str

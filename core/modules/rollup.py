@@ -4,17 +4,35 @@ For a tenant with path ``P``, every row of a module's metric query is attributed
 the tenant it falls under by the first ``len(P) + 33`` characters of its tenant's path (one
 ``/<32 hex>`` segment below ``P``), so a whole district is a handful of GROUP BY queries however
 many communities it has.
+
+A module's roll-up statement is built once per process, with the tenant's path and its length
+as bound parameters: building the statement of a module with many figures costs far more than
+running it, and one statement object keeps SQLAlchemy's compiled form (its cache key is
+memoised on the object), so each roll-up only binds the tenant and runs.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
 import structlog
-from sqlalchemy import CTE, CompoundSelect, DateTime, Select, func, literal, select, union_all
+from sqlalchemy import (
+    CTE,
+    CompoundSelect,
+    DateTime,
+    Integer,
+    Select,
+    String,
+    bindparam,
+    func,
+    literal,
+    select,
+    union_all,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.modules.host import PluginHost
@@ -27,15 +45,28 @@ SEGMENT = 33
 log = structlog.get_logger("gongzhi.metrics")
 
 
-def _subtree(tenant: Tenant) -> CTE:
-    """``tenant``'s subtree once per roll-up: each tenant id with the path of the child of
-    ``tenant`` it falls under (``tenant``'s own path for ``tenant`` itself)."""
-    child = func.substr(Tenant.path, 1, len(tenant.path) + SEGMENT)
+ROLLUP_PATH = "rollup_path"
+ROLLUP_LENGTH = "rollup_length"
+STATEMENTS = 512
+"""How many built roll-up statements a process keeps (one per module, and per figure of a
+module whose batch failed)."""
+
+
+def _subtree() -> CTE:
+    """The subtree of the tenant bound as :data:`ROLLUP_PATH`: each tenant id with the path of
+    the child it falls under (the first :data:`ROLLUP_LENGTH` characters of its path, the
+    tenant's own path for the tenant itself)."""
+    child = func.substr(Tenant.path, 1, bindparam(ROLLUP_LENGTH, type_=Integer))
     return (
         select(Tenant.id.label("id"), child.label("child"))
-        .where(Tenant.path.startswith(tenant.path))
+        .where(Tenant.path.startswith(bindparam(ROLLUP_PATH, type_=String)))
         .cte("rollup_subtree")
     )
+
+
+def _params(tenant: Tenant) -> dict[str, Any]:
+    """The bound parameters of a roll-up statement at ``tenant``."""
+    return {ROLLUP_PATH: tenant.path, ROLLUP_LENGTH: len(tenant.path) + SEGMENT}
 
 
 def _by_child(metric: MetricQuery, subtree: CTE) -> Select[Any]:
@@ -56,13 +87,33 @@ def _by_child(metric: MetricQuery, subtree: CTE) -> Select[Any]:
     )
 
 
+@functools.lru_cache(maxsize=STATEMENTS)
+def _batch(metrics: tuple[MetricQuery, ...]) -> CompoundSelect[Any]:
+    """All of ``metrics`` as one ``UNION ALL``, each row tagged with its metric's index."""
+    subtree = _subtree()
+    return union_all(
+        *(
+            _by_child(metric, subtree).add_columns(literal(index).label("metric"))
+            for index, metric in enumerate(metrics)
+        )
+    )
+
+
+@functools.lru_cache(maxsize=STATEMENTS)
+def _single(metric: MetricQuery) -> Select[Any]:
+    return _by_child(metric, _subtree())
+
+
 async def _run(
-    session: AsyncSession, stmt: Select[Any] | CompoundSelect[Any], queries: int = 1
+    session: AsyncSession,
+    stmt: Select[Any] | CompoundSelect[Any],
+    queries: int = 1,
+    params: dict[str, Any] | None = None,
 ) -> list[Any]:
     """Rows of ``stmt`` (``queries`` metric queries) within ``QUERY_TIMEOUT`` per query."""
     async with session.begin_nested():
         timeout = QUERY_TIMEOUT * queries
-        return list((await asyncio.wait_for(session.execute(stmt), timeout)).all())
+        return list((await asyncio.wait_for(session.execute(stmt, params), timeout)).all())
 
 
 async def _module_values(
@@ -74,13 +125,9 @@ async def _module_values(
     three per metric); only when that fails is each metric run on its own, so one broken query
     still costs just its own figure.
     """
-    subtree = _subtree(tenant)
+    params = _params(tenant)
     try:
-        parts = [
-            _by_child(metric, subtree).add_columns(literal(index).label("metric"))
-            for index, metric in enumerate(metrics)
-        ]
-        rows = await _run(session, union_all(*parts), len(parts)) if parts else []
+        rows = await _run(session, _batch(tuple(metrics)), len(metrics), params) if metrics else []
     except Exception:
         log.warning("metrics_batch_failed", plugin=name)
     else:
@@ -91,7 +138,7 @@ async def _module_values(
     singles: list[dict[str, int] | None] = []
     for metric in metrics:
         try:
-            rows = await _run(session, _by_child(metric, _subtree(tenant)))
+            rows = await _run(session, _single(metric), 1, params)
         except Exception:
             log.exception("metric_failed", plugin=name, metric=metric.name)
             singles.append(None)

@@ -144,8 +144,20 @@ def _attach(session: AsyncSession, row: dict[str, Any]) -> Tenant:
     return session.sync_session.merge(_detached(row), load=False)
 
 
+_generation = 0
+
+
+def generation() -> int:
+    """How many times this process's tenant caches were emptied (each committed tenant change
+    counts): a value derived from tenant rows read under one generation is stale once another
+    generation has begun, however recent it is."""
+    return _generation
+
+
 def clear_all() -> None:
     """Empty every tenant cache of this process."""
+    global _generation
+    _generation += 1
     for cache in list(_caches):
         cache.clear()
 

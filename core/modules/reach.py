@@ -160,6 +160,52 @@ def _found_below(manifests: Mapping[str, Manifest], name: str, tenant: Tenant) -
     return select(literal(name).label("module")).where(found)
 
 
+def _switched_on_somewhere(name: str) -> Select[Any]:
+    """One row holding ``name`` when some row that can switch it on is visible: a choice that
+    enables it or a ``required`` policy for it.
+
+    A module that is ``allowed`` and off by default is on at a tenant only through one of these
+    (rules 1-2 of :mod:`core.modules.enablement`), set at that tenant (a choice) or on its path
+    (a policy), and the context that may read the subtree reads both, so a module without any is
+    off everywhere in the subtree. Each test stops at the first row of two small tables.
+    """
+    choice, policy = aliased(ModuleChoice), aliased(ModulePolicy)
+    chosen = exists(
+        select(literal(1))
+        .select_from(choice)
+        .where(choice.module == name, choice.enabled.is_(True))
+    )
+    required = exists(
+        select(literal(1))
+        .select_from(policy)
+        .where(policy.module == name, policy.policy == "required")
+    )
+    return select(literal(name).label("module")).where(or_(chosen, required))
+
+
+async def _candidates(
+    session: AsyncSession, manifests: Mapping[str, Manifest], asked: list[str]
+) -> list[str]:
+    """Those of ``asked`` that may be on somewhere below, in one cheap statement.
+
+    The full test of :func:`_found_below` costs the planner tens of milliseconds per module
+    under row-level security (every table it reads carries its policies); modules that nothing
+    switches on, the usual case for most of a platform's modules in most subtrees, are
+    answered here without it.
+    """
+    optional = [
+        name
+        for name in asked
+        if manifests[name].default_policy == "allowed" and not manifests[name].default_enabled
+    ]
+    if not optional:
+        return asked
+    parts = [_switched_on_somewhere(name) for name in optional]
+    statement = union_all(*parts) if len(parts) > 1 else parts[0]
+    switched = {name for (name,) in await session.execute(statement)}
+    return [name for name in asked if name not in optional or name in switched]
+
+
 async def modules_on_below(
     session: AsyncSession,
     manifests: Mapping[str, Manifest],
@@ -169,9 +215,13 @@ async def modules_on_below(
     """The modules on at ``tenant`` or anywhere in its subtree.
 
     ``known`` are modules already known to be on (at ``tenant`` itself, from the cached states):
-    they are not asked about again. The others are asked in one ``UNION ALL`` statement.
+    they are not asked about again. Of the others, those that no visible choice or policy can
+    switch on are off (:func:`_candidates`); the rest are asked in one ``UNION ALL``
+    statement.
     """
     asked = sorted(name for name in manifests if name not in known)
+    if asked:
+        asked = await _candidates(session, manifests, asked)
     if not asked:
         return known
     parts = [_found_below(manifests, name, tenant) for name in asked]

@@ -174,12 +174,18 @@ class ServiceEntry(UUIDPrimaryKey, TenantOwned, Base):
 
     A credit has ``minutes`` in (0, 1440]; a reversal has the negated minutes of the credit it
     names in ``reverses_id`` (once). One credit per volunteer per activity. The
-    ``(tenant_id, minutes)`` index lets roll-ups total a subtree's hours from the index alone.
+    ``(tenant_id, minutes)`` index lets roll-ups total a subtree's hours from the index alone;
+    on PostgreSQL it also carries ``activity_id``, which the read policy tests.
     """
 
     __tablename__ = "fs_service_entries"
     __table_args__ = (
-        Index("ix_fs_service_entries_tenant_id_minutes", "tenant_id", "minutes"),
+        Index(
+            "ix_fs_service_entries_tenant_id_minutes",
+            "tenant_id",
+            "minutes",
+            postgresql_include=["activity_id"],
+        ),
         UniqueConstraint("tenant_id", "activity_id", "volunteer_id", "kind"),
         UniqueConstraint("tenant_id", "reverses_id"),
         CheckConstraint(_in("kind", ENTRY_KINDS), name="kind_valid"),

@@ -85,9 +85,7 @@ class RequestTransaction:
             await self._manager.__aexit__(type(error), error, error.__traceback__)
 
 
-async def provide_session(
-    request: Request[Any, Any, Any], state: State
-) -> AsyncIterator[AsyncSession]:
+async def provide_session(request: Request[Any, Any, Any]) -> AsyncIterator[AsyncSession]:
     """The request's session, inside one transaction committed when the handler returns.
 
     Litestar throws a handler's exception into this generator, which rolls the transaction
@@ -99,6 +97,7 @@ async def provide_session(
     one resolved, :func:`close_abandoned_transaction` rolls the transaction back, so no order
     of dependencies can leave it open.
     """
+    state = request.app.state
     db: Database = state.db
     write = request.method not in SAFE_METHODS
     transaction = RequestTransaction(request_session(request, db, write=write))
@@ -221,7 +220,7 @@ def create_app(
         ],
         dependencies={
             "session": Provide(provide_session),
-            "tenant": Provide(provide_tenant),
+            "tenant": Provide(provide_tenant, sync_to_thread=False),
             "principal": Provide(require_user),
             "paging": Provide(provide_paging, sync_to_thread=False),
             "caller": Provide(provide_caller),

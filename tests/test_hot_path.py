@@ -474,6 +474,43 @@ async def test_concurrent_sqlite_writes_take_turns_and_all_succeed(
     assert total.json()["total_hours"] == 13
 
 
+async def test_sqlite_begins_a_read_deferred_and_a_write_immediate_in_one_trip_each(
+    db: Database, backend: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The kernel's SQLite dialect sends ``BEGIN`` itself (:class:`core.db.OneTripDialect`):
+    a write takes the writer lock at once, a read does not, each ``BEGIN`` is one trip to the
+    driver's thread, and the engine keeps no statement listener that every statement would pay
+    for."""
+    if backend != "sqlite":
+        pytest.skip("aiosqlite's thread is SQLite's")
+    engine = db.engine.sync_engine
+    assert not engine._has_events
+    sent: list[str] = []
+    original = aiosqlite.Connection._execute
+
+    async def counted(self: Any, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        sent.append(" ".join(str(args[1]).split()[:2]) if len(args) > 1 else fn.__name__)
+        return await original(self, fn, *args, **kwargs)
+
+    async with db.session(context=SYSTEM) as session:  # the pool's connection, opened
+        await session.execute(select(ModuleChoice.id))
+    monkeypatch.setattr(aiosqlite.Connection, "_execute", counted)
+    async with db.session(context=SYSTEM) as session:
+        await session.execute(select(ModuleChoice.id))
+    read = list(sent)
+    sent.clear()
+    async with db.session(write=True, context=SYSTEM) as session:
+        await session.execute(select(ModuleChoice.id))
+    write = list(sent)
+    sent.clear()
+    async with db.session(context=SYSTEM) as session:
+        await session.execute(select(ModuleChoice.id))
+    monkeypatch.undo()
+    assert read == ["BEGIN DEFERRED", "SELECT module_choices.id", "commit"], read
+    assert write == ["BEGIN IMMEDIATE", "SELECT module_choices.id", "commit"], write
+    assert sent == read, "a write's lock request never reaches the next transaction"
+
+
 @pytest.mark.filterwarnings("error::pytest.PytestUnraisableExceptionWarning")
 async def test_a_request_refused_while_its_dependencies_resolve_holds_no_connection(
     settings: Settings, db: Database

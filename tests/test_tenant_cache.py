@@ -5,15 +5,17 @@ from __future__ import annotations
 
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
-from sqlalchemy import update
+from sqlalchemy import inspect, select, update
 
 from core.db import Database
 from core.settings import Settings
+from core.tenancy.cache import TenantCache, attach_copy
 from core.tenancy.models import Tenant
 from core.tenancy.service import NewTenant, create_tenant
 
 Client = AsyncTestClient[Litestar]
 API = "/api/v1/tenants"
+COLUMNS = tuple(column.key for column in Tenant.__table__.columns)
 
 
 async def _district(db: Database, settings: Settings) -> None:
@@ -65,3 +67,40 @@ async def test_a_failed_change_leaves_the_cached_tenant_as_it_was(
     assert refused.status_code == 422
 
     assert (await admin_client.get(f"{API}/wangcheng")).json()["name"] == "望城区"
+
+
+async def test_the_tenant_handed_to_a_handler_is_the_session_s_own_clean_copy(
+    db: Database, settings: Settings
+) -> None:
+    """:func:`attach_copy` gives what ``merge(load=False)`` gave: a clean persistent copy whose
+    changes are written on commit, while the request's detached copy never changes or expires."""
+    await _district(db, settings)
+    cache = TenantCache(60.0)
+    async with db.session() as session:
+        assert await cache.find(session, "wangcheng") is not None
+    resolved = cache.cached("wangcheng")
+    assert resolved is not None
+    assert inspect(resolved).detached
+
+    async with db.session(write=True) as session:
+        copy = attach_copy(session.sync_session, resolved)
+        state = inspect(copy)
+        assert copy is not resolved
+        assert state.persistent
+        assert not state.modified
+        assert copy in session
+        assert attach_copy(session.sync_session, resolved) is copy
+        assert {name: getattr(copy, name) for name in COLUMNS} == {
+            name: getattr(resolved, name) for name in COLUMNS
+        }
+        copy.name = "望城"
+    async with db.session() as session:
+        stored = await session.scalar(select(Tenant.name).where(Tenant.id == resolved.id))
+    assert stored == "望城"
+    assert resolved.name == "望城区"
+
+    async with db.session() as session:
+        loaded = await session.scalar(select(Tenant).where(Tenant.id == resolved.id))
+        assert attach_copy(session.sync_session, resolved) is loaded
+        await session.rollback()
+    assert resolved.slug == "wangcheng"

@@ -22,9 +22,14 @@ from collections.abc import Hashable
 from typing import Any
 
 import msgspec
-from sqlalchemy import event, select
+from sqlalchemy import event, inspect, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import ORMExecuteState, Session, make_transient_to_detached
+from sqlalchemy.orm import (
+    ORMExecuteState,
+    Session,
+    attributes,
+    make_transient_to_detached,
+)
 from sqlalchemy.orm.instrumentation import manager_of_class
 
 from core.tenancy.models import Tenant
@@ -32,10 +37,12 @@ from core.tenancy.models import Tenant
 _CHANGED = "gongzhi_tenants_changed"
 _SESSION_KEY = "gongzhi_tenant_cache"
 _COLUMNS = tuple(column.key for column in Tenant.__table__.columns)
+_ALL_COLUMNS = frozenset(_COLUMNS)
 MAX_ENTRIES = 100_000
 """Past this many entries a cache starts over rather than grow without bound."""
 _caches: weakref.WeakSet[TenantCache] = weakref.WeakSet()
 _new_tenant = manager_of_class(Tenant).new_instance
+_mapper = inspect(Tenant)
 _encode = msgspec.json.Encoder().encode
 _decode = msgspec.json.Decoder().decode
 
@@ -142,6 +149,32 @@ def _attach(session: AsyncSession, row: dict[str, Any]) -> Tenant:
     if isinstance(found, Tenant):
         return found
     return session.sync_session.merge(_detached(row), load=False)
+
+
+def attach_copy(session: Session, tenant: Tenant) -> Tenant:
+    """A copy of the detached, fully loaded ``tenant`` in ``session``, clean and persistent.
+
+    What ``session.merge(tenant, load=False)`` returns (the session's own object when it holds
+    one already, column values shared with ``tenant``) in less than half the work: the new
+    instance's ``__dict__`` is filled directly, as :func:`_detached` fills a cache hit, its
+    identity key is set from the id, and it joins the session by the step ``Session.add`` ends
+    in for a detached object (``_update_impl``), where ``merge`` sets each column through its
+    attribute, works the key out again and walks the cascades of a class that has none. A
+    tenant with a column not loaded goes through ``merge``.
+    """
+    key = _mapper.identity_key_from_primary_key((tenant.id,))
+    found = session.identity_map.get(key)
+    if isinstance(found, Tenant):
+        return found
+    loaded = tenant.__dict__
+    if not loaded.keys() >= _ALL_COLUMNS:
+        return session.merge(tenant, load=False)
+    copy: Tenant = _new_tenant()
+    copy.__dict__.update({name: loaded[name] for name in _COLUMNS})
+    state = attributes.instance_state(copy)
+    state.key = key
+    session._update_impl(state)
+    return copy
 
 
 _generation = 0

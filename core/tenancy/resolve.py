@@ -31,7 +31,7 @@ from core.db import SYSTEM, Database, DbContext, set_context
 from core.errors import NotFound, Problem
 from core.identity.access import authorize
 from core.logging import bind
-from core.tenancy.cache import TenantCache, find_tenant, is_division_code
+from core.tenancy.cache import TenantCache, attach_copy, find_tenant, is_division_code
 from core.tenancy.models import Tenant
 from core.tenancy.service import ensure_writable
 
@@ -81,23 +81,25 @@ async def check_found_tenant(
     Reads nothing beyond the tenant's own subtree and ancestors, so it runs in the system
     context or in the tenant's own.
     """
+    opt = request.route_handler.opt
     permission = route_permission(request)
-    if not await _open_to_public(request, session, tenant):
+    if "public" not in opt or not await _open_to_public(request, session, tenant):
         await authorize(request, session, tenant, permission)
-    bind(tenant=tenant.slug)
-    module = request.route_handler.opt.get("module")
-    if isinstance(module, str):
-        states = request.app.state.module_states
-        if not await states.is_enabled(session, tenant, module):
-            raise Problem(
-                "该模块未对此组织启用",
-                title_en="Module not enabled for this tenant",
-                detail=f"{module} is not enabled for {tenant.slug}",
-                status=404,
-                code="module-not-enabled",
-            )
-        bind(module=module)
-    if request.method not in READ_METHODS and not request.route_handler.opt.get("allow_inactive"):
+    module = opt.get("module")
+    if not isinstance(module, str):
+        bind(tenant=tenant.slug)
+    elif await request.app.state.module_states.is_enabled(session, tenant, module):
+        bind(tenant=tenant.slug, module=module)
+    else:
+        bind(tenant=tenant.slug)
+        raise Problem(
+            "该模块未对此组织启用",
+            title_en="Module not enabled for this tenant",
+            detail=f"{module} is not enabled for {tenant.slug}",
+            status=404,
+            code="module-not-enabled",
+        )
+    if request.method not in READ_METHODS and not opt.get("allow_inactive"):
         await ensure_writable(session, tenant)
 
 
@@ -217,13 +219,18 @@ async def _settle_events(request: Request[Any, Any, Any], session: AsyncSession)
     )
 
 
-async def provide_tenant(request: Request[Any, Any, Any], session: AsyncSession) -> Tenant:
-    """The ``tenant`` dependency: the request's checked tenant, attached to ``session``."""
-    tenant = await resolve_request_tenant(request)
-    if tenant is None:
+def provide_tenant(request: Request[Any, Any, Any], session: AsyncSession) -> Tenant:
+    """The ``tenant`` dependency: the request's checked tenant, attached to ``session``.
+
+    Synchronous (provided with ``sync_to_thread=False``): ``session`` is resolved first and
+    :func:`request_session` has found and checked the tenant by then, so nothing is left to
+    await. The session gets its own copy of the detached row (:func:`attach_copy`, what
+    ``merge(load=False)`` gives, without a greenlet or a query), so a rollback never expires
+    the copy kept for the request's logging and metrics.
+    """
+    tenant = request.scope.get("state", {}).get(RESOLVED_KEY)
+    if not isinstance(tenant, Tenant):
         raise RuntimeError(
             f"route {request.route_handler.handler_name} takes a tenant but has no {{tenant_key}}"
         )
-    # ``merge(load=False)`` reads nothing (the detached row is complete), so it runs without
-    # the greenlet ``AsyncSession.merge`` would spend on it.
-    return session.sync_session.merge(tenant, load=False)
+    return attach_copy(session.sync_session, tenant)

@@ -488,7 +488,7 @@ async def test_a_credit_writes_its_three_rows_through_statements_built_once_with
     async with db.session() as session:
         outbox = await session.scalar(
             select(OutboxEvent)
-            .where(OutboxEvent.id.isnot(None))
+            .where(OutboxEvent.tenant_id == community)
             .order_by(OutboxEvent.created_at.desc())
             .limit(1)
         )
@@ -498,7 +498,8 @@ async def test_a_credit_writes_its_three_rows_through_statements_built_once_with
             .order_by(AuditRecord.created_at.desc())
             .limit(1)
         )
-    assert outbox is not None and audit is not None
+    assert outbox is not None
+    assert audit is not None
     assert (outbox.type, outbox.source, outbox.tenant_id) == (
         "five-sector.service-hours-recorded",
         FS,

@@ -46,7 +46,7 @@ from core.orm import (
 )
 from core.paging import Page, Paging, paginate
 from core.rls import disable_tenant_rls, enable_tenant_rls, in_context_subtree
-from core.statements import Query
+from core.statements import Insert, Query
 from core.tenancy.models import Tenant
 from core.tenancy.provisioning import LineError, PlanLine, TenantFileSection, error_at
 from core.tenancy.subtree import find_tenant_in_subtree, in_subtree, in_subtree_of
@@ -73,6 +73,7 @@ __all__ = [
     "EventContract",
     "ExportFormat",
     "ExportOperation",
+    "Insert",
     "Invalid",
     "IsolationFixtures",
     "IsolationTenant",

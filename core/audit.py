@@ -1,7 +1,8 @@
 """The append-only audit log: who changed what, where, when, from which request.
 
 Services call :func:`record` inside the request's transaction, so an audit row exists exactly
-when the change it describes was committed. Actor, request id and client address come from the
+when the change it describes was committed; it is appended through an INSERT built once, not
+through the ORM. Actor, request id and client address come from the
 request context the authentication middleware sets. Nothing in the application updates or
 deletes audit rows: the session refuses to flush such a change and to execute a bulk UPDATE or
 DELETE on ``audit_log``.
@@ -31,6 +32,7 @@ from core.errors import Invalid, problem_responses
 from core.export import Column, ExportFormat, ExportOperation, export_response
 from core.orm import Base, JSONType, UTCDateTime, UUIDPrimaryKey, utcnow
 from core.paging import Page, Paging, paginate
+from core.statements import Insert
 from core.tenancy.models import Tenant
 
 RECORDED_KEY = "gongzhi_audit_recorded"
@@ -82,6 +84,12 @@ def _jsonable(values: dict[str, Any] | None) -> dict[str, Any] | None:
     return out
 
 
+_APPEND = Insert(AuditRecord, flush_first=False)
+"""The audit row's INSERT, built once. ``audit_log`` has no foreign key, so the session's own
+pending rows keep their flush where it was."""
+_NO_CONTEXT = AuditContext()
+
+
 async def record(
     session: AsyncSession,
     *,
@@ -93,25 +101,34 @@ async def record(
     after: dict[str, Any] | None = None,
     actor_id: uuid.UUID | None = None,
     actor_username: str | None = None,
-) -> AuditRecord:
-    """Add an audit row to ``session``'s transaction; ``actor_*`` override the request's actor
-    (a login has no actor until it succeeds)."""
-    ctx = audit_context.get() or AuditContext()
-    row = AuditRecord(
-        tenant_id=tenant_id,
-        actor_id=actor_id or ctx.actor_id,
-        actor_username=actor_username or ctx.actor_username,
-        action=action,
-        target_type=target_type,
-        target_id=None if target_id is None else str(target_id),
-        before=_jsonable(before),
-        after=_jsonable(after),
-        request_id=ctx.request_id,
-        client_address=ctx.client_address,
+) -> uuid.UUID:
+    """Append an audit row in ``session``'s transaction and return its id; ``actor_*`` override
+    the request's actor (a login has no actor until it succeeds).
+
+    The row is inserted at once, through a statement built once and under the transaction's
+    row-level-security context, and is committed or rolled back with everything else the
+    transaction wrote; no ORM object stands for it in the session."""
+    ctx = audit_context.get() or _NO_CONTEXT
+    row_id = uuid.uuid4()
+    await _APPEND.add(
+        session,
+        {
+            "id": row_id,
+            "tenant_id": tenant_id,
+            "actor_id": actor_id or ctx.actor_id,
+            "actor_username": actor_username or ctx.actor_username,
+            "action": action,
+            "target_type": target_type,
+            "target_id": None if target_id is None else str(target_id),
+            "before": _jsonable(before),
+            "after": _jsonable(after),
+            "request_id": ctx.request_id,
+            "client_address": ctx.client_address,
+            "created_at": utcnow(),
+        },
     )
-    session.add(row)
     session.info[RECORDED_KEY] = True
-    return row
+    return row_id
 
 
 class AuditLogIsAppendOnly(RuntimeError):

@@ -1,4 +1,5 @@
-"""A module's hot reads, built once and answered as plain rows.
+"""A module's hot reads and writes, built once: reads answered as plain rows, writes without
+the ORM's unit of work.
 
 A handler that builds ``select(Model, ...)`` on every request pays for it every time: the
 statement's construction, its cache key, the ORM's compile state and an ORM object per row
@@ -11,6 +12,13 @@ context and the commit are exactly those of any other statement.
 
 Use it for the reads a module serves most (a record by id, a list page); anything rare can stay
 an ORM query.
+
+:class:`Insert` is the same for a row a hot route appends (a ledger entry, a sign-up): a Core
+INSERT of the table built once, run with the row's values on the request's connection. The ORM's
+``add`` and ``flush`` of one new row cost more than the statement itself (the unit of work sorts
+the session's changes, builds an insert state per object, fires its events and refreshes the
+identity map: a third of a service-hours credit's CPU in ``make bench-profile``). The kernel's
+own appends (the audit record, the outbox event) go through it too.
 """
 
 from __future__ import annotations
@@ -19,7 +27,8 @@ from collections.abc import Callable, Mapping
 from typing import Any, Generic, TypeVar
 
 import msgspec
-from sqlalchemy import Row, Select, bindparam, func, select
+from sqlalchemy import Insert as CoreInsert
+from sqlalchemy import Row, Select, Table, bindparam, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 from sqlalchemy.util import greenlet_spawn
@@ -98,3 +107,40 @@ class Query(Generic[T]):
             limit=paging.limit,
             offset=paging.offset,
         )
+
+
+class Insert:
+    """An INSERT into one table built once, run with one row's values in the request's
+    transaction.
+
+    ``table`` is a mapped class or its :class:`~sqlalchemy.Table`. A row is a mapping of column
+    names to values or a msgspec struct whose fields are column names; give every column the row
+    needs, ids and times included (a column left out gets its column default, computed by
+    SQLAlchemy as the ORM would). SQLAlchemy compiles the statement once per dialect and set of
+    columns given. The row is written when :meth:`add` returns, on the session's connection,
+    under the request's row-level-security context, and rolls back with the request; no ORM
+    object is made, so nothing is left in the session and no flush follows.
+
+    With ``flush_first`` (the default) rows the session holds unflushed are written first, so
+    the new row may refer to them; a table with no foreign key into the session's rows may pass
+    False and leave their flush where it would have been.
+    """
+
+    def __init__(self, table: type[Any] | Table, *, flush_first: bool = True) -> None:
+        found: Any = table if isinstance(table, Table) else getattr(table, "__table__", None)
+        if not isinstance(found, Table):
+            raise TypeError(f"Insert needs a table or a mapped class, not {table!r}")
+        self.table: Table = found
+        self.stmt: CoreInsert = insert(found)
+        self.flush_first = flush_first
+
+    async def add(self, session: AsyncSession, row: Mapping[str, Any] | msgspec.Struct) -> None:
+        """Insert ``row`` now, in ``session``'s transaction (one statement, one greenlet)."""
+        values = msgspec.structs.asdict(row) if isinstance(row, msgspec.Struct) else row
+        await greenlet_spawn(self.add_sync, session.sync_session, values)
+
+    def add_sync(self, session: Session, values: Mapping[str, Any]) -> None:
+        """:meth:`add` for code already running in SQLAlchemy's greenlet (a sync session)."""
+        if self.flush_first:
+            session.flush()  # returns at once when nothing is pending
+        session.connection().execute(self.stmt, values)

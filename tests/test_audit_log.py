@@ -8,6 +8,7 @@ import io
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from unittest.mock import patch
 
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
@@ -43,17 +44,18 @@ async def _seed(db: Database, tenants: dict[str, Tenant]) -> None:
         for slug, actor, action, target_type, target_id, hours in SEEDED:
             reset = audit_context.set(AuditContext(actor_username=actor, request_id=f"r-{hours}"))
             try:
-                row = await record(
-                    session,
-                    action=action,
-                    target_type=target_type,
-                    target_id=target_id or None,
-                    tenant_id=tenants[slug].id,
-                    after={"note": f"={hours}"},
-                )
+                # A record's time is the clock's when it is appended; the seed sets the clock.
+                with patch("core.audit.utcnow", return_value=T0 + timedelta(hours=hours)):
+                    await record(
+                        session,
+                        action=action,
+                        target_type=target_type,
+                        target_id=target_id or None,
+                        tenant_id=tenants[slug].id,
+                        after={"note": f"={hours}"},
+                    )
             finally:
                 audit_context.reset(reset)
-            row.created_at = T0 + timedelta(hours=hours)
 
 
 async def _town_admin(

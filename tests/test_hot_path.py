@@ -10,6 +10,8 @@
   request see a change: a settings change, a module switched off, a disabled user.
 - A write's outbox event that nobody subscribes to is settled inside the request's one
   transaction, inserted already delivered (no second statement).
+- A service-hours credit writes its entry, its event and its audit record through INSERTs built
+  once: no ORM flush, seven round trips.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import re
 import time
 import uuid
 from collections import Counter
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, cast
 
 import aiosqlite
@@ -30,8 +32,10 @@ from litestar.testing import AsyncTestClient
 from sqlalchemy import event, select, text
 from sqlalchemy.dialects.postgresql.asyncpg import AsyncAdapt_asyncpg_connection
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
 
 from core.app import create_app
+from core.audit import AuditRecord
 from core.db import SYSTEM, Database, DbContext, create_engine, set_context
 from core.identity.authn import PrincipalCache, bearer_token
 from core.identity.models import User
@@ -79,6 +83,8 @@ class RoundTrips:
             self.seen.append("set_config")
         elif statement.lstrip().upper().startswith("SELECT") and table:
             self.seen.append(f"SELECT {table.group(1)}")
+        elif into := re.match(r"\s*INSERT\s+INTO\s+(\w+)", statement, re.IGNORECASE):
+            self.seen.append(f"INSERT {into.group(1)}")
         else:
             self.seen.append(" ".join(statement.split()[:1]))
 
@@ -442,7 +448,79 @@ async def test_an_event_nobody_hears_is_inserted_already_delivered(
     assert undelivered is None
 
 
-async def _credit(client: Client, headers: dict[str, str], volunteer: str) -> None:
+async def test_a_credit_writes_its_three_rows_through_statements_built_once_without_a_flush(
+    settings: Settings, db: Database, backend: str
+) -> None:
+    """The credit's entry, its outbox event and the request's audit record are Core INSERTs
+    (:class:`core.Insert`): the ORM's unit of work never runs during the write, and the write
+    is seven round trips in one transaction. The rows carry what the ORM wrote: ids, the
+    tenant, UTC times, the event's payload, the request's route and caller."""
+    built = await _five_sector_tree(db)
+    await create_user(db, settings, "root", [(None, "platform_admin")])
+    app = _app(settings)
+    flushes: list[int] = []
+
+    def flushed(session: Session, *_: Any) -> None:
+        flushes.append(len(session.new) + len(session.dirty) + len(session.deleted))
+
+    async with AsyncTestClient(app=app) as client:
+        headers = await login_headers(client, "root")
+        volunteer = await _volunteer(client, headers, "community-a", "1")
+        await _credit(client, headers, volunteer)  # the route's statements are compiled now
+        event.listen(Session, "before_flush", flushed)
+        try:
+            with RoundTrips(app.state.db.engine.sync_engine) as trips:
+                entry = await _credit(client, headers, volunteer)
+        finally:
+            event.remove(Session, "before_flush", flushed)
+    assert flushes == [], "an ORM flush came back on the credit's path"
+    # SQLite's write transaction also sends its own BEGIN (the writer lock, taken at once).
+    assert [kind for kind in trips.seen if kind != "BEGIN"] == [
+        "SELECT tenants",  # the tenant's status, read on every write on purpose
+        "SELECT fs_volunteers",
+        "INSERT fs_service_entries",
+        "INSERT event_outbox",
+        "INSERT audit_log",
+        "COMMIT",
+    ], trips.seen
+    assert trips.seen.count("BEGIN") == (1 if backend == "postgres" else 2), trips.seen
+    community = built["community-a"].id
+    async with db.session() as session:
+        outbox = await session.scalar(
+            select(OutboxEvent)
+            .where(OutboxEvent.tenant_id == community)
+            .order_by(OutboxEvent.created_at.desc())
+            .limit(1)
+        )
+        audit = await session.scalar(
+            select(AuditRecord)
+            .where(AuditRecord.target_type == "request")
+            .order_by(AuditRecord.created_at.desc())
+            .limit(1)
+        )
+    assert outbox is not None
+    assert audit is not None
+    assert (outbox.type, outbox.source, outbox.tenant_id) == (
+        "five-sector.service-hours-recorded",
+        FS,
+        community,
+    )
+    assert outbox.payload["entry_id"] == entry["id"]
+    assert outbox.payload["minutes"] == 60
+    assert outbox.created_at.utcoffset() == timedelta(0)
+    assert outbox.dispatched_at == outbox.created_at
+    assert outbox.attempts == 0
+    assert (
+        audit.action
+        == "POST /api/v1/tenants/{tenant_key}/five-sector/volunteers/{volunteer_id}/entries"
+    )
+    assert audit.tenant_id == community
+    assert audit.actor_username == "root"
+    assert audit.created_at.utcoffset() == timedelta(0)
+    assert entry["recorded_at"].endswith(("Z", "+00:00"))
+
+
+async def _credit(client: Client, headers: dict[str, str], volunteer: str) -> dict[str, Any]:
     credited = await client.post(
         f"/api/v1/tenants/community-a/five-sector/volunteers/{volunteer}/entries",
         json={
@@ -454,6 +532,8 @@ async def _credit(client: Client, headers: dict[str, str], volunteer: str) -> No
         headers=headers,
     )
     assert credited.status_code == 201, credited.text
+    answer: dict[str, Any] = credited.json()
+    return answer
 
 
 async def test_concurrent_sqlite_writes_take_turns_and_all_succeed(

@@ -6,9 +6,10 @@ import asyncio
 import uuid
 from collections.abc import Sequence
 from datetime import timedelta
+from typing import cast
 
 import structlog
-from sqlalchemy import select, update
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.db import SYSTEM, Database, DbContext
@@ -24,6 +25,19 @@ MAX_ATTEMPTS = 10
 RETRY_AFTER = timedelta(seconds=5)
 
 log = structlog.get_logger("gongzhi.events")
+
+_OUTBOX = cast(Table, OutboxEvent.__table__)
+_O = _OUTBOX.c
+_DELIVERED = (
+    update(_OUTBOX).where(_O.id == bindparam("event_id")).values(dispatched_at=bindparam("at"))
+)
+"""An event's row marked delivered (built once, like the outbox's insert in :func:`~core.modules.events.emit`)."""
+_FAILED = (
+    update(_OUTBOX)
+    .where(_O.id == bindparam("event_id"))
+    .values(attempts=_O.attempts + 1, last_error=bindparam("error"))
+)
+"""An event's row counting a failed delivery, left pending for :meth:`retry_pending`."""
 
 
 def tree_context(tenant: Tenant) -> DbContext:
@@ -149,12 +163,9 @@ class EventDispatcher:
                     )
         async with self.db.session(write=True, context=context) as session:
             if error is None:
-                values: dict[str, object] = {"dispatched_at": utcnow()}
+                await session.execute(_DELIVERED, {"event_id": event.id, "at": utcnow()})
             else:
-                values = {"attempts": OutboxEvent.attempts + 1, "last_error": error}
-            await session.execute(
-                update(OutboxEvent).where(OutboxEvent.id == event.id).values(**values)
-            )
+                await session.execute(_FAILED, {"event_id": event.id, "error": error})
 
     async def retry_pending(self, limit: int = 100) -> int:
         """Offer again events not yet delivered (older than a few seconds); returns how many."""

@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.modules.models import OutboxEvent
 from core.orm import utcnow
+from core.statements import Insert
 
 EVENT_TYPE_RE = re.compile(r"^[a-z][a-z0-9-]*\.[a-z][a-z0-9_.-]*$")
 PENDING_EVENTS_KEY = "gongzhi_pending_events"
@@ -35,6 +36,10 @@ Hearing = Callable[[AsyncSession, str, uuid.UUID], Awaitable[bool]]
 """Whether an event of a type at a tenant may have a subscriber; False only when certain not."""
 
 S = TypeVar("S", bound=msgspec.Struct)
+
+_OUTBOX = Insert(OutboxEvent)
+"""The outbox row's INSERT, built once; the session's pending rows are written first (an event
+may name a tenant or a row added in the same transaction)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,30 +136,36 @@ async def emit(
     before anything is written. The event's source is the declaring module. In a request, an
     event no subscriber hears at its tenant (no subscription to its type, or every subscriber's
     module off there) is inserted already delivered: no second statement, and nothing to
-    dispatch after commit.
+    dispatch after commit. The row is inserted when ``emit`` returns, through a statement
+    built once (no ORM object, no flush of its own); rows the session holds unflushed are
+    written first.
     """
     if not EVENT_TYPE_RE.match(type):
         raise ValueError(f"event type {type!r} must look like '<module>.<what-happened>'")
     declared, body = _validated(type, payload)
     hearing: Hearing | None = session.info.get(HEARING_KEY)
     unheard = hearing is not None and not await hearing(session, type, tenant_id)
-    row = OutboxEvent(
-        id=uuid.uuid4(),
-        tenant_id=tenant_id,
-        type=type,
-        source=declared.module,
-        payload=body,
-        dispatched_at=utcnow() if unheard else None,
-    )
-    session.add(row)
-    await session.flush()
     event = Event(
-        id=row.id,
+        id=uuid.uuid4(),
         type=type,
         source=declared.module,
         tenant_id=tenant_id,
         payload=body,
-        occurred_at=row.created_at,
+        occurred_at=utcnow(),
+    )
+    await _OUTBOX.add(
+        session,
+        {
+            "id": event.id,
+            "tenant_id": tenant_id,
+            "type": type,
+            "source": declared.module,
+            "payload": body,
+            "created_at": event.occurred_at,
+            "dispatched_at": event.occurred_at if unheard else None,
+            "attempts": 0,
+            "last_error": None,
+        },
     )
     if not unheard:
         session.info.setdefault(PENDING_EVENTS_KEY, []).append(event)

@@ -10,9 +10,9 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Select, case, func, literal, select, update
+from sqlalchemy import ColumnElement, Select, bindparam, case, func, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import audit
@@ -20,6 +20,7 @@ from core.db import across_tree
 from core.errors import Conflict
 from core.orm import utcnow
 from core.settings import Settings
+from core.statements import Query
 from core.tenancy import rules
 from core.tenancy.models import TENANT_STATUSES, Tenant, path_segment
 from core.tenancy.rules import RuleError
@@ -82,21 +83,26 @@ async def ancestors_of(session: AsyncSession, tenant: Tenant) -> list[Tenant]:
     return sorted(rows, key=lambda t: t.depth)
 
 
+_T = Tenant.__table__.c
+_FIRST_INACTIVE = Query(
+    select(_T.id)
+    .where(_T.id.in_(bindparam("ancestor_ids", expanding=True)), _T.status != "active")
+    .order_by(_T.depth)
+    .limit(1),
+    lambda row: cast(uuid.UUID, row.id),
+)
+"""The highest inactive tenant among the ancestors (built once: it runs on every write)."""
+
+
 async def ensure_writable(session: AsyncSession, tenant: Tenant) -> None:
     """Raise :class:`InactiveError` unless the tenant and all its ancestors are active.
 
-    The highest inactive tenant is named, since reactivating it is what unblocks the rest.
+    Read from the database on every call, not from a cache, so a suspension stops writes at
+    once. The highest inactive tenant is named, since reactivating it is what unblocks the rest.
     """
-    rows = (
-        await session.execute(
-            select(Tenant)
-            .where(Tenant.id.in_(tenant.ancestor_ids), Tenant.status != "active")
-            .order_by(Tenant.depth)
-            .limit(1)
-        )
-    ).scalar_one_or_none()
-    if rows is not None:
-        raise InactiveError(tenant, rows)
+    blocker_id = await _FIRST_INACTIVE.first(session, ancestor_ids=tenant.ancestor_ids)
+    if blocker_id is not None:
+        raise InactiveError(tenant, await session.get_one(Tenant, blocker_id))
 
 
 async def ensure_unique(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping, Sequence
+from datetime import date, datetime
 from typing import Any
 
 import msgspec
@@ -18,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import (
     Conflict,
+    Insert,
     NotFound,
     Page,
     Paging,
@@ -101,6 +103,43 @@ LISTED = Query(
 """The subtree's volunteers by number with their totals, summed for the page's rows only."""
 
 
+class InReach(msgspec.Struct, frozen=True):
+    """A volunteer of the subtree as a credit needs them: who, and where they are kept."""
+
+    id: uuid.UUID
+    tenant_id: uuid.UUID
+
+
+IN_REACH = Query(
+    select(_V.id, _V.tenant_id).where(
+        _V.id == bindparam("volunteer_id"), in_subtree_of(_V.tenant_id)
+    ),
+    InReach,
+)
+"""The volunteer a credit names, if in the subtree (no ledger sum: the credit does not need it)."""
+
+
+class EntryRow(msgspec.Struct, frozen=True, kw_only=True):
+    """A ledger entry as the hot write inserts it: the columns of ``fs_service_entries``."""
+
+    id: uuid.UUID
+    tenant_id: uuid.UUID
+    volunteer_id: uuid.UUID
+    activity_id: uuid.UUID | None
+    kind: str
+    minutes: int
+    served_on: date
+    content: str
+    verified_by: str
+    reverses_id: uuid.UUID | None = None
+    reason: str | None = None
+    recorded_at: datetime
+
+
+ENTRY = Insert(ServiceEntry)
+"""A ledger entry's INSERT, built once: the credit, the write the module serves most."""
+
+
 def answer(volunteer: Row | VolunteerRow, minutes: int, config: Mapping[str, Any]) -> Volunteer:
     return Volunteer(
         id=volunteer.id,
@@ -117,7 +156,7 @@ def answer(volunteer: Row | VolunteerRow, minutes: int, config: Mapping[str, Any
     )
 
 
-def entry_answer(entry: ServiceEntry) -> Entry:
+def entry_answer(entry: ServiceEntry | EntryRow) -> Entry:
     return Entry(
         id=entry.id,
         volunteer_id=entry.volunteer_id,
@@ -270,10 +309,7 @@ async def listed(
     )
 
 
-async def record_entry(session: AsyncSession, entry: ServiceEntry) -> ServiceEntry:
-    """Append ``entry`` and publish it as an event in the same transaction."""
-    session.add(entry)
-    await session.flush()
+async def _publish(session: AsyncSession, entry: ServiceEntry | EntryRow) -> None:
     await emit(
         session,
         HOURS_EVENT,
@@ -287,14 +323,26 @@ async def record_entry(session: AsyncSession, entry: ServiceEntry) -> ServiceEnt
             served_on=entry.served_on,
         ),
     )
+
+
+async def record_entry(session: AsyncSession, entry: ServiceEntry) -> ServiceEntry:
+    """Append ``entry`` and publish it as an event in the same transaction."""
+    session.add(entry)
+    await session.flush()
+    await _publish(session, entry)
     return entry
 
 
 async def add_entry(
     session: AsyncSession, tenant: Tenant, volunteer_id: uuid.UUID, body: EntryCreate
-) -> ServiceEntry:
-    """A credit for the volunteer; one per activity, made where the activity belongs."""
-    volunteer, _ = await get(session, tenant, volunteer_id)
+) -> EntryRow:
+    """A credit for the volunteer; one per activity, made where the activity belongs.
+
+    The volunteer is read and the entry inserted through statements built once
+    (:data:`IN_REACH`, :data:`ENTRY`); the entry's event follows in the same transaction."""
+    volunteer = await IN_REACH.first(session, volunteer_id=volunteer_id, subtree_path=tenant.path)
+    if volunteer is None:
+        raise NotFound("志愿者")
     try:
         minutes = rules.hours_to_minutes(body.hours)
     except rules.RuleError as error:
@@ -318,20 +366,21 @@ async def add_entry(
                 title_en="Hours for this activity already recorded",
                 code="already-credited",
             )
-    return await record_entry(
-        session,
-        ServiceEntry(
-            tenant_id=tenant_id,
-            volunteer_id=volunteer.id,
-            activity_id=body.activity_id,
-            kind="credit",
-            minutes=minutes,
-            served_on=body.served_on,
-            content=text(body.content),
-            verified_by=text(body.verified_by),
-            recorded_at=now(),
-        ),
+    entry = EntryRow(
+        id=uuid.uuid4(),
+        tenant_id=tenant_id,
+        volunteer_id=volunteer.id,
+        activity_id=body.activity_id,
+        kind="credit",
+        minutes=minutes,
+        served_on=body.served_on,
+        content=text(body.content),
+        verified_by=text(body.verified_by),
+        recorded_at=now(),
     )
+    await ENTRY.add(session, entry)
+    await _publish(session, entry)
+    return entry
 
 
 async def reverse_entry(

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import Integer, Select, and_, func, or_, select
+from sqlalchemy import Integer, Select, and_, bindparam, func, or_, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
@@ -111,8 +111,11 @@ def _hearings_held() -> Select[Any, Any]:
 
 def _summaries_overdue() -> Select[Any, Any]:
     """Hearings whose summary is late: still missing at its due time, or recorded after it
-    (as :func:`plugins.deliberation_hall.sessions.services.summary_overdue` says of one)."""
-    at = now()
+    (as :func:`plugins.deliberation_hall.sessions.services.summary_overdue` says of one).
+
+    The core builds a metric's statement once per process, so the moment compared with is a
+    parameter whose value is read from the clock each time the statement runs."""
+    at = bindparam("dh_overdue_at", callable_=lambda: now(), type_=Session.summary_due_at.type)
     return (
         select(Session.tenant_id, func.count())
         .where(

@@ -5,8 +5,10 @@ ballots keep who voted, not how."""
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 from core.db import Database
@@ -301,3 +303,26 @@ async def test_a_hearing_summary_missing_or_recorded_after_seven_working_days_is
     }
     metrics = (await client.get("/api/v1/tenants/wangcheng/metrics")).json()
     assert overdue_count(metrics) == 1
+
+
+async def test_the_overdue_figure_reads_the_clock_at_each_roll_up(
+    admin_client: Client, tree: Tree, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A metric's statement is built once per process; a hearing whose deadline passes between
+    two roll-ups is counted by the second though nothing else changed."""
+    client, home = admin_client, tree.community
+    topic = await voting_topic(client, home)
+    await post(
+        client, home, f"/topics/{topic}/sessions",
+        {"kind": "hearing", "title": "听证会", "place": "议事厅", "starts_at": "2099-01-05T01:00:00Z"},
+    )  # fmt: skip
+
+    async def overdue_at(moment: datetime) -> int:
+        monkeypatch.setattr("plugins.deliberation_hall.metrics.now", lambda: moment)
+        metrics = (await client.get("/api/v1/tenants/wangcheng/metrics")).json()
+        values = {f["name"]: f["total"] for f in metrics["figures"]}
+        return int(values["deliberation-hall.hearing_summaries_overdue"])
+
+    before = await overdue_at(datetime(2099, 1, 10, tzinfo=UTC))
+    after = await overdue_at(datetime(2099, 2, 1, tzinfo=UTC))
+    assert after == before + 1

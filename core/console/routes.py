@@ -418,12 +418,7 @@ async def _offer(
     query: dict[str, Any] = {**source.query, "limit": max(1, min(source.limit, PICK_LIMIT))}
     if search and source.search:
         query[source.search] = search
-    read: dict[tuple[str, tuple[tuple[str, str], ...]], Any] = page.extra.setdefault("choices", {})
-    url = f"/api/v1/tenants/{page.key}{path}"
-    seen = (url, tuple(sorted((k, str(v)) for k, v in query.items())))
-    if seen not in read:
-        read[seen] = await page.api.get(url, **query)
-    answer = read[seen]
+    answer = await page.api.get(f"/api/v1/tenants/{page.key}{path}", **query)
     if not answer.ok:
         return field
     found = answer.json()

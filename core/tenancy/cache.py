@@ -104,7 +104,7 @@ class TenantCache:
         now = time.monotonic()
         entry = self._entries.get(key)
         if entry is not None and now - entry[0] < self.ttl:
-            return _attach(session, entry[1])
+            return attach_copy(session.sync_session, _detached(entry[1]))
         tenant = await find_tenant(session, key)
         if tenant is not None:
             row = {name: getattr(tenant, name) for name in _COLUMNS}
@@ -140,15 +140,6 @@ def _detached(row: dict[str, Any]) -> Tenant:
     tenant.__dict__["settings"] = _copy_settings(row["settings"])
     make_transient_to_detached(tenant)
     return tenant
-
-
-def _attach(session: AsyncSession, row: dict[str, Any]) -> Tenant:
-    found = session.sync_session.identity_map.get(
-        session.sync_session.identity_key(Tenant, row["id"])
-    )
-    if isinstance(found, Tenant):
-        return found
-    return session.sync_session.merge(_detached(row), load=False)
 
 
 def attach_copy(session: Session, tenant: Tenant) -> Tenant:

@@ -35,7 +35,7 @@ from core.modules.pages import (
     ConsoleRelated,
     ConsoleResource,
 )
-from core.modules.settings import ModuleConfig, module_settings
+from core.modules.settings import ModuleConfig, module_settings, subtree_module_settings
 from core.orm import (
     Base,
     TenantOwned,
@@ -119,5 +119,6 @@ __all__ = [
     "organisation_directory_on",
     "paginate",
     "problem_responses",
+    "subtree_module_settings",
     "timestamp_columns",
 ]

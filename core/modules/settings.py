@@ -7,7 +7,8 @@ narrow it for its communities.
 
 A module's handler takes them as the ``config: ModuleConfig`` dependency (shared between
 requests, read-only); code outside a request (a CLI command, a subscriber) calls
-:func:`module_settings` (a copy it owns).
+:func:`module_settings` (a copy it owns), or :func:`subtree_module_settings` for every tenant
+of a subtree at once.
 
 Within a request they come from the app's tenant cache (:mod:`core.tenancy.cache`): one query
 per tenant and module at most every ``GONGZHI_MODULE_STATE_TTL`` seconds, and a tenant change
@@ -17,12 +18,13 @@ committed in this process (its settings, an ancestor's, a move) empties the cach
 from __future__ import annotations
 
 import copy
+import uuid
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 import msgspec
 from litestar import Request
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.modules.manifest import Manifest
@@ -71,16 +73,50 @@ class _Frozen:
         return copy.deepcopy(self.value)
 
 
+def _overrides(settings: Any, manifest: Manifest) -> dict[str, Any]:
+    """The overrides of ``manifest``'s declared settings a tenant's ``settings`` column holds."""
+    found = ((settings or {}).get("modules") or {}).get(manifest.name)
+    if not isinstance(found, dict):
+        return {}
+    return {k: v for k, v in found.items() if k in manifest.settings}
+
+
 async def _load(session: AsyncSession, tenant: Tenant, manifest: Manifest) -> dict[str, Any]:
     rows = await session.execute(
         select(Tenant.depth, Tenant.settings).where(Tenant.id.in_(tenant.ancestor_ids))
     )
     effective = dict(manifest.settings)
     for _depth, settings in sorted(rows.all(), key=lambda row: row[0]):
-        overrides = (settings or {}).get("modules", {}).get(manifest.name, {})
-        if isinstance(overrides, dict):
-            effective.update({k: v for k, v in overrides.items() if k in manifest.settings})
+        effective.update(_overrides(settings, manifest))
     return effective
+
+
+async def subtree_module_settings(
+    session: AsyncSession, tenant: Tenant, manifest: Manifest
+) -> dict[uuid.UUID, tuple[str, dict[str, Any]]]:
+    """The effective settings of ``manifest``'s module at every tenant of ``tenant``'s subtree
+    (``tenant`` included), by tenant id with the tenant's name: one query over the subtree and
+    its ancestors, resolved as :func:`module_settings` resolves them for one tenant, however
+    large the subtree. Each value is a copy the caller owns."""
+    rows = (
+        await session.execute(
+            select(Tenant.id, Tenant.path, Tenant.name, Tenant.settings)
+            .where(or_(Tenant.id.in_(tenant.ancestor_ids), Tenant.path.startswith(tenant.path)))
+            .order_by(Tenant.depth)
+        )
+    ).all()
+    effective_at: dict[str, dict[str, Any]] = {}
+    found: dict[uuid.UUID, tuple[str, dict[str, Any]]] = {}
+    for tenant_id, path, name, settings in rows:
+        parent = path[: path.rstrip("/").rfind("/") + 1]
+        effective = {
+            **effective_at.get(parent, manifest.settings),
+            **_overrides(settings, manifest),
+        }
+        effective_at[path] = effective
+        if path.startswith(tenant.path):
+            found[tenant_id] = (name, copy.deepcopy(effective))
+    return found
 
 
 _IMMUTABLE = (str, int, float, bool, type(None))

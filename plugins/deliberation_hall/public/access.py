@@ -15,13 +15,11 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from typing import Any
 
 from litestar.di import Provide
-from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core import Tenant
+from core import Tenant, subtree_module_settings
 from plugins.deliberation_hall.manifest import MANIFEST
 
 PUBLIC_SETTING = "public_view"
@@ -45,35 +43,14 @@ async def public_scope(session: AsyncSession, tenant: Tenant) -> PublicScope:
     """What the admitted reader may see: a page not opened at ``tenant`` is a staff preview
     (the kernel admitted the caller by permission) showing every tenant of the subtree.
 
-    One query reads ``tenant``'s ancestors and its subtree with their settings; each tenant's
-    ``public_view`` is then resolved as :func:`core.module_settings` resolves it (the default,
-    overlaid from the root down, the nearest override winning), however large the subtree."""
-    rows = (
-        await session.execute(
-            select(Tenant.id, Tenant.path, Tenant.name, Tenant.settings).where(
-                or_(Tenant.id.in_(tenant.ancestor_ids), Tenant.path.startswith(tenant.path))
-            )
-        )
-    ).all()
-    overrides: dict[str, Any] = {}
-    for _id, path, _name, settings in rows:
-        module = ((settings or {}).get("modules") or {}).get(MANIFEST.name)
-        if isinstance(module, dict) and PUBLIC_SETTING in module:
-            overrides[path] = module[PUBLIC_SETTING]
-
-    def opened(path: str) -> bool:
-        value = MANIFEST.settings[PUBLIC_SETTING]
-        prefix = "/"
-        for part in path.strip("/").split("/"):
-            prefix = f"{prefix}{part}/"
-            value = overrides.get(prefix, value)
-        return value is True
-
-    preview = not opened(tenant.path)
+    One query reads the subtree's effective settings (:func:`core.subtree_module_settings`),
+    however large the subtree."""
+    settings = await subtree_module_settings(session, tenant, MANIFEST)
+    preview = settings[tenant.id][1][PUBLIC_SETTING] is not True
     names = {
         tenant_id: name
-        for tenant_id, path, name, _settings in rows
-        if path.startswith(tenant.path) and (preview or opened(path))
+        for tenant_id, (name, effective) in settings.items()
+        if preview or effective[PUBLIC_SETTING] is True
     }
     return PublicScope(tenant, names, preview)
 

@@ -274,7 +274,9 @@ async def profiled(
     for _ in range(requests):
         await call(app, method, url, headers, body)
     tracer.disable()
-    tracer.dump_stats(str(seed.ROOT / "var" / "bench" / f"profile-{scenario}.prof"))
+    out_dir = seed.ROOT / "var" / "bench"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    tracer.dump_stats(str(out_dir / f"profile-{scenario}.prof"))
     out = io.StringIO()
     stats = pstats.Stats(tracer, stream=out)
     out.write(

@@ -51,6 +51,13 @@ from sqlalchemy.pool import NullPool
 from sqlalchemy.util import EMPTY_DICT, greenlet_spawn
 from sqlalchemy.util.concurrency import await_
 
+from core.readconn import (
+    READ_CONNECTION_KEY,
+    ReadConnection,
+    RequestSession,
+    set_pending_begin,
+    take_pending_begin,
+)
 from core.settings import Settings
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
@@ -185,13 +192,16 @@ class ContextConnection(asyncpg.Connection):  # type: ignore[misc]
 
 
 def _sqlite_run(
-    driver: Any, operation: str, parameters: Any, many: bool
+    driver: Any, operation: str, parameters: Any, many: bool, begin: str | None
 ) -> tuple[Any, list[Any], int, int | None]:
-    """On aiosqlite's thread: run one statement on a cursor of its own, fetch every row, close.
+    """On aiosqlite's thread: the transaction's pending ``BEGIN`` if any, then one statement on
+    a cursor of its own, every row fetched, the cursor closed.
 
     What SQLAlchemy's adapter does in four trips to that thread (open the cursor, execute,
-    fetch, close), done in one.
+    fetch, close), and the ``BEGIN`` that took a trip of its own, done in one.
     """
+    if begin is not None and not driver._conn.in_transaction:
+        driver._conn.execute(begin)
     cursor = driver._conn.cursor()
     try:
         if many:
@@ -272,7 +282,8 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
     async def _run(self, operation: Any, parameters: Any, many: bool) -> None:
         async with self._adapt_connection._execute_mutex:
             driver = self._connection
-            found = await driver._execute(_sqlite_run, driver, operation, parameters, many)
+            begin = take_pending_begin(driver)
+            found = await driver._execute(_sqlite_run, driver, operation, parameters, many, begin)
         self._description, rows, self._rowcount, self._lastrowid = found
         self._rows = collections.deque(rows)
 
@@ -283,23 +294,46 @@ class OneTripConnection(AsyncAdapt_aiosqlite_connection):
     __slots__ = ()
     _cursor_cls = OneTripCursor
 
+    def cursor(self, server_side: bool = False) -> Any:
+        """A cursor; for a server-side one (which keeps SQLAlchemy's stock class) the pending
+        ``BEGIN`` is sent first, on its own."""
+        if server_side:
+            driver = self._connection
+            begin = take_pending_begin(driver)
+            if begin is not None:
+                await_(driver._execute(driver._conn.execute, begin))
+        return super().cursor(server_side)
+
+    def _idle(self) -> bool:
+        """No transaction open on the driver; a ``BEGIN`` still pending is dropped."""
+        driver = self._connection
+        take_pending_begin(driver)
+        return getattr(driver, "_connection", None) is not None and not driver.in_transaction
+
     def rollback(self) -> None:
         """Roll back, without a trip to the thread when no transaction is open (the pool's
         reset of every connection it takes back, after a commit)."""
-        driver = self._connection
-        if getattr(driver, "_connection", None) is not None and not driver.in_transaction:
-            return
-        super().rollback()
+        if not self._idle():
+            super().rollback()
+
+    def commit(self) -> None:
+        """Commit, without a trip to the thread when the transaction never ran a statement
+        (its ``BEGIN`` was never sent)."""
+        if not self._idle():
+            super().commit()
 
 
 class OneTripDialect(SQLiteDialect_aiosqlite):
-    """SQLAlchemy's aiosqlite dialect, sending each transaction's ``BEGIN`` itself in one trip.
+    """SQLAlchemy's aiosqlite dialect, sending each transaction's ``BEGIN`` with its first
+    statement, in that statement's trip to aiosqlite's thread.
 
     ``BEGIN IMMEDIATE`` for a connection opened with the ``gongzhi_write`` execution option (a
-    write transaction takes SQLite's writer lock at once), ``BEGIN DEFERRED`` otherwise. Sent
-    from an engine ``begin`` listener, the ``BEGIN`` went through SQLAlchemy's whole statement
-    path, and the listener alone made the engine dispatch its (empty) statement events on every
-    statement of every transaction: about 110 Python calls of a tenant read's 900.
+    write transaction takes SQLite's writer lock with its first statement, before anything is
+    read), ``BEGIN DEFERRED`` otherwise. Sent from an engine ``begin`` listener, the ``BEGIN``
+    went through SQLAlchemy's whole statement path, and the listener alone made the engine
+    dispatch its (empty) statement events on every statement of every transaction: about 110
+    Python calls of a tenant read's 900; sent on its own it cost a trip to the thread (60–80 µs
+    of CPU). A transaction that runs no statement sends neither ``BEGIN`` nor ``COMMIT``.
     """
 
     supports_statement_cache = True
@@ -311,11 +345,8 @@ class OneTripDialect(SQLiteDialect_aiosqlite):
 
     def do_begin(self, dbapi_connection: Any) -> None:
         write = dbapi_connection.info.pop(_WRITE_BEGIN, False)
-        cursor = dbapi_connection.cursor()
-        try:
-            cursor.execute("BEGIN IMMEDIATE" if write else "BEGIN DEFERRED")
-        finally:
-            cursor.close()
+        driver = dbapi_connection.driver_connection
+        set_pending_begin(driver, "BEGIN IMMEDIATE" if write else "BEGIN DEFERRED")
 
 
 def _driver_connection(connection: Any) -> Any:
@@ -352,10 +383,29 @@ def _apply_on_connect(session: Session, _transaction: Any, connection: Connectio
     if connection.dialect.name != "postgresql" or not isinstance(context, DbContext):
         return
     session.info[_CONNECTED] = True
+    shared = session.info.get(READ_CONNECTION_KEY)
+    if isinstance(shared, ReadConnection) and shared.applied == context:
+        return
     driver = connection.connection.driver_connection
     if isinstance(driver, ContextConnection) and driver.defer_context(context):
         return
     connection.execute(_SET_CONTEXT, context.parameters())
+
+
+def _read_connected(info: dict[str, Any], raw: Any) -> DbContext | None:
+    """A read request's pooled connection, just taken: on PostgreSQL the session's context
+    goes with the coming ``BEGIN``, as :func:`_apply_on_connect` does for a session's own."""
+    context = info.get(CONTEXT_KEY)
+    if not isinstance(context, DbContext):
+        return None
+    info[_CONNECTED] = True
+    driver = raw.driver_connection
+    if isinstance(driver, ContextConnection):
+        driver.defer_context(context)
+        return context
+    if isinstance(driver, asyncpg.Connection):
+        raise RuntimeError("a PostgreSQL engine for requests needs core.db.create_engine")
+    return None
 
 
 @event.listens_for(Session, "after_transaction_end")
@@ -475,17 +525,44 @@ def create_nullpool_engine(url: str) -> AsyncEngine:
     return create_async_engine(url, poolclass=NullPool)
 
 
-def _finish(session: Session, transaction: SessionTransaction, error: BaseException | None) -> None:
+def _finish(
+    session: Session,
+    transaction: SessionTransaction | None,
+    error: BaseException | None,
+    shared: ReadConnection | None = None,
+) -> None:
     """End the session's transaction as ``async with session.begin()`` would (commit, or roll
-    back on ``error``), then close the session: one greenlet for both, where the async context
-    managers spent one each (and a task each to see them through)."""
+    back on ``error``), then close the session and end the read connection it ran on: one
+    greenlet for all, where the async context managers spent one each (and a task each to see
+    them through).
+
+    A read request's session (``transaction`` None) begins only if the ORM used it; one that
+    never did has nothing to commit or close, and its read connection ends the transaction.
+    """
     try:
-        if error is None:
-            transaction.__exit__(None, None, None)
+        if transaction is None:
+            if session.in_transaction():
+                try:
+                    if error is None:
+                        session.commit()
+                    else:
+                        session.rollback()
+                finally:
+                    session.close()
         else:
-            transaction.__exit__(type(error), error, error.__traceback__)
-    finally:
-        session.close()
+            try:
+                if error is None:
+                    transaction.__exit__(None, None, None)
+                else:
+                    transaction.__exit__(type(error), error, error.__traceback__)
+            finally:
+                session.close()
+    except BaseException as failed:
+        if shared is not None:
+            shared.finish_sync(failed)
+        raise
+    if shared is not None:
+        shared.finish_sync(error)
 
 
 async def _to_completion(work: Coroutine[Any, Any, None]) -> None:
@@ -518,7 +595,9 @@ class Database:
         self.settings = settings
         self.default_context = default_context
         self.engine = create_engine(settings.database_url)
-        self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
+        self.sessionmaker = async_sessionmaker(
+            self.engine, expire_on_commit=False, sync_session_class=RequestSession
+        )
         self._writer: tuple[asyncio.AbstractEventLoop, asyncio.Lock] | None = None
         self._dialect: str = self.engine.dialect.name
 
@@ -528,13 +607,15 @@ class Database:
 
     @asynccontextmanager
     async def session(
-        self, *, write: bool = False, context: DbContext | None = None
+        self, *, write: bool = False, context: DbContext | None = None, shared_read: bool = False
     ) -> AsyncIterator[AsyncSession]:
         """A session inside one transaction: committed on normal exit, rolled back on error.
 
         The transaction carries ``context`` (default: :attr:`default_context`), set before any
         other statement runs. On SQLite a write transaction first waits its turn on the
-        process's writer lock (:meth:`_sqlite_writer`).
+        process's writer lock (:meth:`_sqlite_writer`). With ``shared_read`` (a read request's
+        session) the transaction runs on a :class:`~core.readconn.ReadConnection`, which
+        :class:`core.statements.Query` uses without SQLAlchemy's execution path.
         """
         sqlite_write = write and self._dialect == "sqlite"
         if sqlite_write and not _holding_writer.get():
@@ -543,18 +624,25 @@ class Database:
             return
         session = self.sessionmaker()
         sync = session.sync_session
-        transaction = sync.begin()
+        info = sync.info
+        shared: ReadConnection | None = None
+        transaction: SessionTransaction | None = None
+        if shared_read and not write:
+            shared = ReadConnection(self.engine.sync_engine, lambda raw: _read_connected(info, raw))
+            info[READ_CONNECTION_KEY] = shared
+        else:
+            transaction = sync.begin()
         try:
             # What :func:`set_context` does before the transaction's first statement: the
             # context waits in ``info`` for ``_apply_on_connect`` (PostgreSQL: on the BEGIN).
-            sync.info[CONTEXT_KEY] = self.default_context if context is None else context
+            info[CONTEXT_KEY] = self.default_context if context is None else context
             if sqlite_write:
                 await session.connection(execution_options={"gongzhi_write": True})
             yield session
         except BaseException as error:
-            await _to_completion(greenlet_spawn(_finish, sync, transaction, error))
+            await _to_completion(greenlet_spawn(_finish, sync, transaction, error, shared))
             raise
-        await _to_completion(greenlet_spawn(_finish, sync, transaction, None))
+        await _to_completion(greenlet_spawn(_finish, sync, transaction, None, shared))
 
     @asynccontextmanager
     async def _sqlite_writer(self) -> AsyncIterator[None]:

@@ -29,11 +29,13 @@ from typing import Any, Generic, TypeVar
 import msgspec
 from sqlalchemy import Insert as CoreInsert
 from sqlalchemy import Row, Select, Table, bindparam, func, insert, select
+from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 from sqlalchemy.util import greenlet_spawn
 
 from core.paging import Page, Paging
+from core.readconn import READ_CONNECTION_KEY, RawSelect, ReadConnection
 
 T = TypeVar("T")
 
@@ -55,6 +57,36 @@ def _into(into: type[T] | Callable[[Row[Any]], T]) -> Callable[[Row[Any]], T]:
     return into  # type: ignore[return-value]
 
 
+class _Compiled(Generic[T]):
+    """A :class:`Query`'s statements compiled for one dialect, to run on a read request's
+    connection, with the conversion of a fetched row into ``T``."""
+
+    __slots__ = ("count", "page", "row", "stmt")
+
+    def __init__(
+        self, stmt: RawSelect, page: RawSelect, count: RawSelect, row: Callable[[Any], T]
+    ) -> None:
+        self.stmt = stmt
+        self.page = page
+        self.count = count
+        self.row = row
+
+
+def _struct_from_sequence(struct: Any, columns: tuple[str, ...]) -> Callable[[Any], Any]:
+    """Build ``struct`` from a fetched row whose values come in the order of ``columns``."""
+    fields: tuple[str, ...] = struct.__struct_fields__
+    where = {name: i for i, name in enumerate(columns)}
+    if any(name not in where for name in fields):
+        missing = [name for name in fields if name not in where]
+        raise TypeError(f"{struct.__name__}: the statement selects no column {missing}")
+    pairs = tuple((name, where[name]) for name in fields)
+
+    def build(row: Any) -> Any:
+        return struct(**{name: row[i] for name, i in pairs})
+
+    return build
+
+
 class Query(Generic[T]):
     """A SELECT built once, run with the request's values, each row turned into ``T``.
 
@@ -62,27 +94,80 @@ class Query(Generic[T]):
     struct, which is built from the row's columns by name; any other callable gets the row).
     Values the request supplies are ``bindparam("name")`` in ``stmt`` and keyword arguments of
     the calls. :meth:`page` also needs ``stmt`` to carry its ORDER BY.
+
+    In a read request with ``into`` a msgspec struct, the statements run on the request's
+    :class:`~core.readconn.ReadConnection`, straight on the driver; otherwise (a write, a
+    session of the command line, a conversion that takes SQLAlchemy's row) through the
+    session's connection. The rows, the transaction and the context are the same either way.
     """
 
     def __init__(self, stmt: Select[Any], into: type[T] | Callable[[Row[Any]], T]) -> None:
         self.stmt = stmt
         self.convert = _into(into)
+        self._struct: Any = (
+            into if isinstance(into, type) and issubclass(into, msgspec.Struct) else None
+        )
         self._page = stmt.limit(bindparam(LIMIT)).offset(bindparam(OFFSET))
         self._count = select(func.count()).select_from(
             stmt.order_by(None).limit(None).offset(None).subquery()
         )
+        self._compiled: dict[str, _Compiled[T] | None] = {}
+
+    def _for(self, session: AsyncSession) -> tuple[ReadConnection, _Compiled[T]] | None:
+        """The read connection and this query's compiled statements, when both apply."""
+        shared = session.sync_session.info.get(READ_CONNECTION_KEY)
+        if shared is None or self._struct is None:
+            return None
+        dialect = shared.dialect
+        compiled = self._compiled.get(dialect.name, self)
+        if compiled is self:
+            compiled = self._compile(dialect)
+            self._compiled[dialect.name] = compiled
+        if compiled is None:
+            return None
+        return shared, compiled  # type: ignore[return-value]
+
+    def _compile(self, dialect: Dialect) -> _Compiled[T] | None:
+        stmt = RawSelect.build(self.stmt, dialect)
+        page = RawSelect.build(self._page, dialect)
+        count = RawSelect.build(self._count, dialect)
+        if stmt is None or page is None or count is None:
+            return None
+        return _Compiled(stmt, page, count, _struct_from_sequence(self._struct, stmt.columns))
 
     async def all(self, session: AsyncSession, **params: Any) -> list[T]:
         """Every row, converted."""
+        found = self._for(session)
+        if found is not None:
+            shared, compiled = found
+            row = compiled.row
+            return [row(r) for r in await shared.fetch(compiled.stmt, params)]
         return await greenlet_spawn(self._all, session.sync_session, params)
 
     async def first(self, session: AsyncSession, **params: Any) -> T | None:
         """The first row converted, or None."""
+        found = self._for(session)
+        if found is not None:
+            shared, compiled = found
+            rows = await shared.fetch(compiled.stmt, params)
+            return compiled.row(rows[0]) if rows else None
         return await greenlet_spawn(self._first, session.sync_session, params)
 
     async def page(self, session: AsyncSession, paging: Paging, **params: Any) -> Page[T]:
         """The page ``paging`` selects and the number of all matches (two statements, both
         compiled once), like :func:`core.paging.paginate`."""
+        found = self._for(session)
+        if found is not None:
+            shared, compiled = found
+            total = int((await shared.fetch(compiled.count, params))[0][0])
+            window: Mapping[str, Any] = {**params, LIMIT: paging.limit, OFFSET: paging.offset}
+            row = compiled.row
+            return Page(
+                items=[row(r) for r in await shared.fetch(compiled.page, window)],
+                total=total,
+                limit=paging.limit,
+                offset=paging.offset,
+            )
         return await greenlet_spawn(self._paged, session.sync_session, paging, params)
 
     # The statements run in one greenlet per call, the connection taken inside it: the async

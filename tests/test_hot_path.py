@@ -171,12 +171,13 @@ async def test_a_tenant_read_on_postgresql_makes_three_round_trips(
     assert pings == [], "a connection used moments ago is not pinged"
 
 
-async def test_a_tenant_read_on_sqlite_makes_three_trips_to_the_driver_thread(
+async def test_a_tenant_read_on_sqlite_makes_two_trips_to_the_driver_thread(
     settings: Settings, db: Database, backend: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """aiosqlite runs every call on its own thread; each trip there is a hand-over and a wake-up
-    of the event loop. A read is ``BEGIN``, its statement and ``COMMIT``: one trip each
-    (:class:`core.db.OneTripCursor`; SQLAlchemy's own cursor made eight)."""
+    of the event loop. A read is ``BEGIN`` with its statement in one trip, then ``COMMIT``
+    (:class:`core.db.OneTripDialect`, :class:`core.readconn.ReadConnection`; SQLAlchemy's own
+    cursor made eight)."""
     if backend != "sqlite":
         pytest.skip("aiosqlite's thread is SQLite's")
     await _five_sector_tree(db)
@@ -199,7 +200,7 @@ async def test_a_tenant_read_on_sqlite_makes_three_trips_to_the_driver_thread(
         for _ in range(3):
             assert (await client.get(read, headers=headers)).status_code == 200
         monkeypatch.undo()
-    assert len(trips) == 3 * 3, "\n".join(trips)
+    assert len(trips) == 3 * 2, "\n".join(trips)
 
 
 async def test_a_tenant_list_on_postgresql_makes_four_round_trips(
@@ -553,13 +554,14 @@ async def test_concurrent_sqlite_writes_take_turns_and_all_succeed(
     assert total.json()["total_hours"] == 13
 
 
-async def test_sqlite_begins_a_read_deferred_and_a_write_immediate_in_one_trip_each(
+async def test_sqlite_begins_a_read_deferred_and_a_write_immediate_with_their_first_statement(
     db: Database, backend: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The kernel's SQLite dialect sends ``BEGIN`` itself (:class:`core.db.OneTripDialect`):
-    a write takes the writer lock at once, a read does not, each ``BEGIN`` is one trip to the
-    driver's thread, and the engine keeps no statement listener that every statement would pay
-    for."""
+    """The kernel's SQLite dialect sends ``BEGIN`` itself (:class:`core.db.OneTripDialect`), in
+    the same trip to the driver's thread as the transaction's first statement: a write takes
+    the writer lock before it reads anything, a read does not take it, a transaction that runs
+    no statement costs no trip at all, and the engine keeps no statement listener that every
+    statement would pay for."""
     if backend != "sqlite":
         pytest.skip("aiosqlite's thread is SQLite's")
     engine = db.engine.sync_engine
@@ -568,7 +570,12 @@ async def test_sqlite_begins_a_read_deferred_and_a_write_immediate_in_one_trip_e
     original = aiosqlite.Connection._execute
 
     async def counted(self: Any, fn: Any, *args: Any, **kwargs: Any) -> Any:
-        sent.append(" ".join(str(args[1]).split()[:2]) if len(args) > 1 else fn.__name__)
+        if len(args) > 1:
+            begin = args[4] if len(args) > 4 and args[4] else None
+            statement = " ".join(str(args[1]).split()[:2])
+            sent.append(f"{begin}; {statement}" if begin else statement)
+        else:
+            sent.append(fn.__name__)
         return await original(self, fn, *args, **kwargs)
 
     async with db.session(context=SYSTEM) as session:  # the pool's connection, opened
@@ -582,11 +589,18 @@ async def test_sqlite_begins_a_read_deferred_and_a_write_immediate_in_one_trip_e
         await session.execute(select(ModuleChoice.id))
     write = list(sent)
     sent.clear()
+    async with db.session(write=True, context=SYSTEM) as session:
+        pass
+    async with db.session(context=SYSTEM) as session:
+        await session.connection()
+    idle = list(sent)
+    sent.clear()
     async with db.session(context=SYSTEM) as session:
         await session.execute(select(ModuleChoice.id))
     monkeypatch.undo()
-    assert read == ["BEGIN DEFERRED", "SELECT module_choices.id", "commit"], read
-    assert write == ["BEGIN IMMEDIATE", "SELECT module_choices.id", "commit"], write
+    assert read == ["BEGIN DEFERRED; SELECT module_choices.id", "commit"], read
+    assert write == ["BEGIN IMMEDIATE; SELECT module_choices.id", "commit"], write
+    assert idle == [], idle
     assert sent == read, "a write's lock request never reaches the next transaction"
 
 

@@ -184,7 +184,9 @@ async def request_session(
     user_id = request_user_id(request)
     cache: TenantCache = request.app.state.tenant_cache
     if not isinstance(tenant_key, str) or isinstance(resolved, Tenant):
-        async with db.session(write=write, context=await request_context(request)) as session:
+        async with db.session(
+            write=write, context=await request_context(request), shared_read=not write
+        ) as session:
             cache.use_in(session)
             yield session
             await _settle_events(request, session)
@@ -192,14 +194,14 @@ async def request_session(
     cached = cache.cached(tenant_key)
     if cached is not None:
         context = DbContext.for_tenant(cached, user_id)
-        async with db.session(write=write, context=context) as session:
+        async with db.session(write=write, context=context, shared_read=not write) as session:
             cache.use_in(session)
             await check_found_tenant(request, session, cached)
             state[RESOLVED_KEY] = cached
             yield session
             await _settle_events(request, session)
         return
-    async with db.session(write=write, context=SYSTEM) as session:
+    async with db.session(write=write, context=SYSTEM, shared_read=not write) as session:
         cache.use_in(session)
         tenant = await check_tenant(request, session, tenant_key)
         if tenant in session:

@@ -1,0 +1,296 @@
+"""A read request's one pooled connection, shared by the statements built once and the ORM.
+
+A tenant read spent a quarter of its CPU in SQLAlchemy's machinery around a single statement:
+the session taking a connection, the statement's execution context, the cursor adapter, the
+result object, the session's commit bookkeeping. :class:`ReadConnection` holds the request's
+pooled connection and its one transaction, and runs a :class:`core.statements.Query` on the
+driver itself (asyncpg's ``fetch``, one trip to aiosqlite's thread): the SQL text, the order of
+the parameters, their bind processors and each column's result processor come from a
+compilation made once per statement and dialect (:class:`RawSelect`), so the values sent and
+the values read are exactly those SQLAlchemy would send and read.
+
+The ORM session of the same request uses the same connection and transaction: its ``get_bind``
+answers the :class:`~sqlalchemy.engine.Connection` made over this pooled connection
+(:class:`RequestSession`), which the session joins without taking over its commit. What does
+not change:
+
+- **One transaction per request.** The transaction opens with the request's first statement,
+  whichever path runs it, and ends once, committed when the request succeeds and rolled back
+  when it fails (:meth:`ReadConnection.finish`).
+- **Row-level security.** On PostgreSQL the context rides on the ``BEGIN`` exactly as for any
+  session (:class:`core.db.ContextConnection`); a later change of context goes through the
+  session as before.
+- **Engine events.** ``begin``, ``before_cursor_execute``, ``after_cursor_execute``,
+  ``commit`` and ``rollback`` are dispatched for the statements run here, with the request's
+  :class:`~sqlalchemy.engine.Connection`, so round-trip counts and instrumentation see them.
+- **Errors** reach callers as SQLAlchemy's :class:`~sqlalchemy.exc.DBAPIError` family, and a
+  connection the server dropped is invalidated rather than returned to the pool.
+
+Statements a :class:`RawSelect` cannot express (expanding ``IN`` lists, ``literal_execute``
+parameters, schema translation) and ``Query`` conversions that take a SQLAlchemy row keep
+SQLAlchemy's path, on the same connection.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, NoReturn
+
+from sqlalchemy import exc
+from sqlalchemy.engine import Connection, Dialect, Engine
+from sqlalchemy.orm import Session
+from sqlalchemy.pool import PoolProxiedConnection
+from sqlalchemy.sql import Select
+from sqlalchemy.util import greenlet_spawn
+from sqlalchemy.util.concurrency import in_greenlet
+
+READ_CONNECTION_KEY = "gongzhi_read_connection"
+_PENDING_BEGIN = "gongzhi_pending_begin"
+Processor = Callable[[Any], Any] | None
+
+
+class RawSelect:
+    """A SELECT compiled once for one dialect, ready to run on the driver.
+
+    ``columns`` are the result's column names in order; :meth:`arguments` turns the request's
+    values into the driver's positional parameters; :meth:`convert` applies each column's
+    result processor (SQLite's UUIDs and JSON from text, for instance) to a fetched row.
+    """
+
+    __slots__ = ("_compiled", "_processors", "_results", "columns", "names", "sql")
+
+    def __init__(self, stmt: Select[Any], dialect: Dialect) -> None:
+        compiled: Any = stmt.compile(dialect=dialect)
+        if (
+            not compiled.positional
+            or compiled.literal_execute_params
+            or compiled.post_compile_params
+            or compiled.schema_translate_map
+        ):
+            raise ValueError("statement needs SQLAlchemy's per-execution compilation")
+        self._compiled = compiled
+        self.sql: str = compiled.string
+        self.names: tuple[str, ...] = tuple(compiled.positiontup)
+        self._processors: Mapping[str, Callable[[Any], Any]] = compiled._bind_processors
+        self.columns: tuple[str, ...] = tuple(c[0] for c in compiled._result_columns)
+        results = [c[3]._cached_result_processor(dialect, None) for c in compiled._result_columns]
+        self._results: tuple[Processor, ...] = tuple(results)
+
+    @classmethod
+    def build(cls, stmt: Select[Any], dialect: Dialect) -> RawSelect | None:
+        """The compiled statement, or None where only SQLAlchemy's path can run it."""
+        try:
+            return cls(stmt, dialect)
+        except ValueError:
+            return None
+
+    def arguments(self, params: Mapping[str, Any]) -> list[Any]:
+        values = self._compiled.construct_params(params, escape_names=False)
+        processors = self._processors
+        return [
+            processors[name](values[name]) if name in processors else values[name]
+            for name in self.names
+        ]
+
+    def processors(self) -> tuple[Processor, ...]:
+        return self._results
+
+
+def set_pending_begin(driver: Any, begin: str) -> None:
+    """Leave ``begin`` on the aiosqlite connection ``driver`` for its transaction's first
+    statement to send (SQLite: :class:`core.db.OneTripDialect`)."""
+    driver.__dict__[_PENDING_BEGIN] = begin
+
+
+def take_pending_begin(driver: Any) -> str | None:
+    """The ``BEGIN`` left on ``driver`` for the transaction's first statement, now taken (None
+    if there is none)."""
+    begin: str | None = driver.__dict__.pop(_PENDING_BEGIN, None)
+    return begin
+
+
+def _sqlite_fetch(driver: Any, sql: str, args: Sequence[Any], begin: str | None) -> list[Any]:
+    """On aiosqlite's thread: the transaction's pending ``BEGIN``, then the statement and all
+    its rows: one trip to the thread."""
+    conn = driver._conn
+    if begin is not None and not conn.in_transaction:
+        conn.execute(begin)
+    cursor = conn.execute(sql, args)
+    try:
+        rows: list[Any] = cursor.fetchall()
+        return rows
+    finally:
+        cursor.close()
+
+
+class ReadConnection:
+    """The pooled connection and transaction of one read request (see the module's doc).
+
+    The connection is taken from the pool with the first statement. The statements built once
+    run on the driver and the transaction is begun and ended on the driver, unless something
+    needs SQLAlchemy's :class:`~sqlalchemy.engine.Connection` over it: the ORM session (then
+    made on demand, :meth:`sa_connection`) or a listener on the engine's events (then made
+    with the connection, so every statement, ``BEGIN`` and ``COMMIT`` is dispatched).
+
+    ``on_connect`` gets the pooled connection as it is taken, before anything runs on it: the
+    database gives it the session's row-level-security context there (which it reads then, so
+    a context set on the session before its first statement applies as it would without
+    this) and returns what it applied, kept as :attr:`applied`.
+    """
+
+    __slots__ = ("_connection", "_engine", "_on_connect", "_postgres", "_raw", "applied")
+
+    def __init__(self, engine: Engine, on_connect: Callable[[Any], Any]) -> None:
+        self._engine = engine
+        self._on_connect = on_connect
+        self._raw: PoolProxiedConnection | None = None
+        self._connection: Connection | None = None
+        self._postgres = engine.dialect.name == "postgresql"
+        self.applied: Any = None
+
+    @property
+    def connection(self) -> Connection | None:
+        """SQLAlchemy's connection of the request, if one was made."""
+        return self._connection
+
+    @property
+    def dialect(self) -> Dialect:
+        return self._engine.dialect
+
+    def checkout(self) -> PoolProxiedConnection:
+        """The pooled connection, taken on first use. Runs in SQLAlchemy's greenlet."""
+        raw = self._raw
+        if raw is not None:
+            return raw
+        raw = self._engine.raw_connection()
+        try:
+            self.applied = self._on_connect(raw)
+        except BaseException:
+            raw.close()
+            raise
+        self._raw = raw
+        if self._engine._has_events:
+            self.sa_connection()
+        return raw
+
+    def sa_connection(self) -> Connection:
+        """SQLAlchemy's connection over the pooled one, its transaction begun (on the driver
+        with its first statement, if no statement ran yet). Runs in SQLAlchemy's greenlet."""
+        connection = self._connection
+        if connection is None:
+            connection = Connection(self._engine, connection=self.checkout())
+            connection.begin()
+            self._connection = connection
+        return connection
+
+    async def fetch(self, raw: RawSelect, params: Mapping[str, Any]) -> list[Any]:
+        """Every row of ``raw`` run with ``params``, each a sequence of processed values."""
+        pooled = self._raw
+        if pooled is None:
+            pooled = await greenlet_spawn(self.checkout)
+        args = raw.arguments(params)
+        connection = self._connection
+        events = connection is not None and self._engine._has_events
+        if events:
+            dispatch = self._engine.dispatch
+            dispatch.before_cursor_execute(connection, None, raw.sql, args, None, False)
+        adapter: Any = pooled.dbapi_connection
+        try:
+            async with adapter._execute_mutex:
+                driver = adapter._connection
+                if self._postgres:
+                    if adapter._transaction is None:
+                        await adapter._start_transaction()
+                    rows: list[Any] = await driver.fetch(raw.sql, *args)
+                else:
+                    begin = take_pending_begin(driver) or "BEGIN DEFERRED"
+                    rows = await driver._execute(_sqlite_fetch, driver, raw.sql, args, begin)
+        except Exception as error:
+            self._raise(pooled, raw.sql, args, error)
+        if events:
+            dispatch.after_cursor_execute(connection, None, raw.sql, args, None, False)
+        processors = raw.processors()
+        if any(processors):
+            return [
+                [p(v) if p is not None else v for p, v in zip(processors, row, strict=True)]
+                for row in rows
+            ]
+        return rows
+
+    def _raise(
+        self,
+        pooled: PoolProxiedConnection,
+        sql: str | None,
+        args: Sequence[Any],
+        error: Exception,
+    ) -> NoReturn:
+        """Re-raise ``error`` as SQLAlchemy would: translated to the dialect's DBAPI error,
+        wrapped in :class:`~sqlalchemy.exc.DBAPIError`, the connection invalidated if the
+        server is gone."""
+        adapter: Any = pooled.dbapi_connection
+        dialect = self._engine.dialect
+        dbapi: Any = dialect.loaded_dbapi
+        translated: BaseException = error
+        if self._postgres and not isinstance(error, dbapi.Error):
+            try:
+                adapter._handle_exception(error)
+            except Exception as adapted:
+                translated = adapted
+        if not isinstance(translated, dbapi.Error):
+            raise error
+        gone = dialect.is_disconnect(translated, adapter, None)
+        if gone:
+            pooled.invalidate(translated)
+        raise exc.DBAPIError.instance(
+            sql, list(args), translated, dbapi.Error, connection_invalidated=gone
+        ) from error
+
+    def finish_sync(self, error: BaseException | None) -> None:
+        """Commit (``error`` None) or roll back the transaction, and return the connection to
+        the pool; once. A transaction the session already rolled back is only closed. Runs in
+        SQLAlchemy's greenlet."""
+        connection, pooled = self._connection, self._raw
+        self._connection = self._raw = None
+        if connection is not None:
+            try:
+                transaction = connection.get_transaction()
+                if transaction is not None and transaction.is_active:
+                    if error is None:
+                        transaction.commit()
+                    else:
+                        transaction.rollback()
+            finally:
+                connection.close()
+            return
+        if pooled is None:
+            return
+        try:
+            adapter: Any = pooled.dbapi_connection
+            try:
+                if error is None:
+                    adapter.commit()
+                else:
+                    adapter.rollback()
+            except Exception as failed:
+                self._raise(pooled, "COMMIT" if error is None else "ROLLBACK", (), failed)
+        finally:
+            pooled.close()
+
+
+class RequestSession(Session):
+    """The ORM session class of every :class:`core.db.Database`: in a read request it runs on
+    the request's :class:`ReadConnection`, otherwise exactly as :class:`Session`.
+
+    Outside SQLAlchemy's greenlet (a caller asking ``session.get_bind().dialect``) and before
+    the connection is taken, it answers the engine, which has the same dialect.
+    """
+
+    def get_bind(self, mapper: Any = None, **kw: Any) -> Any:
+        shared = self.info.get(READ_CONNECTION_KEY) if kw.get("bind") is None else None
+        if shared is not None:
+            connection = shared.connection
+            if connection is not None:
+                return connection
+            if in_greenlet():
+                return shared.sa_connection()
+        return super().get_bind(mapper, **kw)

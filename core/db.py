@@ -61,6 +61,9 @@ from core.readconn import (
 from core.settings import Settings
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
+POOL_SIZE = 20
+"""Connections a process keeps open, at most: the maximum it had before (10 kept and 10 more
+opened and closed as needed), now all kept."""
 PING_AFTER_IDLE = 10.0
 """Seconds a pooled PostgreSQL connection may sit unused before its next checkout pings it.
 
@@ -446,17 +449,27 @@ def _prepare_sqlite_file(url: str) -> None:
         Path(database).parent.mkdir(parents=True, exist_ok=True)
 
 
-def create_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> AsyncEngine:
+def create_engine(url: str, *, pool_size: int = POOL_SIZE, echo: bool = False) -> AsyncEngine:
     """Create an async engine with Gongzhi's connection settings for SQLite or PostgreSQL.
 
     SQLite runs in WAL mode with foreign keys enforced, and write transactions start with
     ``BEGIN IMMEDIATE`` so concurrent writers queue on the busy timeout instead of failing when a
     read lock cannot be upgraded.
+
+    The pool keeps up to ``pool_size`` connections open and opens no more (no overflow): a
+    connection beyond the pool's size was closed when returned, so a process serving more
+    requests at once than the size opened and closed a connection every few requests (on
+    SQLite a thread and four pragmas, on PostgreSQL a server process and the driver's type
+    set-up), which under load cost more than the requests themselves.
     """
     if url.startswith("sqlite"):
         _prepare_sqlite_file(url)
         engine = create_async_engine(
-            url, echo=echo, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+            url,
+            echo=echo,
+            pool_size=pool_size,
+            max_overflow=0,
+            connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
         )
 
         @event.listens_for(engine.sync_engine, "connect")
@@ -478,7 +491,7 @@ def create_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> Async
         url,
         echo=echo,
         pool_size=pool_size,
-        max_overflow=pool_size,
+        max_overflow=0,
         pool_recycle=1800,
         connect_args={"connection_class": ContextConnection},
     )
@@ -536,12 +549,13 @@ def _finish(
     greenlet for all, where the async context managers spent one each (and a task each to see
     them through).
 
-    A read request's session (``transaction`` None) begins only if the ORM used it; one that
-    never did has nothing to commit or close, and its read connection ends the transaction.
+    A read request's session (``transaction`` None) is committed and closed only if the ORM
+    used it (it ran a statement or holds a change to flush); one that only had the request's
+    tenant attached has nothing to commit, and its read connection ends the transaction.
     """
     try:
         if transaction is None:
-            if session.in_transaction():
+            if _used(session):
                 try:
                     if error is None:
                         session.commit()
@@ -563,6 +577,14 @@ def _finish(
         raise
     if shared is not None:
         shared.finish_sync(error)
+
+
+def _used(session: Session) -> bool:
+    """Whether ``session`` took a connection or holds anything a commit would flush."""
+    transaction = session.get_transaction()
+    if transaction is None:
+        return False
+    return bool(transaction._connections) or not session._is_clean()
 
 
 async def _to_completion(work: Coroutine[Any, Any, None]) -> None:

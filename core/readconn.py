@@ -123,6 +123,21 @@ def _sqlite_fetch(driver: Any, sql: str, args: Sequence[Any], begin: str | None)
         cursor.close()
 
 
+def _listened(engine: Engine) -> bool:
+    """Whether anything listens to the events a read's statements and transaction fire.
+
+    (``Engine._has_events`` stays true once a listener was ever added, even after its removal.)
+    """
+    dispatch = engine.dispatch
+    return bool(
+        dispatch.before_cursor_execute
+        or dispatch.after_cursor_execute
+        or dispatch.begin
+        or dispatch.commit
+        or dispatch.rollback
+    )
+
+
 class ReadConnection:
     """The pooled connection and transaction of one read request (see the module's doc).
 
@@ -169,7 +184,7 @@ class ReadConnection:
             raw.close()
             raise
         self._raw = raw
-        if self._engine._has_events:
+        if _listened(self._engine):
             self.sa_connection()
         return raw
 
@@ -190,7 +205,7 @@ class ReadConnection:
             pooled = await greenlet_spawn(self.checkout)
         args = raw.arguments(params)
         connection = self._connection
-        events = connection is not None and self._engine._has_events
+        events = connection is not None and _listened(self._engine)
         if events:
             dispatch = self._engine.dispatch
             dispatch.before_cursor_execute(connection, None, raw.sql, args, None, False)

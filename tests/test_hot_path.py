@@ -227,6 +227,28 @@ async def test_a_tenant_list_on_postgresql_makes_four_round_trips(
     )
 
 
+async def test_connections_opened_for_a_burst_stay_open_for_the_next(
+    settings: Settings, db: Database
+) -> None:
+    """A process serving more requests at once than the pool kept used to open a connection
+    for each extra one and close it when returned, at every burst (on SQLite a thread and
+    four pragmas, on PostgreSQL a server process). Up to the pool's size they now stay."""
+    opened: list[int] = []
+    event.listen(db.engine.sync_engine, "connect", lambda *_: opened.append(1))
+
+    async def one() -> None:
+        async with db.session(context=SYSTEM) as session:
+            await session.execute(text("SELECT 1"))
+            await asyncio.sleep(0.02)
+
+    burst = 16
+    await asyncio.gather(*(one() for _ in range(burst)))
+    first = len(opened)
+    await asyncio.gather(*(one() for _ in range(burst)))
+    assert first <= burst
+    assert len(opened) == first, "the second burst opened connections again"
+
+
 async def test_a_pooled_connection_idle_for_a_while_is_pinged_before_use(
     pg_only: None, settings: Settings, pings: list[int], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -700,3 +700,32 @@ def test_a_json_log_line_is_one_object_with_uuids_and_times_as_text() -> None:
     assert decoded["at"] == "2026-11-30"
     assert decoded["odd"] == repr(object)
     assert decoded["名"] == "张三"
+
+
+async def test_an_expiry_under_concurrent_reads_is_refreshed_once(
+    settings: Settings, db: Database
+) -> None:
+    """When the module states' version check and the cached tenants expire, the reads in flight
+    used to re-read them all at once (a burst of identical queries every ``module_state_ttl``
+    under load). One read re-reads each; the others keep what was cached meanwhile."""
+    built = await _five_sector_tree(db)
+    app = create_app(settings.with_(module_state_ttl=0.3))
+    states = app.state.module_states
+    cache: TenantCache = app.state.tenant_cache
+    district = built["district"]
+    async with db.session() as session:
+        await states.states(session, district)
+        await cache.find(session, "district")
+    await asyncio.sleep(0.35)
+
+    async def read() -> None:
+        async with db.session(context=DbContext.for_tenant(district)) as session:
+            if cache.cached("district") is None:
+                async with db.session() as system:
+                    await cache.find(system, "district")
+            assert await states.is_enabled(session, district, FS)
+
+    with RoundTrips(db.engine.sync_engine) as trips:
+        await asyncio.gather(*(read() for _ in range(8)))
+    assert trips.seen.count("SELECT module_state_version") == 1, trips.seen
+    assert trips.seen.count("SELECT tenants") == 1, trips.seen

@@ -104,3 +104,56 @@ async def test_the_tenant_handed_to_a_handler_is_the_session_s_own_clean_copy(
         assert attach_copy(session.sync_session, resolved) is loaded
         await session.rollback()
     assert resolved.slug == "wangcheng"
+
+
+async def test_an_expired_entry_is_re_read_by_one_request_while_the_others_keep_it(
+    db: Database, settings: Settings
+) -> None:
+    """At every expiry under load, each request in flight used to re-read the tenant at once.
+    The first to find the entry expired re-reads it; the others keep the expired entry
+    meanwhile, for at most another ``ttl``; a tenant gone since is forgotten."""
+    await _district(db, settings)
+    cache = TenantCache(ttl=0.2)
+    async with db.session() as session:
+        assert await cache.find(session, "wangcheng") is not None
+    assert cache.cached("wangcheng") is not None
+    cache._entries["wangcheng"] = (
+        cache._entries["wangcheng"][0] - 0.25,
+        cache._entries["wangcheng"][1],
+    )
+
+    assert cache.cached("wangcheng") is None, "the first request re-reads"
+    kept = cache.cached("wangcheng")
+    assert kept is not None, "the others keep the entry meanwhile"
+    assert kept.slug == "wangcheng"
+
+    async with db.session(write=True) as session:
+        await session.execute(update(Tenant).where(Tenant.slug == "wangcheng").values(name="新"))
+    async with db.session() as session:
+        assert (await cache.find(session, "wangcheng")) is not None
+    fresh = cache.cached("wangcheng")
+    assert fresh is not None
+    assert fresh.name == "新"
+
+    stamp, row = cache._entries["wangcheng"]
+    cache._entries["wangcheng"] = (stamp - 0.45, row)
+    assert cache.cached("wangcheng") is None
+    assert cache.cached("wangcheng") is None, "past twice the ttl nobody keeps it"
+
+    async with db.session(write=True) as session:
+        await session.execute(update(Tenant).where(Tenant.slug == "wangcheng").values(slug="w2"))
+    async with db.session() as session:
+        assert await cache.find(session, "wangcheng") is None
+    assert "wangcheng" not in cache._entries
+
+
+async def test_derived_values_are_recomputed_by_one_request_at_a_time() -> None:
+    cache = TenantCache(ttl=0.2)
+    cache.keep("k", 1)
+    assert cache.derived("k") == 1
+    stamp, value = cache._derived["k"]
+    cache._derived["k"] = (stamp - 0.25, value)
+    assert cache.derived("k") is None
+    assert cache.derived("k") == 1
+    cache.keep("k", 2)
+    assert cache.derived("k") == 2

@@ -57,16 +57,28 @@ class ModuleStates:
         self._stale = True
 
     async def _refresh_version(self, session: AsyncSession) -> None:
+        """Re-read the version counter when ``ttl`` has passed since the last read began.
+
+        The read is marked as made when it starts, so the requests that arrive while it is
+        under way use the states cached so far rather than each reading the counter too (under
+        load, a burst of identical queries at every expiry); a read that fails is not counted.
+        """
         now = time.monotonic()
         if not self._stale and now - self._checked_at < self.ttl:
             return
-        version = await session.scalar(
-            select(ModuleStateVersion.version).where(ModuleStateVersion.id == 1)
-        )
-        if self._stale or version != self._version:
+        checked_at, stale = self._checked_at, self._stale
+        self._checked_at = now
+        try:
+            version = await session.scalar(
+                select(ModuleStateVersion.version).where(ModuleStateVersion.id == 1)
+            )
+        except BaseException:
+            if self._checked_at == now:
+                self._checked_at = checked_at
+            raise
+        if stale or self._stale or version != self._version:
             self._cache.clear()
         self._version = version
-        self._checked_at = now
         self._stale = False
 
     async def _chain(self, session: AsyncSession, tenant: Tenant) -> list[ChainLink]:

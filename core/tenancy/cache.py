@@ -2,9 +2,13 @@
 
 Every tenant route resolves its key; the tree changes rarely. An entry lives at most ``ttl``
 seconds (``GONGZHI_MODULE_STATE_TTL``, the bound module states already promise), so a change
-committed by another process is seen within that time; a change committed through any session
-of this process (ORM objects or ORM bulk ``update(Tenant)``/``delete(Tenant)``) empties every
-cache of the process as soon as it commits. Writes still read the tenant's status from the
+committed by another process is seen within that time, plus the moment one request takes to
+read it again: when an entry expires, the first request to ask re-reads it and the requests
+that ask meanwhile keep the expired entry (for at most another ``ttl``) instead of all
+re-reading it at once, which under load made every expiry a burst of identical queries. A
+change committed through any session of this process (ORM objects or ORM bulk
+``update(Tenant)``/``delete(Tenant)``) empties every cache of the process as soon as it
+commits. Writes still read the tenant's status from the
 database (:func:`core.tenancy.service.ensure_writable`), so a suspension stops writes at once.
 
 A hit is handed out as a fresh object with its own copy of ``settings``: detached
@@ -69,20 +73,38 @@ class TenantCache:
         self.ttl = ttl
         self._entries: dict[str, tuple[float, dict[str, Any]]] = {}
         self._derived: dict[Hashable, tuple[float, Any]] = {}
+        self._refreshing: set[Hashable] = set()
         _caches.add(self)
 
     def clear(self) -> None:
         self._entries.clear()
         self._derived.clear()
+        self._refreshing.clear()
+
+    def _usable(self, key: Hashable, stored_at: float, now: float) -> bool:
+        """Whether an entry stored at ``stored_at`` may answer now.
+
+        Fresh entries may. An expired one is re-read by the first request that finds it so
+        (which is told no, and is expected to store the new value); the requests that find it
+        while that read is under way, within another ``ttl``, are told yes.
+        """
+        age = now - stored_at
+        if age < self.ttl:
+            return True
+        if age < 2 * self.ttl and key in self._refreshing:
+            return True
+        self._refreshing.add(key)
+        return False
 
     def use_in(self, session: AsyncSession) -> None:
         """Make this cache the one :func:`cache_of` finds for ``session`` (a request's)."""
         session.info[_SESSION_KEY] = self
 
     def derived(self, key: Hashable) -> Any | None:
-        """A fresh value stored under ``key`` by :meth:`keep`, or None."""
+        """A value stored under ``key`` by :meth:`keep` that may answer now (see
+        :meth:`_usable`), or None: then the caller computes it and :meth:`keep` s it."""
         entry = self._derived.get(key)
-        if entry is None or time.monotonic() - entry[0] >= self.ttl:
+        if entry is None or not self._usable(("derived", key), entry[0], time.monotonic()):
             return None
         return entry[1]
 
@@ -91,11 +113,13 @@ class TenantCache:
         if len(self._derived) >= MAX_ENTRIES:
             self._derived.clear()
         self._derived[key] = (time.monotonic(), value)
+        self._refreshing.discard(("derived", key))
 
     def cached(self, key: str) -> Tenant | None:
-        """The tenant of ``key`` as a detached object, if a fresh entry holds it; no query."""
+        """The tenant of ``key`` as a detached object, if an entry holds it that may answer now
+        (see :meth:`_usable`); no query. None tells the caller to :meth:`find` it."""
         entry = self._entries.get(key)
-        if entry is None or time.monotonic() - entry[0] >= self.ttl:
+        if entry is None or not self._usable(key, entry[0], time.monotonic()):
             return None
         return _detached(entry[1])
 
@@ -105,8 +129,13 @@ class TenantCache:
         entry = self._entries.get(key)
         if entry is not None and now - entry[0] < self.ttl:
             return attach_copy(session.sync_session, _detached(entry[1]))
-        tenant = await find_tenant(session, key)
-        if tenant is not None:
+        try:
+            tenant = await find_tenant(session, key)
+        finally:
+            self._refreshing.discard(key)
+        if tenant is None:
+            self._entries.pop(key, None)
+        else:
             row = {name: getattr(tenant, name) for name in _COLUMNS}
             row["settings"] = _copy_settings(row["settings"])
             if len(self._entries) >= MAX_ENTRIES:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 from collections.abc import AsyncIterator, Sequence
 from contextlib import AbstractAsyncContextManager
 from typing import Any
@@ -263,4 +264,26 @@ def create_app(
         debug=False,
     )
     add_problem_responses(app)
+    return app
+
+
+def freeze_startup_objects() -> None:
+    """Move every object alive once the application has started out of the garbage
+    collector's sight (:func:`gc.freeze`).
+
+    The kernel, the plugins, SQLAlchemy's mappers and Litestar's routes are about 215,000
+    objects that live as long as the process; each full collection walked all of them again,
+    a pause of tens to hundreds of milliseconds in whichever request was running (the long
+    tail of ``make bench``'s latencies). Frozen, a full collection walks only what requests
+    have built since.
+    """
+    gc.collect()
+    gc.freeze()
+
+
+def serve_app() -> Litestar:
+    """The application as ``gongzhi serve`` runs it in each worker: :func:`create_app`, and
+    once it has started, :func:`freeze_startup_objects`."""
+    app = create_app()
+    app.on_startup.append(freeze_startup_objects)
     return app

@@ -148,7 +148,7 @@ def serve(host: str, port: int, workers: int, reload: bool) -> None:
     created = prepare_metrics_dir(workers)
     try:
         uvicorn.run(
-            "core.app:create_app",
+            "core.app:serve_app",
             factory=True,
             host=host,
             port=port,

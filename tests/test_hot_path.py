@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import re
 import time
@@ -34,7 +35,7 @@ from sqlalchemy.dialects.postgresql.asyncpg import AsyncAdapt_asyncpg_connection
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from core.app import create_app
+from core.app import create_app, freeze_startup_objects, serve_app
 from core.audit import AuditRecord
 from core.db import SYSTEM, Database, DbContext, create_engine, set_context
 from core.identity.authn import PrincipalCache, bearer_token
@@ -729,3 +730,21 @@ async def test_an_expiry_under_concurrent_reads_is_refreshed_once(
         await asyncio.gather(*(read() for _ in range(8)))
     assert trips.seen.count("SELECT module_state_version") == 1, trips.seen
     assert trips.seen.count("SELECT tenants") == 1, trips.seen
+
+
+def test_a_served_worker_freezes_the_objects_built_at_startup(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A full garbage collection walked every object the worker built at startup again, a
+    pause of tens of milliseconds or more in whichever request was running; ``gongzhi serve``
+    freezes them once the application has started."""
+    monkeypatch.setattr("core.app.create_app", lambda: create_app(settings))
+    app = serve_app()
+    assert app.on_startup[-1] is freeze_startup_objects
+    try:
+        freeze_startup_objects()
+        assert gc.get_freeze_count() > 10_000
+        gc.collect()
+        assert gc.get_freeze_count() > 10_000, "a collection leaves the frozen objects alone"
+    finally:
+        gc.unfreeze()

@@ -25,12 +25,13 @@ from core.db import Database
 from core.errors import EXCEPTION_HANDLERS, add_problem_responses
 from core.identity import routes as identity_routes
 from core.identity.access import provide_caller, require_user
-from core.identity.authn import PRINCIPALS_CHANNEL, AuthenticationMiddleware, PrincipalCache
+from core.identity.authn import PRINCIPALS_CHANNEL, PrincipalCache
 from core.identity.passwords import hasher_for
 from core.identity.permissions import PermissionRegistry, core_permissions
 from core.identity.ratelimit import MemoryRateLimiter, RedisRateLimiter
 from core.kernel import new_host
-from core.logging import RequestContextMiddleware, configure_logging
+from core.logging import configure_logging
+from core.middleware import RequestMiddleware
 from core.modules import routes as module_routes
 from core.modules.dispatch import EventDispatcher
 from core.modules.events import HEARING_KEY, PENDING_EVENTS_KEY
@@ -222,15 +223,13 @@ def create_app(
         dependencies={
             "session": Provide(provide_session),
             "tenant": Provide(provide_tenant, sync_to_thread=False),
-            "principal": Provide(require_user),
+            "principal": Provide(require_user, sync_to_thread=False),
             "paging": Provide(provide_paging, sync_to_thread=False),
-            "caller": Provide(provide_caller),
+            "caller": Provide(provide_caller, sync_to_thread=False),
             "config": Provide(provide_config),
         },
         middleware=[
-            DefineMiddleware(RequestContextMiddleware),
-            DefineMiddleware(prometheus.MetricsMiddleware),
-            DefineMiddleware(AuthenticationMiddleware),
+            DefineMiddleware(RequestMiddleware),
         ],
         exception_handlers=EXCEPTION_HANDLERS,
         after_exception=[close_abandoned_transaction],

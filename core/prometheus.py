@@ -14,11 +14,10 @@ workers; ``/metrics`` then adds up every worker's files, whichever worker answer
 from __future__ import annotations
 
 import os
-import time
 from typing import Any
 
 from litestar import Response, get
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.types import Scope
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     REGISTRY,
@@ -49,51 +48,36 @@ LATENCY = Histogram(
 )
 
 
-def _labels(scope: Scope) -> tuple[str, str, str] | None:
+_requests: dict[tuple[str, str, int, str, str], Any] = {}
+_latencies: dict[tuple[str, str, str], Any] = {}
+
+
+def record(scope: Scope, status: int, seconds: float) -> None:
+    """Count a routed HTTP request answered with ``status`` after ``seconds``; a request that
+    matched no route is not recorded.
+
+    The labelled children are kept per label values (as bounded as the labels themselves):
+    ``labels()`` validated and looked them up again on every request.
+    """
     handler = scope.get("route_handler")
     template = scope.get("path_template")
     if handler is None or not template:
-        return None
-    module = handler.opt.get("module")
-    return (
-        str(template),
-        str(scope.get("method", "")),
-        module if isinstance(module, str) else CORE_MODULE,
-    )
-
-
-def _tenant_level(scope: Scope) -> str:
-    tenant = scope.get("state", {}).get(RESOLVED_KEY)
-    level = getattr(tenant, "level", None)
-    return level if isinstance(level, str) else NO_TENANT
-
-
-class MetricsMiddleware:
-    """Record every routed HTTP request's status and latency (pure ASGI, after routing)."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        labels = _labels(scope) if scope["type"] == "http" else None  # type: ignore[comparison-overlap]
-        if labels is None:
-            await self.app(scope, receive, send)
-            return
-        started = time.perf_counter()
-        status = 500
-
-        async def recording_send(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            await send(message)
-
-        try:
-            await self.app(scope, receive, recording_send)
-        finally:
-            route, method, module = labels
-            REQUESTS.labels(route, method, str(status), module, _tenant_level(scope)).inc()
-            LATENCY.labels(route, method, module).observe(time.perf_counter() - started)
+        return
+    opt_module = handler.opt.get("module")
+    module = opt_module if isinstance(opt_module, str) else CORE_MODULE
+    route, method = str(template), str(scope.get("method", ""))
+    level = getattr(scope.get("state", {}).get(RESOLVED_KEY), "level", None)
+    tenant_level = level if isinstance(level, str) else NO_TENANT
+    key = (route, method, status, module, tenant_level)
+    counter = _requests.get(key)
+    if counter is None:
+        counter = _requests[key] = REQUESTS.labels(route, method, str(status), module, tenant_level)
+    counter.inc()
+    latency_key = (route, method, module)
+    latency = _latencies.get(latency_key)
+    if latency is None:
+        latency = _latencies[latency_key] = LATENCY.labels(route, method, module)
+    latency.observe(seconds)
 
 
 def exposition() -> bytes:

@@ -111,13 +111,14 @@ async def authorize(
     request.scope.setdefault("state", {}).setdefault("audit_tenant_id", tenant.id)
 
 
-async def require_user(request: Request[Any, Any, Any], session: AsyncSession) -> Principal:
+def require_user(request: Request[Any, Any, Any], session: AsyncSession) -> Principal:
     """The authenticated caller; 401 for an anonymous request.
 
     It takes ``session`` so Litestar resolves it after the session, one at a time rather than
     in a task group beside it. Correctness does not depend on the order: a session whose
     request fails in a later dependency is rolled back and closed by the kernel
-    (:func:`core.app.close_abandoned_transaction`).
+    (:func:`core.app.close_abandoned_transaction`). Synchronous (provided with
+    ``sync_to_thread=False``): the middleware has authenticated the caller, nothing is awaited.
     """
     principal = principal_of(request)
     if principal is None:
@@ -125,9 +126,10 @@ async def require_user(request: Request[Any, Any, Any], session: AsyncSession) -
     return principal
 
 
-async def provide_caller(request: Request[Any, Any, Any], session: AsyncSession) -> Caller:
+def provide_caller(request: Request[Any, Any, Any], session: AsyncSession) -> Caller:
     """The ``caller`` dependency: who is calling; 401 for an anonymous request.
 
-    Takes ``session`` for the same reason as :func:`require_user` (order only).
+    Takes ``session`` for the same reason as :func:`require_user` (order only); synchronous
+    like it.
     """
-    return Caller.of(await require_user(request, session))
+    return Caller.of(require_user(request, session))

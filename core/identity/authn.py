@@ -16,7 +16,6 @@ import time
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
 
 from litestar import Litestar
 from litestar.exceptions import NotAuthorizedException
@@ -224,29 +223,52 @@ async def principal_for_api_token(session: AsyncSession, token: str) -> Principa
     )
 
 
-async def authenticate(
+def cached_principal(
+    settings: Settings, cache: PrincipalCache, token: str
+) -> tuple[bool, Principal | None]:
+    """``(True, principal)`` when ``token``'s principal (or its invalidity) is known without a
+    query, ``(False, None)`` when it must be loaded (:func:`load_principal`).
+
+    Synchronous, so a request with a known token pays no await for its caller.
+    """
+    if token.startswith(API_TOKEN_PREFIX):
+        return cache.get(f"api:{token_hash(token)}")
+    session_key = cache.token_key(settings, token)
+    if session_key is None:
+        return True, None
+    return cache.get(session_key)
+
+
+async def load_principal(
     settings: Settings, db: Database, cache: PrincipalCache, token: str
 ) -> Principal | None:
-    """The principal a bearer ``token`` stands for, or None if it is not (or no longer) valid."""
+    """Load ``token``'s principal from the database and keep it in ``cache``."""
+    principal: Principal | None
     if token.startswith(API_TOKEN_PREFIX):
         key = f"api:{token_hash(token)}"
-        found, principal = cache.get(key)
-        if not found:
-            async with db.session(context=SYSTEM) as session:
-                principal = await principal_for_api_token(session, token)
-            cache.put(key, principal, principal.user_id if principal else None)
+        async with db.session(context=SYSTEM) as session:
+            principal = await principal_for_api_token(session, token)
+        cache.put(key, principal, principal.user_id if principal else None)
         return principal
     session_key = cache.token_key(settings, token)
     if session_key is None:
         return None
-    found, principal = cache.get(session_key)
-    if not found:
-        _, session_id_text, user_id_text = session_key.split(":")
-        user_id, session_id = uuid.UUID(user_id_text), uuid.UUID(session_id_text)
-        async with db.session(context=SYSTEM) as session:
-            principal = await principal_for_session(session, user_id, session_id)
-        cache.put(session_key, principal, user_id)
+    _, session_id_text, user_id_text = session_key.split(":")
+    user_id, session_id = uuid.UUID(user_id_text), uuid.UUID(session_id_text)
+    async with db.session(context=SYSTEM) as session:
+        principal = await principal_for_session(session, user_id, session_id)
+    cache.put(session_key, principal, user_id)
     return principal
+
+
+async def authenticate(
+    settings: Settings, db: Database, cache: PrincipalCache, token: str
+) -> Principal | None:
+    """The principal a bearer ``token`` stands for, or None if it is not (or no longer) valid."""
+    found, principal = cached_principal(settings, cache, token)
+    if found:
+        return principal
+    return await load_principal(settings, db, cache, token)
 
 
 def bearer_token(scope: Scope) -> str | None:
@@ -267,8 +289,45 @@ def bearer_token(scope: Scope) -> str | None:
     return value.strip() or None if scheme.lower() == "bearer" else None
 
 
+def audit_context_of(scope: Scope, principal: Principal | None) -> AuditContext:
+    """The audit context of a request: its caller, request id and client address."""
+    client = scope.get("client")
+    return AuditContext(
+        actor_id=principal.user_id if principal else None,
+        actor_username=principal.username if principal else None,
+        request_id=scope.setdefault("state", {}).get("request_id"),
+        client_address=client[0] if client else None,
+    )
+
+
+def refuse_anonymous(scope: Scope, principal: Principal | None, token: str | None) -> None:
+    """401 for a request without valid credentials to a route that declares a permission
+    (and is not a public one): before the tenant is looked up."""
+    route_handler = scope.get("route_handler")
+    if (
+        principal is None
+        and route_handler is not None
+        and route_handler.opt.get("permission")
+        and not route_handler.opt.get("public")
+    ):
+        raise NotAuthorizedException(
+            detail="invalid or expired token" if token else "no bearer token"
+        )
+
+
+async def request_principal(scope: Scope, token: str) -> Principal | None:
+    """The principal of ``token`` for a request of the app in ``scope``."""
+    state = Litestar.from_scope(scope).state
+    return await authenticate(state.settings, state.db, state.principal_cache, token)
+
+
 class AuthenticationMiddleware:
-    """Set ``scope["user"]`` to the caller's :class:`Principal` or None, and the audit context."""
+    """Set ``scope["user"]`` to the caller's :class:`Principal` or None, and the audit context.
+
+    The kernel serves HTTP requests through :class:`core.middleware.RequestMiddleware`, which
+    does the same in one layer with the request id, the log context and the metrics; this one
+    serves any other connection (a WebSocket).
+    """
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -277,37 +336,14 @@ class AuthenticationMiddleware:
         if scope["type"] not in ("http", "websocket"):
             await self.app(scope, receive, send)
             return
-        app = Litestar.from_scope(scope)
         token = bearer_token(scope)
-        principal: Principal | None = None
-        if token is not None:
-            principal = await authenticate(
-                app.state.settings, app.state.db, app.state.principal_cache, token
-            )
+        principal = await request_principal(scope, token) if token is not None else None
         scope["user"] = principal
-        client = scope.get("client")
-        state: dict[str, Any] = scope.setdefault("state", {})
-        reset = audit_context.set(
-            AuditContext(
-                actor_id=principal.user_id if principal else None,
-                actor_username=principal.username if principal else None,
-                request_id=state.get("request_id"),
-                client_address=client[0] if client else None,
-            )
-        )
+        reset = audit_context.set(audit_context_of(scope, principal))
         try:
             if principal is not None:
                 bind(user=principal.username)
-            route_handler = scope.get("route_handler")
-            if (
-                principal is None
-                and route_handler is not None
-                and route_handler.opt.get("permission")
-                and not route_handler.opt.get("public")
-            ):
-                raise NotAuthorizedException(
-                    detail="invalid or expired token" if token else "no bearer token"
-                )
+            refuse_anonymous(scope, principal, token)
             await self.app(scope, receive, send)
         finally:
             audit_context.reset(reset)

@@ -1,0 +1,98 @@
+"""The kernel's one ASGI middleware on every route: request id and log context, metrics,
+authentication.
+
+What a request gets is what three middlewares gave it, in their order:
+
+1. a request id (the client's valid ``X-Request-ID`` or a fresh one), kept in
+   ``scope["state"]["request_id"]``, bound to the log context and sent back as the answer's
+   ``X-Request-ID`` header (:mod:`core.logging`);
+2. the caller: ``scope["user"]`` is the bearer token's :class:`~core.identity.principal.Principal`
+   or None, the audit context names it, and a route that declares a permission answers 401
+   without valid credentials, before the tenant is looked up (:mod:`core.identity.authn`);
+3. once the answer is sent (or the request failed): the request counted and timed in the
+   Prometheus metrics (:mod:`core.prometheus`), and one access line written.
+
+One layer instead of three: each layer was a coroutine per request and a ``send`` wrapper per
+message, and Litestar placed its own exception layer inside them. A token whose principal the
+process already knows is checked without an await. A request refused with 401 by the check in
+2. is answered by the application's exception handler outside this layer, as it was: its access
+line and metrics read status 500 and its answer has no ``X-Request-ID``.
+"""
+
+from __future__ import annotations
+
+from time import perf_counter
+
+from litestar import Litestar
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from structlog.contextvars import bind_contextvars
+
+from core.audit import audit_context
+from core.identity.authn import (
+    AuthenticationMiddleware,
+    audit_context_of,
+    bearer_token,
+    cached_principal,
+    load_principal,
+    refuse_anonymous,
+)
+from core.identity.principal import Principal
+from core.logging import REQUEST_ID_HEADER, end_request, request_id_of, start_request
+from core.prometheus import record
+
+
+class RequestMiddleware:
+    """Request id, log context, authentication, metrics and access line of an HTTP request;
+    any other connection is authenticated by :class:`AuthenticationMiddleware` alone."""
+
+    __slots__ = ("_other", "app")
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self._other = AuthenticationMiddleware(app)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":  # type: ignore[comparison-overlap]
+            await self._other(scope, receive, send)
+            return
+        request_id = request_id_of(scope["headers"])
+        scope.setdefault("state", {})["request_id"] = request_id
+        start_request(request_id)
+        started = perf_counter()
+        status = 500
+        id_header = (REQUEST_ID_HEADER, request_id.encode())
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                headers = list(message.get("headers", []))
+                headers.append(id_header)
+                message["headers"] = headers
+            await send(message)
+
+        try:
+            token = bearer_token(scope)
+            principal: Principal | None = None
+            if token is not None:
+                state = Litestar.from_scope(scope).state
+                found, principal = cached_principal(state.settings, state.principal_cache, token)
+                if not found:
+                    principal = await load_principal(
+                        state.settings, state.db, state.principal_cache, token
+                    )
+            scope["user"] = principal
+            reset = audit_context.set(audit_context_of(scope, principal))
+            try:
+                if principal is not None:
+                    bind_contextvars(user=principal.username)
+                refuse_anonymous(scope, principal, token)
+                await self.app(scope, receive, send_with_id)
+            finally:
+                audit_context.reset(reset)
+        finally:
+            seconds = perf_counter() - started
+            try:
+                record(scope, status, seconds)
+            finally:
+                end_request(scope.get("method"), scope["path"], status, seconds)

@@ -7,16 +7,15 @@ What a request gets is what three middlewares gave it, in their order:
    ``scope["state"]["request_id"]``, bound to the log context and sent back as the answer's
    ``X-Request-ID`` header (:mod:`core.logging`);
 2. the caller: ``scope["user"]`` is the bearer token's :class:`~core.identity.principal.Principal`
-   or None, the audit context names it, and a route that declares a permission answers 401
-   without valid credentials, before the tenant is looked up (:mod:`core.identity.authn`);
+   or None and the audit context names it; a route that declares a permission then answers 401
+   without valid credentials, before the tenant is looked up
+   (:func:`core.identity.authn.require_credentials`, a guard of every route);
 3. once the answer is sent (or the request failed): the request counted and timed in the
    Prometheus metrics (:mod:`core.prometheus`), and one access line written.
 
 One layer instead of three: each layer was a coroutine per request and a ``send`` wrapper per
 message, and Litestar placed its own exception layer inside them. A token whose principal the
-process already knows is checked without an await. A request refused with 401 by the check in
-2. is answered by the application's exception handler outside this layer, as it was: its access
-line and metrics read status 500 and its answer has no ``X-Request-ID``.
+process already knows is checked without an await.
 """
 
 from __future__ import annotations
@@ -34,7 +33,6 @@ from core.identity.authn import (
     bearer_token,
     cached_principal,
     load_principal,
-    refuse_anonymous,
 )
 from core.identity.principal import Principal
 from core.logging import REQUEST_ID_HEADER, end_request, request_id_of, start_request
@@ -86,7 +84,6 @@ class RequestMiddleware:
             try:
                 if principal is not None:
                     bind_contextvars(user=principal.username)
-                refuse_anonymous(scope, principal, token)
                 await self.app(scope, receive, send_with_id)
             finally:
                 audit_context.reset(reset)

@@ -73,6 +73,25 @@ async def test_a_tenant_route_without_credentials_is_401_before_the_tenant_is_lo
             assert response.status_code == 401
             assert response.headers["content-type"].startswith("application/problem+json")
             assert response.json()["detail"] == detail
+            assert HEX_ID.match(response.headers["x-request-id"])
+            assert response.json()["request_id"] == response.headers["x-request-id"]
+
+
+async def test_a_refused_anonymous_request_is_logged_and_counted_as_401(
+    client: AsyncTestClient[Litestar], db: Database, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The 401 of a tenant route without credentials was answered outside the request's own
+    layer: its access line and metrics read 500, which an operator's alert on server errors
+    would count."""
+    await make_tree(db, {"district": {}})
+    labels = {"route": "/api/v1/tenants/{tenant_key}/modules", "method": "GET"}
+    before = _count((await client.get("/metrics")).text, status="401", **labels)
+    errors = _count((await client.get("/metrics")).text, status="500", **labels)
+    capsys.readouterr()
+    assert (await client.get(MODULES.format("district"))).status_code == 401
+    metrics = (await client.get("/metrics")).text
+    assert _count(metrics, status="401", **labels) - before == 1
+    assert _count(metrics, status="500", **labels) == errors
 
 
 async def test_a_known_token_is_answered_from_the_cache_until_its_session_is_revoked(

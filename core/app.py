@@ -25,7 +25,7 @@ from core.db import Database
 from core.errors import EXCEPTION_HANDLERS, add_problem_responses
 from core.identity import routes as identity_routes
 from core.identity.access import provide_caller, require_user
-from core.identity.authn import PRINCIPALS_CHANNEL, PrincipalCache, require_credentials
+from core.identity.authn import PRINCIPALS_CHANNEL, PrincipalCache
 from core.identity.passwords import hasher_for
 from core.identity.permissions import PermissionRegistry, core_permissions
 from core.identity.ratelimit import MemoryRateLimiter, RedisRateLimiter
@@ -231,7 +231,6 @@ def create_app(
         middleware=[
             DefineMiddleware(RequestMiddleware),
         ],
-        guards=[require_credentials],
         exception_handlers=EXCEPTION_HANDLERS,
         after_exception=[close_abandoned_transaction],
         plugins=[LevelSchema(settings.tenant_levels)],

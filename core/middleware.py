@@ -7,9 +7,10 @@ What a request gets is what three middlewares gave it, in their order:
    ``scope["state"]["request_id"]``, bound to the log context and sent back as the answer's
    ``X-Request-ID`` header (:mod:`core.logging`);
 2. the caller: ``scope["user"]`` is the bearer token's :class:`~core.identity.principal.Principal`
-   or None and the audit context names it; a route that declares a permission then answers 401
-   without valid credentials, before the tenant is looked up
-   (:func:`core.identity.authn.require_credentials`, a guard of every route);
+   or None and the audit context names it; a route that declares a permission answers 401
+   without valid credentials, before the tenant is looked up (:mod:`core.identity.authn`),
+   through this layer like any other answer (its ``X-Request-ID``, its access line and metrics
+   with status 401);
 3. once the answer is sent (or the request failed): the request counted and timed in the
    Prometheus metrics (:mod:`core.prometheus`), and one access line written.
 
@@ -21,18 +22,22 @@ process already knows is checked without an await.
 from __future__ import annotations
 
 from time import perf_counter
+from typing import Any
 
-from litestar import Litestar
+from litestar import Litestar, Request
+from litestar.exceptions import NotAuthorizedException
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from structlog.contextvars import bind_contextvars
 
 from core.audit import audit_context
+from core.errors import http_handler
 from core.identity.authn import (
     AuthenticationMiddleware,
     audit_context_of,
     bearer_token,
     cached_principal,
     load_principal,
+    refuse_anonymous,
 )
 from core.identity.principal import Principal
 from core.logging import REQUEST_ID_HEADER, end_request, request_id_of, start_request
@@ -84,6 +89,11 @@ class RequestMiddleware:
             try:
                 if principal is not None:
                     bind_contextvars(user=principal.username)
+                try:
+                    refuse_anonymous(scope, principal, token)
+                except NotAuthorizedException as refusal:
+                    await _answer(scope, receive, send_with_id, refusal)
+                    return
                 await self.app(scope, receive, send_with_id)
             finally:
                 audit_context.reset(reset)
@@ -93,3 +103,17 @@ class RequestMiddleware:
                 record(scope, status, seconds)
             finally:
                 end_request(scope.get("method"), scope["path"], status, seconds)
+
+
+async def _answer(
+    scope: Scope, receive: Receive, send: Send, refusal: NotAuthorizedException
+) -> None:
+    """Answer ``refusal`` as the application's exception handler would, through ``send``.
+
+    Raised from here it would reach the application's outermost exception layer, which answers
+    on the server's own ``send``: no ``X-Request-ID``, and an access line and metrics that read
+    500.
+    """
+    request: Request[Any, Any, Any] = Request(scope, receive)
+    response = http_handler(request, refusal)
+    await response.to_asgi_response(Litestar.from_scope(scope), request)(scope, receive, send)

@@ -16,12 +16,9 @@ import time
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
 
 from litestar import Litestar
-from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException
-from litestar.handlers.base import BaseRouteHandler
 from litestar.types import ASGIApp, Receive, Scope, Send
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -316,18 +313,6 @@ def refuse_anonymous(scope: Scope, principal: Principal | None, token: str | Non
         raise NotAuthorizedException(
             detail="invalid or expired token" if token else "no bearer token"
         )
-
-
-def require_credentials(
-    connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler
-) -> None:
-    """Litestar guard of every route: :func:`refuse_anonymous` for the caller the middleware
-    found. A guard runs inside the route's own exception layer and before its dependencies, so
-    the 401 is answered through the request's middleware (its ``X-Request-ID``, its access line
-    and metrics with status 401) and still before the tenant is looked up."""
-    scope = connection.scope
-    user = scope.get("user")
-    refuse_anonymous(scope, user if isinstance(user, Principal) else None, bearer_token(scope))
 
 
 async def request_principal(scope: Scope, token: str) -> Principal | None:

@@ -11,10 +11,15 @@ A module's roll-up statement is built once per process and dialect, with the ten
 upper bound of its subtree's path range and the length of a child's path as parameters:
 building the statement of a module with many figures costs far more than running it, and one
 statement object keeps SQLAlchemy's compiled form (its cache key is memoised on the object), so
-each roll-up only binds the tenant and runs. The parameters are rendered into the SQL text at
-execution (``literal_execute``), so PostgreSQL plans every roll-up with the tenant's own
-values: the subtree's size, which decides between index lookups and scans, comes from the
-path's histogram, never from a generic plan's guess.
+each roll-up only binds the tenant and runs. The parameters are bound, not written into the
+SQL text, so the text is the same for every tenant and PostgreSQL, after its first five
+executions on a connection, may plan it once and reuse the plan for any tenant: planning the
+statement with every branch's policies took 13–30 ms at full size, more than running a
+district's. That is safe because nothing in the plan depends on the subtree's size (the child
+lookup above; the narrowing array's length was never known to the planner); a generic plan and
+a province's own plan had the same shape and time (docs/benchmarks.md, ``make bench-scale``).
+The monthly figures (:func:`monthly`), whose semi-join to the subtree does depend on its size,
+still render the path into the text (``literal_execute``) and are planned per tenant.
 """
 
 from __future__ import annotations
@@ -65,11 +70,13 @@ STATEMENTS = 512
 figure of a module whose batch failed)."""
 
 
-def _param(name: str, kind: type[String] | type[Integer]) -> BindParameter[Any]:
-    return bindparam(name, type_=kind, literal_execute=True)
+def _param(
+    name: str, kind: type[String] | type[Integer], *, literal: bool = False
+) -> BindParameter[Any]:
+    return bindparam(name, type_=kind, literal_execute=literal)
 
 
-def _in_subtree(dialect: str) -> ColumnElement[bool]:
+def _in_subtree(dialect: str, *, literal: bool = False) -> ColumnElement[bool]:
     """SQL: a ``tenants`` row lies in the subtree of the tenant bound as :data:`ROLLUP_PATH`
     (that tenant included).
 
@@ -83,10 +90,11 @@ def _in_subtree(dialect: str) -> ColumnElement[bool]:
     and estimated a district's 225 tenants as 4, which chose nested loops a province could not
     afford).
     """
-    path = _param(ROLLUP_PATH, String)
+    path = _param(ROLLUP_PATH, String, literal=literal)
     if dialect != "postgresql":
         return Tenant.path.startswith(path)
-    return and_(Tenant.path.op("~>=~")(path), Tenant.path.op("~<~")(_param(ROLLUP_UPPER, String)))
+    upper = _param(ROLLUP_UPPER, String, literal=literal)
+    return and_(Tenant.path.op("~>=~")(path), Tenant.path.op("~<~")(upper))
 
 
 def _params(tenant: Tenant) -> dict[str, Any]:
@@ -344,7 +352,7 @@ async def monthly(
     ]
     series: list[dict[str, Any]] = []
     failed: list[str] = []
-    subtree = select(Tenant.id).where(_in_subtree(dialect))
+    subtree = select(Tenant.id).where(_in_subtree(dialect, literal=True))
     params = _params(tenant)
     for name in sorted(modules):
         plugin = host.plugin_of(name)

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
-from sqlalchemy import delete, text
+from sqlalchemy import delete, event, text
 
 from core.db import Database, DbContext
 from core.modules import rollup
@@ -180,3 +180,32 @@ async def test_the_roll_up_statement_names_children_without_joining_the_subtree(
         rows = (await session.execute(statement, params)).all()
     assert "Nested Loop" not in plan, plan
     assert sorted(int(value) for _, value, _ in rows) == [1, 2, 3]
+
+
+async def test_the_roll_up_statement_is_the_same_text_for_every_tenant(
+    db: Database, tree: Any, app: Litestar
+) -> None:
+    """The tenant's path is a bound parameter, not part of the SQL text, so PostgreSQL may plan
+    the statement once per connection and reuse the plan for any tenant (no join of the
+    statement depends on the subtree's size); the figures still follow the tenant."""
+    statements: list[str] = []
+
+    def seen(*args: Any) -> None:
+        statements.append(args[2])
+
+    host = app.state.host
+    event.listen(db.engine.sync_engine, "before_cursor_execute", seen)
+    try:
+        totals: dict[str, Any] = {}
+        for slug in ("town-a", "town-b"):
+            async with db.session(context=DbContext.for_tenant(tree[slug])) as session:
+                statements.clear()
+                result = await rollup.rollup(session, host, tree[slug], frozenset({"notes"}))
+                totals[slug] = [s for s in statements if "rollup_subtree" in s]
+                (figure,) = result["figures"]
+                totals[slug + " total"] = figure["total"]
+    finally:
+        event.remove(db.engine.sync_engine, "before_cursor_execute", seen)
+    assert totals["town-a"]
+    assert totals["town-a"] == totals["town-b"]
+    assert (totals["town-a total"], totals["town-b total"]) == (3, 2)

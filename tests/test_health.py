@@ -38,7 +38,7 @@ async def test_ready_when_the_database_is_ahead_of_this_code(
         await session.execute(
             text(
                 "UPDATE alembic_version SET version_num = 'from_a_newer_release' "
-                "WHERE version_num = '0006_password_change'"
+                "WHERE version_num = '0007_tenants_path_covers_id'"
             )
         )
     response = await client.get("/health/ready")

@@ -221,6 +221,26 @@ async def test_the_subtree_test_of_the_policies_is_an_index_range_and_still_filt
     assert "~<~" in plan.split("ix_tenants_path", 1)[1].split("\n", 2)[1], plan
 
 
+async def test_the_policies_read_the_subtree_from_the_path_index_alone(
+    app_db: Callable[..., Database], db: Database, gongzhi_tree: Callable[..., Any]
+) -> None:
+    """``ix_tenants_path`` includes ``id``, so the ids of the context's subtree, which every
+    policy reads once per statement, come from an index-only scan rather than a table fetch
+    per tenant (scattered over the table in a large tree)."""
+    built = await gongzhi_tree(TREE)
+    await arrange(db, built)
+    async with app_db().session(context=DbContext.for_tenant(built["town-a"])) as session:
+        await session.execute(text("SET LOCAL enable_seqscan = off"))
+        await session.execute(text("SET LOCAL enable_bitmapscan = off"))
+        plan = "\n".join(
+            row[0]
+            for row in await session.execute(
+                text("EXPLAIN SELECT tenant_id FROM module_choices WHERE module = 'x'")
+            )
+        )
+    assert "Index Only Scan using ix_tenants_path" in plan, plan
+
+
 async def test_a_tenant_context_cannot_write_a_row_of_another_subtree(
     app_db: Callable[..., Database], gongzhi_tree: Callable[..., Any]
 ) -> None:

@@ -3,16 +3,23 @@
 For a tenant with path ``P``, every row of a module's metric query is attributed to the child of
 the tenant it falls under by the first ``len(P) + 33`` characters of its tenant's path (one
 ``/<32 hex>`` segment below ``P``), so a whole district is a handful of GROUP BY queries however
-many communities it has.
+many communities it has. On PostgreSQL a tenant's child is looked up in a ``jsonb`` object built
+once per statement from the subtree rather than joined, so no plan depends on the subtree's
+size, which the planner cannot see in the narrowing array (:func:`_by_child`).
 
 A module's roll-up statement is built once per process and dialect, with the tenant's path, the
 upper bound of its subtree's path range and the length of a child's path as parameters:
 building the statement of a module with many figures costs far more than running it, and one
 statement object keeps SQLAlchemy's compiled form (its cache key is memoised on the object), so
-each roll-up only binds the tenant and runs. The parameters are rendered into the SQL text at
-execution (``literal_execute``), so PostgreSQL plans every roll-up with the tenant's own
-values: the subtree's size, which decides between index lookups and scans, comes from the
-path's histogram, never from a generic plan's guess.
+each roll-up only binds the tenant and runs. The parameters are bound, not written into the
+SQL text, so the text is the same for every tenant and PostgreSQL, after its first five
+executions on a connection, may plan it once and reuse the plan for any tenant: planning the
+statement with every branch's policies took 13–30 ms at full size, more than running a
+district's. That is safe because nothing in the plan depends on the subtree's size (the child
+lookup above; the narrowing array's length was never known to the planner); a generic plan and
+a province's own plan had the same shape and time (docs/benchmarks.md, ``make bench-scale``).
+The monthly figures (:func:`monthly`), whose semi-join to the subtree does depend on its size,
+still render the path into the text (``literal_execute``) and are planned per tenant.
 """
 
 from __future__ import annotations
@@ -33,9 +40,11 @@ from sqlalchemy import (
     Integer,
     Select,
     String,
+    Text,
     and_,
     any_,
     bindparam,
+    cast,
     func,
     literal,
     select,
@@ -61,11 +70,13 @@ STATEMENTS = 512
 figure of a module whose batch failed)."""
 
 
-def _param(name: str, kind: type[String] | type[Integer]) -> BindParameter[Any]:
-    return bindparam(name, type_=kind, literal_execute=True)
+def _param(
+    name: str, kind: type[String] | type[Integer], *, literal: bool = False
+) -> BindParameter[Any]:
+    return bindparam(name, type_=kind, literal_execute=literal)
 
 
-def _in_subtree(dialect: str) -> ColumnElement[bool]:
+def _in_subtree(dialect: str, *, literal: bool = False) -> ColumnElement[bool]:
     """SQL: a ``tenants`` row lies in the subtree of the tenant bound as :data:`ROLLUP_PATH`
     (that tenant included).
 
@@ -79,10 +90,11 @@ def _in_subtree(dialect: str) -> ColumnElement[bool]:
     and estimated a district's 225 tenants as 4, which chose nested loops a province could not
     afford).
     """
-    path = _param(ROLLUP_PATH, String)
+    path = _param(ROLLUP_PATH, String, literal=literal)
     if dialect != "postgresql":
         return Tenant.path.startswith(path)
-    return and_(Tenant.path.op("~>=~")(path), Tenant.path.op("~<~")(_param(ROLLUP_UPPER, String)))
+    upper = _param(ROLLUP_UPPER, String, literal=literal)
+    return and_(Tenant.path.op("~>=~")(path), Tenant.path.op("~<~")(upper))
 
 
 def _params(tenant: Tenant) -> dict[str, Any]:
@@ -107,7 +119,14 @@ def _subtree(dialect: str) -> CTE:
     )
 
 
-def _by_child(metric: MetricQuery, subtree: CTE, dialect: str) -> Select[Any]:
+def _children(subtree: CTE) -> CTE:
+    """PostgreSQL: one row holding the subtree's child paths by tenant id, as a ``jsonb``
+    object built once per statement."""
+    pairs = func.jsonb_object_agg(cast(subtree.c.id, Text), subtree.c.child)
+    return select(pairs.label("child_of")).cte("rollup_children")
+
+
+def _by_child(metric: MetricQuery, subtree: CTE, children: CTE | None, dialect: str) -> Select[Any]:
     """``metric``'s rows in the subtree, summed per child path.
 
     The metric query is narrowed to the subtree's tenant ids before it is grouped, so a district
@@ -120,31 +139,50 @@ def _by_child(metric: MetricQuery, subtree: CTE, dialect: str) -> Select[Any]:
     is a nested loop, and the planner charges every probe the start-up cost of the policy's
     sub-plans (the subtree, the visible activities), which PostgreSQL pays once per statement;
     so it preferred a scan of the ten-million-row ledger that evaluates the policy on every row.
+
+    On PostgreSQL each tenant's child is then looked up in the ``jsonb`` object of
+    :func:`_children` instead of joining the per-tenant sums to the subtree: the planner cannot
+    know how many ids the array holds (it estimated a province's 333,500 ledger entries at 165)
+    and, from that guess, may join a province's 20,000 sums to its 21,664 tenants by a nested
+    loop (67 s at full size once the policies' subtree reads were cheap). A lookup per sum has
+    no such choice, so no plan of the statement depends on the subtree's size.
     """
     query = metric.query()
     tenant_of = query.selected_columns[0]
-    if dialect == "postgresql":
-        ids = func.array(select(subtree.c.id).scalar_subquery())
-        narrowed = query.where(tenant_of == any_(ids))
-    else:
-        narrowed = query.where(tenant_of.in_(select(subtree.c.id)))
-    sub = narrowed.subquery()
+    if dialect != "postgresql" or children is None:
+        sub = query.where(tenant_of.in_(select(subtree.c.id))).subquery()
+        tenant_col, value_col = list(sub.c)[:2]
+        return (
+            select(subtree.c.child, func.sum(value_col).label("value"))
+            .select_from(sub)
+            .join(subtree, subtree.c.id == tenant_col)
+            .group_by(subtree.c.child)
+        )
+    ids = func.array(select(subtree.c.id).scalar_subquery())
+    sub = query.where(tenant_of == any_(ids)).subquery()
     tenant_col, value_col = list(sub.c)[:2]
-    return (
-        select(subtree.c.child, func.sum(value_col).label("value"))
-        .select_from(sub)
-        .join(subtree, subtree.c.id == tenant_col)
-        .group_by(subtree.c.child)
-    )
+    child_of = select(children.c.child_of).scalar_subquery()
+    named = select(
+        child_of.op("->>", return_type=String)(cast(tenant_col, Text)).label("child"),
+        value_col.label("value"),
+    ).subquery()
+    return select(named.c.child, func.sum(named.c.value).label("value")).group_by(named.c.child)
+
+
+def _statement_ctes(dialect: str) -> tuple[CTE, CTE | None]:
+    subtree = _subtree(dialect)
+    return subtree, _children(subtree) if dialect == "postgresql" else None
 
 
 @functools.lru_cache(maxsize=STATEMENTS)
 def _batch(metrics: tuple[MetricQuery, ...], dialect: str) -> CompoundSelect[Any]:
     """All of ``metrics`` as one ``UNION ALL``, each row tagged with its metric's index."""
-    subtree = _subtree(dialect)
+    subtree, children = _statement_ctes(dialect)
     return union_all(
         *(
-            _by_child(metric, subtree, dialect).add_columns(literal(index).label("metric"))
+            _by_child(metric, subtree, children, dialect).add_columns(
+                literal(index).label("metric")
+            )
             for index, metric in enumerate(metrics)
         )
     )
@@ -152,7 +190,7 @@ def _batch(metrics: tuple[MetricQuery, ...], dialect: str) -> CompoundSelect[Any
 
 @functools.lru_cache(maxsize=STATEMENTS)
 def _single(metric: MetricQuery, dialect: str) -> Select[Any]:
-    return _by_child(metric, _subtree(dialect), dialect)
+    return _by_child(metric, *_statement_ctes(dialect), dialect)
 
 
 async def _run(
@@ -314,7 +352,7 @@ async def monthly(
     ]
     series: list[dict[str, Any]] = []
     failed: list[str] = []
-    subtree = select(Tenant.id).where(_in_subtree(dialect))
+    subtree = select(Tenant.id).where(_in_subtree(dialect, literal=True))
     params = _params(tenant)
     for name in sorted(modules):
         plugin = host.plugin_of(name)

@@ -29,7 +29,12 @@ class Tenant(UUIDPrimaryKey, Timestamps, Base):
     __tablename__ = "tenants"
     __table_args__ = (
         CheckConstraint("status IN ('active', 'suspended', 'archived')", name="status_valid"),
-        Index("ix_tenants_path", "path", postgresql_ops={"path": "text_pattern_ops"}),
+        Index(
+            "ix_tenants_path",
+            "path",
+            postgresql_ops={"path": "text_pattern_ops"},
+            postgresql_include=["id"],
+        ),
     )
 
     parent_id: Mapped[uuid.UUID | None] = mapped_column(

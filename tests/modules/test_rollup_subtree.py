@@ -9,9 +9,10 @@ from typing import Any
 import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
-from sqlalchemy import delete
+from sqlalchemy import delete, event, text
 
-from core.db import Database
+from core.db import Database, DbContext
+from core.modules import rollup
 from core.modules.enablement import ChainLink, effective_states
 from core.modules.manifest import Manifest
 from core.modules.models import ModuleChoice, ModulePolicy
@@ -156,3 +157,55 @@ async def test_the_sql_answer_matches_the_rules_tenant_by_tenant(db: Database) -
                 got = await modules_on_below(session, MANIFESTS, asked)
             want = expected(tenants, policies, choices, asked)
             assert got == want, f"{asked.slug}: {sorted(got ^ want)} {policies} {choices}"
+
+
+async def test_the_roll_up_statement_names_children_without_joining_the_subtree(
+    backend: str, db: Database, tree: Any
+) -> None:
+    """On PostgreSQL the per-tenant sums find their child in one lookup object, not by a join
+    to the subtree whose plan would depend on a size the planner cannot know: even with hash
+    and merge joins off, the statement has no nested loop (a join would have to be one)."""
+    if backend != "postgres":
+        pytest.skip("the statement's plan is PostgreSQL's")
+    metrics = tuple(NotesPlugin().metrics())
+    statement = rollup._batch(metrics, "postgresql")
+    async with db.session(context=DbContext.for_tenant(tree["district"])) as session:
+        await session.execute(text("SET LOCAL enable_hashjoin = off"))
+        await session.execute(text("SET LOCAL enable_mergejoin = off"))
+        params = rollup._params(tree["district"])
+        compiled = statement.params(params).compile(
+            dialect=session.get_bind().dialect, compile_kwargs={"literal_binds": True}
+        )
+        plan = "\n".join(row[0] for row in await session.execute(text(f"EXPLAIN {compiled}")))
+        rows = (await session.execute(statement, params)).all()
+    assert "Nested Loop" not in plan, plan
+    assert sorted(int(value) for _, value, _ in rows) == [1, 2, 3]
+
+
+async def test_the_roll_up_statement_is_the_same_text_for_every_tenant(
+    db: Database, tree: Any, app: Litestar
+) -> None:
+    """The tenant's path is a bound parameter, not part of the SQL text, so PostgreSQL may plan
+    the statement once per connection and reuse the plan for any tenant (no join of the
+    statement depends on the subtree's size); the figures still follow the tenant."""
+    statements: list[str] = []
+
+    def seen(*args: Any) -> None:
+        statements.append(args[2])
+
+    host = app.state.host
+    event.listen(db.engine.sync_engine, "before_cursor_execute", seen)
+    try:
+        totals: dict[str, Any] = {}
+        for slug in ("town-a", "town-b"):
+            async with db.session(context=DbContext.for_tenant(tree[slug])) as session:
+                statements.clear()
+                result = await rollup.rollup(session, host, tree[slug], frozenset({"notes"}))
+                totals[slug] = [s for s in statements if "rollup_subtree" in s]
+                (figure,) = result["figures"]
+                totals[slug + " total"] = figure["total"]
+    finally:
+        event.remove(db.engine.sync_engine, "before_cursor_execute", seen)
+    assert totals["town-a"]
+    assert totals["town-a"] == totals["town-b"]
+    assert (totals["town-a total"], totals["town-b total"]) == (3, 2)

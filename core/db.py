@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 import asyncpg
+import msgspec
 from sqlalchemy import event, exc, text
 from sqlalchemy.dialects.sqlite.aiosqlite import (
     AsyncAdapt_aiosqlite_connection,
@@ -61,6 +62,10 @@ from core.readconn import (
 from core.settings import Settings
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
+read_json = msgspec.json.decode
+"""How JSON columns are read back (both databases): msgspec's decoder, several times faster
+than the standard library's, which SQLAlchemy uses by default; the values are the same Python
+objects. A list page of volunteers spent a fifth of its CPU decoding their two JSON columns."""
 POOL_SIZE = 20
 """Connections a process keeps open, at most: the maximum it had before (10 kept and 10 more
 opened and closed as needed), now all kept."""
@@ -464,12 +469,19 @@ def create_engine(url: str, *, pool_size: int = POOL_SIZE, echo: bool = False) -
     """
     if url.startswith("sqlite"):
         _prepare_sqlite_file(url)
+        database = make_url(url).database
+        # An in-memory database lives in one connection (SQLAlchemy's StaticPool): no pool size.
+        pooled: dict[str, Any] = (
+            {"pool_size": pool_size, "max_overflow": 0}
+            if database and database != ":memory:"
+            else {}
+        )
         engine = create_async_engine(
             url,
             echo=echo,
-            pool_size=pool_size,
-            max_overflow=0,
+            json_deserializer=read_json,
             connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+            **pooled,
         )
 
         @event.listens_for(engine.sync_engine, "connect")
@@ -493,6 +505,7 @@ def create_engine(url: str, *, pool_size: int = POOL_SIZE, echo: bool = False) -
         pool_size=pool_size,
         max_overflow=0,
         pool_recycle=1800,
+        json_deserializer=read_json,
         connect_args={"connection_class": ContextConnection},
     )
     _ping_after_idle(engine)
@@ -535,7 +548,7 @@ def create_nullpool_engine(url: str) -> AsyncEngine:
     """An engine that opens a fresh connection per use: for CLI commands and migrations."""
     if url.startswith("sqlite"):
         _prepare_sqlite_file(url)
-    return create_async_engine(url, poolclass=NullPool)
+    return create_async_engine(url, poolclass=NullPool, json_deserializer=read_json)
 
 
 def _finish(

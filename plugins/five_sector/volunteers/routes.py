@@ -69,7 +69,9 @@ async def export_volunteers(
 async def create_volunteer(
     tenant: Tenant, session: AsyncSession, config: ModuleConfig, data: VolunteerCreate
 ) -> Volunteer:
-    return services.answer(await services.create(session, tenant, data), 0, config)
+    return services.answer(
+        await services.create(session, tenant, data), 0, config["star_thresholds"]
+    )
 
 
 @get("/volunteers/{volunteer_id:uuid}", opt=PEOPLE)
@@ -119,7 +121,7 @@ async def _record(
     volunteer, minutes = found
     data = record.build(
         tenant,
-        services.answer(volunteer, minutes, config),
+        services.answer(volunteer, minutes, config["star_thresholds"]),
         [services.entry_answer(e) for e in await services.ledger(session, volunteer)],
         responsible_person or str(config["record_responsible_person"]),
     )

@@ -140,7 +140,10 @@ ENTRY = Insert(ServiceEntry)
 """A ledger entry's INSERT, built once: the credit, the write the module serves most."""
 
 
-def answer(volunteer: Row | VolunteerRow, minutes: int, config: Mapping[str, Any]) -> Volunteer:
+def answer(volunteer: Row | VolunteerRow, minutes: int, stars: Sequence[int]) -> Volunteer:
+    """The volunteer's answer; ``stars`` are the module's ``star_thresholds``, read once by the
+    caller (each read of a list setting is a private copy, which per row cost a list page more
+    than its rows)."""
     return Volunteer(
         id=volunteer.id,
         tenant_id=volunteer.tenant_id,
@@ -152,7 +155,7 @@ def answer(volunteer: Row | VolunteerRow, minutes: int, config: Mapping[str, Any
         skills=list(volunteer.skills),
         served_tenant_ids=list(volunteer.served_tenant_ids),
         total_hours=rules.minutes_to_hours(minutes),
-        star_level=rules.star_level(minutes, config["star_thresholds"]),
+        star_level=rules.star_level(minutes, stars),
     )
 
 
@@ -268,7 +271,8 @@ async def with_totals(
 ) -> list[Volunteer]:
     """The answers for ``volunteers``, their totals summed in one query."""
     totals = await _totals(session, volunteers)
-    return [answer(v, totals.get(v.id, 0), config) for v in volunteers]
+    stars = config["star_thresholds"]
+    return [answer(v, totals.get(v.id, 0), stars) for v in volunteers]
 
 
 async def answered(
@@ -278,7 +282,7 @@ async def answered(
     found = await ONE.first(session, volunteer_id=volunteer_id, subtree_path=tenant.path)
     if found is None:
         raise NotFound("志愿者")
-    return answer(found, found.minutes, config)
+    return answer(found, found.minutes, config["star_thresholds"])
 
 
 async def listed(
@@ -293,8 +297,9 @@ async def listed(
     the page's rows. Unfiltered, the list runs statements built once (:data:`LISTED`)."""
     if not any(filters.values()):
         rows = await LISTED.page(session, paging, subtree_path=tenant.path)
+        stars = config["star_thresholds"]
         return Page(
-            items=[answer(v, v.minutes, config) for v in rows.items],
+            items=[answer(v, v.minutes, stars) for v in rows.items],
             total=rows.total,
             limit=rows.limit,
             offset=rows.offset,

@@ -57,6 +57,7 @@ from core.readconn import (
     ReadConnection,
     RequestSession,
     set_pending_begin,
+    sqlite_run,
     take_pending_begin,
 )
 from core.settings import Settings
@@ -199,32 +200,6 @@ class ContextConnection(asyncpg.Connection):  # type: ignore[misc]
         return status
 
 
-def _sqlite_run(
-    driver: Any, operation: str, parameters: Any, many: bool, begin: str | None
-) -> tuple[Any, list[Any], int, int | None]:
-    """On aiosqlite's thread: the transaction's pending ``BEGIN`` if any, then one statement on
-    a cursor of its own, every row fetched, the cursor closed.
-
-    What SQLAlchemy's adapter does in four trips to that thread (open the cursor, execute,
-    fetch, close), and the ``BEGIN`` that took a trip of its own, done in one.
-    """
-    if begin is not None and not driver._conn.in_transaction:
-        driver._conn.execute(begin)
-    cursor = driver._conn.cursor()
-    try:
-        if many:
-            cursor.executemany(operation, parameters)
-        elif parameters is None:
-            cursor.execute(operation)
-        else:
-            cursor.execute(operation, parameters)
-        description = cursor.description
-        rows = cursor.fetchall() if description else []
-        return description, rows, cursor.rowcount, cursor.lastrowid
-    finally:
-        cursor.close()
-
-
 class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
     """SQLAlchemy's aiosqlite cursor with each statement in one trip to aiosqlite's thread.
 
@@ -291,7 +266,7 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
         async with self._adapt_connection._execute_mutex:
             driver = self._connection
             begin = take_pending_begin(driver)
-            found = await driver._execute(_sqlite_run, driver, operation, parameters, many, begin)
+            found = await driver._execute(sqlite_run, driver, operation, parameters, many, begin)
         self._description, rows, self._rowcount, self._lastrowid = found
         self._rows = collections.deque(rows)
 

@@ -53,11 +53,11 @@ class RawSelect:
     """A SELECT compiled once for one dialect, ready to run on the driver.
 
     ``columns`` are the result's column names in order; :meth:`arguments` turns the request's
-    values into the driver's positional parameters; :meth:`convert` applies each column's
-    result processor (SQLite's UUIDs and JSON from text, for instance) to a fetched row.
+    values into the driver's positional parameters; ``results`` holds each column's result
+    processor (SQLite's UUIDs and JSON from text, for instance), None where there is none.
     """
 
-    __slots__ = ("_compiled", "_processors", "_results", "columns", "names", "sql")
+    __slots__ = ("_compiled", "_processors", "columns", "names", "results", "sql")
 
     def __init__(self, stmt: Select[Any], dialect: Dialect) -> None:
         compiled: Any = stmt.compile(dialect=dialect)
@@ -74,7 +74,7 @@ class RawSelect:
         self._processors: Mapping[str, Callable[[Any], Any]] = compiled._bind_processors
         self.columns: tuple[str, ...] = tuple(c[0] for c in compiled._result_columns)
         results = [c[3]._cached_result_processor(dialect, None) for c in compiled._result_columns]
-        self._results: tuple[Processor, ...] = tuple(results)
+        self.results: tuple[Processor, ...] = tuple(results)
 
     @classmethod
     def build(cls, stmt: Select[Any], dialect: Dialect) -> RawSelect | None:
@@ -92,9 +92,6 @@ class RawSelect:
             for name in self.names
         ]
 
-    def processors(self) -> tuple[Processor, ...]:
-        return self._results
-
 
 def set_pending_begin(driver: Any, begin: str) -> None:
     """Leave ``begin`` on the aiosqlite connection ``driver`` for its transaction's first
@@ -109,16 +106,28 @@ def take_pending_begin(driver: Any) -> str | None:
     return begin
 
 
-def _sqlite_fetch(driver: Any, sql: str, args: Sequence[Any], begin: str | None) -> list[Any]:
-    """On aiosqlite's thread: the transaction's pending ``BEGIN``, then the statement and all
-    its rows: one trip to the thread."""
-    conn = driver._conn
-    if begin is not None and not conn.in_transaction:
-        conn.execute(begin)
-    cursor = conn.execute(sql, args)
+def sqlite_run(
+    driver: Any, operation: str, parameters: Any, many: bool, begin: str | None
+) -> tuple[Any, list[Any], int, int | None]:
+    """On aiosqlite's thread: the transaction's pending ``BEGIN`` if any, then one statement on
+    a cursor of its own, every row fetched, the cursor closed.
+
+    What SQLAlchemy's adapter does in four trips to that thread (open the cursor, execute,
+    fetch, close), and the ``BEGIN`` that took a trip of its own, done in one.
+    """
+    if begin is not None and not driver._conn.in_transaction:
+        driver._conn.execute(begin)
+    cursor = driver._conn.cursor()
     try:
-        rows: list[Any] = cursor.fetchall()
-        return rows
+        if many:
+            cursor.executemany(operation, parameters)
+        elif parameters is None:
+            cursor.execute(operation)
+        else:
+            cursor.execute(operation, parameters)
+        description = cursor.description
+        rows = cursor.fetchall() if description else []
+        return description, rows, cursor.rowcount, cursor.lastrowid
     finally:
         cursor.close()
 
@@ -219,12 +228,13 @@ class ReadConnection:
                     rows: list[Any] = await driver.fetch(raw.sql, *args)
                 else:
                     begin = take_pending_begin(driver) or "BEGIN DEFERRED"
-                    rows = await driver._execute(_sqlite_fetch, driver, raw.sql, args, begin)
+                    found = await driver._execute(sqlite_run, driver, raw.sql, args, False, begin)
+                    rows = found[1]
         except Exception as error:
             self._raise(pooled, raw.sql, args, error)
         if events:
             dispatch.after_cursor_execute(connection, None, raw.sql, args, None, False)
-        processors = raw.processors()
+        processors = raw.results
         if any(processors):
             return [
                 [p(v) if p is not None else v for p, v in zip(processors, row, strict=True)]

@@ -455,7 +455,8 @@ def create_engine(url: str, *, pool_size: int = POOL_SIZE, echo: bool = False) -
             url,
             echo=echo,
             json_deserializer=read_json,
-            connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+            # A read transaction is ended on the event loop's thread (core.readconn.sqlite_end_read).
+            connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
             **pooled,
         )
 
@@ -650,9 +651,11 @@ class Database:
                 await session.connection(execution_options={"gongzhi_write": True})
             yield session
         except BaseException as error:
-            await _to_completion(greenlet_spawn(_finish, sync, transaction, error, shared))
+            if shared is None or _used(sync) or not shared.finish_here(error):
+                await _to_completion(greenlet_spawn(_finish, sync, transaction, error, shared))
             raise
-        await _to_completion(greenlet_spawn(_finish, sync, transaction, None, shared))
+        if shared is None or _used(sync) or not shared.finish_here(None):
+            await _to_completion(greenlet_spawn(_finish, sync, transaction, None, shared))
 
     @asynccontextmanager
     async def _sqlite_writer(self) -> AsyncIterator[None]:

@@ -651,10 +651,10 @@ class Database:
                 await session.connection(execution_options={"gongzhi_write": True})
             yield session
         except BaseException as error:
-            if shared is None or _used(sync) or not shared.finish_here(error):
+            if shared is None or _used(sync) or not await shared.finish_direct(error):
                 await _to_completion(greenlet_spawn(_finish, sync, transaction, error, shared))
             raise
-        if shared is None or _used(sync) or not shared.finish_here(None):
+        if shared is None or _used(sync) or not await shared.finish_direct(None):
             await _to_completion(greenlet_spawn(_finish, sync, transaction, None, shared))
 
     @asynccontextmanager

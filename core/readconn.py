@@ -322,23 +322,50 @@ class ReadConnection:
         finally:
             pooled.close()
 
-    def finish_here(self, error: BaseException | None) -> bool:
-        """:meth:`finish_sync` without SQLAlchemy's greenlet, where nothing waits for the
-        database: a SQLite read that ran only statements built once (or none), ended by
-        :func:`sqlite_end_read` and checked in. False, with nothing done, for any other (and
-        for a connection that fails to end its transaction, left for :meth:`finish_sync` to
-        translate and invalidate)."""
-        if self._postgres or self._connection is not None:
+    async def finish_direct(self, error: BaseException | None) -> bool:
+        """:meth:`finish_sync` without SQLAlchemy's greenlet, for a read that ran only
+        statements built once (or none): committed (``error`` None) or rolled back on the
+        driver, and the connection checked in. False, with nothing done, once SQLAlchemy's
+        connection was made (the ORM or an engine listener used it): then
+        :meth:`finish_sync` ends it.
+
+        SQLite ends the read where it is (:func:`sqlite_end_read`); PostgreSQL awaits asyncpg's
+        ``COMMIT``. A connection whose end fails or is interrupted (the request cancelled
+        meanwhile) is in a state nobody can know, so it is invalidated, never pooled again;
+        the failure reaches the caller as :meth:`finish_sync` would raise it.
+        """
+        if self._connection is not None:
             return False
         pooled = self._raw
-        if pooled is not None:
-            try:
+        if pooled is None:
+            return True
+        self._raw = None
+        adapter: Any = pooled.dbapi_connection
+        try:
+            if not self._postgres:
                 sqlite_end_read(pooled.driver_connection, error is None)
-            except Exception:
-                return False
-            self._raw = None
-            pooled.close()
+            else:
+                transaction = adapter._transaction
+                if transaction is not None:
+                    adapter._transaction = None
+                    await (transaction.commit() if error is None else transaction.rollback())
+        except BaseException as failed:
+            await greenlet_spawn(self._abandon, pooled, error is None, failed)
+            raise
+        pooled.close()
         return True
+
+    def _abandon(self, pooled: PoolProxiedConnection, commit: bool, failed: BaseException) -> None:
+        """Invalidate ``pooled`` after its transaction failed to end with ``failed``, and raise
+        a database error as SQLAlchemy would (other exceptions, a cancellation among them, are
+        re-raised by the caller). Runs in SQLAlchemy's greenlet."""
+        try:
+            if isinstance(failed, Exception):
+                self._raise(pooled, "COMMIT" if commit else "ROLLBACK", (), failed)
+        finally:
+            if pooled.is_valid:
+                pooled.invalidate(failed if isinstance(failed, Exception) else None)
+            pooled.close()
 
 
 class RequestSession(Session):

@@ -20,6 +20,7 @@ import asyncio
 import gc
 import json
 import re
+import sqlite3
 import time
 import uuid
 from collections import Counter
@@ -27,14 +28,19 @@ from datetime import date, timedelta
 from typing import Any, cast
 
 import aiosqlite
+import asyncpg
+import msgspec
 import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
-from sqlalchemy import event, select, text
+from sqlalchemy import bindparam, event, select, text
 from sqlalchemy.dialects.postgresql.asyncpg import AsyncAdapt_asyncpg_connection
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
+from sqlalchemy.pool import QueuePool
 
+from core import Query
 from core.app import create_app, freeze_startup_objects, serve_app
 from core.audit import AuditRecord
 from core.db import SYSTEM, Database, DbContext, create_engine, set_context
@@ -234,6 +240,56 @@ async def test_a_tenant_list_on_postgresql_makes_four_round_trips(
     assert [kind.split()[0] for kind in trips.seen] == ["BEGIN", "SELECT", "SELECT", "COMMIT"], (
         trips.seen
     )
+
+
+class _Slug(msgspec.Struct, frozen=True):
+    slug: str
+
+
+BY_SLUG = Query(select(Tenant.slug).where(Tenant.slug == bindparam("slug")), _Slug)
+
+
+@pytest.mark.parametrize("failure", ["error", "cancelled"])
+async def test_a_read_whose_end_fails_never_goes_back_to_the_pool(
+    db: Database, backend: str, monkeypatch: pytest.MonkeyPatch, failure: str
+) -> None:
+    """A read that ran only statements built once ends on the driver, without SQLAlchemy's
+    connection. If its ``COMMIT`` fails, or the request is cancelled while it waits for it,
+    nobody knows the connection's state: it is invalidated, the failure reaches the caller
+    (a database error as SQLAlchemy raises it, or the cancellation), and the next read runs on
+    a sound connection."""
+    await make_tree(db, {"d": {}})
+    raised: BaseException = (
+        asyncio.CancelledError()
+        if failure == "cancelled"
+        else sqlite3.OperationalError("disk I/O error")
+        if backend == "sqlite"
+        else asyncpg.exceptions.ConnectionDoesNotExistError("connection was closed")
+    )
+
+    def fail(*_: Any, **__: Any) -> Any:
+        raise raised
+
+    async def fail_async(*_: Any, **__: Any) -> Any:
+        raise raised
+
+    if backend == "sqlite":
+        monkeypatch.setattr("core.readconn.sqlite_end_read", fail)
+    else:
+        monkeypatch.setattr(asyncpg.transaction.Transaction, "commit", fail_async)
+    invalidated: list[BaseException | None] = []
+    pool = cast(QueuePool, db.engine.sync_engine.pool)
+    event.listen(pool, "invalidate", lambda _c, _r, error: invalidated.append(error))
+    expected = asyncio.CancelledError if failure == "cancelled" else DBAPIError
+    with pytest.raises(expected):
+        async with db.session(shared_read=True) as session:
+            assert await BY_SLUG.first(session, slug="d") == _Slug("d")
+    monkeypatch.undo()
+    assert len(invalidated) == 1
+    assert pool.checkedout() == 0
+    async with db.session(shared_read=True) as session:
+        assert await BY_SLUG.first(session, slug="d") == _Slug("d")
+    assert len(invalidated) == 1
 
 
 async def test_connections_opened_for_a_burst_stay_open_for_the_next(

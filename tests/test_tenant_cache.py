@@ -9,7 +9,7 @@ from sqlalchemy import inspect, select, update
 
 from core.db import Database
 from core.settings import Settings
-from core.tenancy.cache import TenantCache, attach_copy
+from core.tenancy.cache import TenantCache, attach_copy, find_tenant
 from core.tenancy.models import Tenant
 from core.tenancy.service import NewTenant, create_tenant
 
@@ -157,3 +157,40 @@ async def test_derived_values_are_recomputed_by_one_request_at_a_time() -> None:
     assert cache.derived("k") == 1
     cache.keep("k", 2)
     assert cache.derived("k") == 2
+
+
+async def test_find_tenant_answers_as_select_tenant_does(db: Database, settings: Settings) -> None:
+    """:func:`find_tenant` builds the tenant from a row instead of the ORM's loader; what it
+    answers is what ``select(Tenant)`` answers: every column loaded and clean, by slug or by
+    division code, the session's own object when it holds one, a tenant added but not yet
+    flushed (the session flushes first), None for an unknown key."""
+    await _district(db, settings)
+    async with db.session(write=True) as session:
+        loaded = (
+            await session.execute(select(Tenant).where(Tenant.slug == "wangcheng"))
+        ).scalar_one()
+        expected = {name: getattr(loaded, name) for name in COLUMNS}
+        session.expunge(loaded)
+        found = await find_tenant(session, "wangcheng")
+        assert found is not None and found is not loaded
+        assert {name: getattr(found, name) for name in COLUMNS} == expected
+        state = inspect(found)
+        assert state.persistent and not state.modified and not state.unloaded
+        assert found in session
+        assert await find_tenant(session, "430112") is found
+        found.name = "望城"
+        assert (await find_tenant(session, "wangcheng")).name == "望城"
+        assert await find_tenant(session, "nowhere") is None
+        added = Tenant(
+            slug="tongguan",
+            name="铜官街道",
+            level="town",
+            parent_id=found.id,
+            path=f"{found.path}{'0' * 32}/",
+            depth=1,
+        )
+        session.add(added)
+        assert await find_tenant(session, "tongguan") is added
+    async with db.session() as session:
+        renamed = await find_tenant(session, "wangcheng")
+        assert renamed is not None and renamed.name == "望城"

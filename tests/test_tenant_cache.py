@@ -172,14 +172,17 @@ async def test_find_tenant_answers_as_select_tenant_does(db: Database, settings:
         expected = {name: getattr(loaded, name) for name in COLUMNS}
         session.expunge(loaded)
         found = await find_tenant(session, "wangcheng")
-        assert found is not None and found is not loaded
+        assert found is not None
+        assert found is not loaded
         assert {name: getattr(found, name) for name in COLUMNS} == expected
         state = inspect(found)
-        assert state.persistent and not state.modified and not state.unloaded
+        assert state.persistent
+        assert not state.modified
+        assert not state.unloaded
         assert found in session
         assert await find_tenant(session, "430112") is found
         found.name = "望城"
-        assert (await find_tenant(session, "wangcheng")).name == "望城"
+        assert await find_tenant(session, "wangcheng") is found
         assert await find_tenant(session, "nowhere") is None
         added = Tenant(
             slug="tongguan",
@@ -193,4 +196,5 @@ async def test_find_tenant_answers_as_select_tenant_does(db: Database, settings:
         assert await find_tenant(session, "tongguan") is added
     async with db.session() as session:
         renamed = await find_tenant(session, "wangcheng")
-        assert renamed is not None and renamed.name == "望城"
+        assert renamed is not None
+        assert renamed.name == "望城"

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import time
 import weakref
-from collections.abc import Hashable
+from collections.abc import Hashable, Sequence
 from typing import Any
 
 import msgspec
@@ -68,31 +68,14 @@ async def find_tenant(session: AsyncSession, key: str) -> Tenant | None:
     """The tenant whose slug, or (for an all-digit key) division code, is ``key``, as a clean
     persistent object of ``session`` (the session's own one if it holds it already).
 
-    What ``select(Tenant)`` returns, for a third of its cost: the columns are read as a row
+    What ``select(Tenant)`` returns, without the ORM's loading: the columns are read as a row
     (still through the ORM, so pending changes are flushed first) and the object is built from
-    it the way :func:`attach_copy` builds one, where the ORM's loader set up a per-row
-    context, a state and an event per column. An uncached tenant request resolves its key
-    with this.
+    it the way :func:`attach_copy` builds one, where the loader set up a per-row context, a
+    state and an event per column. An uncached tenant request resolves its key with this.
     """
     statement = _BY_DIVISION_CODE if is_division_code(key) else _BY_SLUG
     row = (await session.execute(statement, {"key": key})).one_or_none()
-    if row is None:
-        return None
-    return _attach_row(session.sync_session, row)
-
-
-def _attach_row(session: Session, row: Any) -> Tenant:
-    """The tenant of ``row`` (every column, in :data:`_COLUMNS` order) in ``session``."""
-    key = _mapper.identity_key_from_primary_key((row[_ID],))
-    found = session.identity_map.get(key)
-    if isinstance(found, Tenant):
-        return found
-    tenant: Tenant = _new_tenant()
-    tenant.__dict__.update(zip(_COLUMNS, row, strict=True))
-    state = attributes.instance_state(tenant)
-    state.key = key
-    session._update_impl(state)
-    return tenant
+    return None if row is None else _persistent(session.sync_session, row)
 
 
 class TenantCache:
@@ -215,19 +198,28 @@ def attach_copy(session: Session, tenant: Tenant) -> Tenant:
     attribute, works the key out again and walks the cascades of a class that has none. A
     tenant with a column not loaded goes through ``merge``.
     """
-    key = _mapper.identity_key_from_primary_key((tenant.id,))
+    loaded = tenant.__dict__
+    if loaded.keys() >= _ALL_COLUMNS:
+        return _persistent(session, [loaded[name] for name in _COLUMNS])
+    found = session.identity_map.get(_mapper.identity_key_from_primary_key((tenant.id,)))
+    return found if isinstance(found, Tenant) else session.merge(tenant, load=False)
+
+
+def _persistent(session: Session, values: Sequence[Any]) -> Tenant:
+    """The tenant whose every column is ``values`` (in :data:`_COLUMNS` order) as a clean
+    persistent object of ``session``: the session's own one if it holds that id already, else
+    a new instance whose ``__dict__`` is filled directly and which joins the session by
+    ``_update_impl`` (see :func:`attach_copy`)."""
+    key = _mapper.identity_key_from_primary_key((values[_ID],))
     found = session.identity_map.get(key)
     if isinstance(found, Tenant):
         return found
-    loaded = tenant.__dict__
-    if not loaded.keys() >= _ALL_COLUMNS:
-        return session.merge(tenant, load=False)
-    copy: Tenant = _new_tenant()
-    copy.__dict__.update({name: loaded[name] for name in _COLUMNS})
-    state = attributes.instance_state(copy)
+    tenant: Tenant = _new_tenant()
+    tenant.__dict__.update(zip(_COLUMNS, values, strict=True))
+    state = attributes.instance_state(tenant)
     state.key = key
     session._update_impl(state)
-    return copy
+    return tenant
 
 
 _generation = 0

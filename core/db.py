@@ -34,13 +34,13 @@ from typing import Any
 
 import asyncpg
 import msgspec
-from sqlalchemy import event, exc, text
+from sqlalchemy import bindparam, event, exc, func, literal_column, select, true
 from sqlalchemy.dialects.sqlite.aiosqlite import (
     AsyncAdapt_aiosqlite_connection,
     AsyncAdapt_aiosqlite_cursor,
     SQLiteDialect_aiosqlite,
 )
-from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.engine import Connection, Dialect, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -54,6 +54,7 @@ from sqlalchemy.util.concurrency import await_
 
 from core.readconn import (
     READ_CONNECTION_KEY,
+    RawSelect,
     ReadConnection,
     RequestSession,
     set_pending_begin,
@@ -84,12 +85,21 @@ _RETURNED_AT = "gongzhi_returned_at"
 _WRITE_BEGIN = "gongzhi_write_begin"
 _CONNECTED = "gongzhi_connected"
 _holding_writer: ContextVar[bool] = ContextVar("gongzhi_holding_writer", default=False)
-_SET_CONTEXT = text(
-    "SELECT set_config('app.tenant_id', :tenant_id, true),"
-    " set_config('app.tenant_path', :tenant_path, true),"
-    " set_config('app.user_id', :user_id, true),"
-    " set_config('app.system', :system, true)"
+_SET_CONTEXT = select(
+    *(
+        func.set_config(literal_column(f"'app.{name}'"), bindparam(name), true())
+        for name in ("tenant_id", "tenant_path", "user_id", "system")
+    )
 )
+_SET_CONTEXT_RAW: dict[str, RawSelect] = {}
+
+
+def _set_context_raw(dialect: Dialect) -> RawSelect:
+    """:data:`_SET_CONTEXT` as a read connection runs it, compiled once per dialect."""
+    raw = _SET_CONTEXT_RAW.get(dialect.name)
+    if raw is None:
+        raw = _SET_CONTEXT_RAW[dialect.name] = RawSelect(_SET_CONTEXT, dialect)
+    return raw
 
 
 @dataclass(frozen=True, slots=True)
@@ -342,11 +352,21 @@ async def set_context(session: AsyncSession, context: DbContext) -> None:
     :meth:`Database.session` calls this first thing; core code calls it again only where one
     transaction must change whose rows it touches (moving a tenant under a new parent). Before
     the transaction's first statement the context rides on its ``BEGIN`` and costs no round
-    trip of its own; later it is one ``SELECT set_config(...)``.
+    trip of its own; later it is one ``SELECT set_config(...)``. In a read request whose ORM
+    session has not taken the connection (its tenant was resolved on the request's
+    :class:`~core.readconn.ReadConnection`), that statement runs there too, and the ORM, if it
+    joins later, finds the context applied.
     """
     session.info[CONTEXT_KEY] = context
     if session.get_bind().dialect.name != "postgresql" or not session.info.get(_CONNECTED):
         return  # no connection yet: _apply_on_connect gives it the context
+    shared = session.info.get(READ_CONNECTION_KEY)
+    if isinstance(shared, ReadConnection) and not _connected(session.sync_session):
+        driver = shared.driver_connection
+        if not (isinstance(driver, ContextConnection) and driver.defer_context(context)):
+            await shared.fetch(_set_context_raw(shared.dialect), context.parameters())
+        shared.applied = context
+        return
     driver = _driver_connection(await session.connection())
     if isinstance(driver, ContextConnection) and driver.defer_context(context):
         return
@@ -568,12 +588,15 @@ def _finish(
         shared.finish_sync(error)
 
 
+def _connected(session: Session) -> bool:
+    """Whether the ORM ``session`` took a connection in its current transaction."""
+    transaction = session.get_transaction()
+    return transaction is not None and bool(transaction._connections)
+
+
 def _used(session: Session) -> bool:
     """Whether ``session`` took a connection or holds anything a commit would flush."""
-    transaction = session.get_transaction()
-    if transaction is None:
-        return False
-    return bool(transaction._connections) or not session._is_clean()
+    return _connected(session) or not session._is_clean()
 
 
 async def _to_completion(work: Coroutine[Any, Any, None]) -> None:

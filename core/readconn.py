@@ -200,6 +200,12 @@ class ReadConnection:
     def dialect(self) -> Dialect:
         return self._engine.dialect
 
+    @property
+    def driver_connection(self) -> Any:
+        """The driver's connection, once taken (None before the first statement)."""
+        raw = self._raw
+        return None if raw is None else raw.driver_connection
+
     def checkout(self) -> PoolProxiedConnection:
         """The pooled connection, taken on first use. Runs in SQLAlchemy's greenlet."""
         raw = self._raw

@@ -40,6 +40,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import QueuePool
 
+import core.db
 from core import Query
 from core.app import create_app, freeze_startup_objects, serve_app
 from core.audit import AuditRecord
@@ -216,6 +217,48 @@ async def test_a_tenant_read_on_sqlite_makes_one_trip_to_the_driver_thread(
         async with engine.connect() as connection:
             checkpoint = await connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
             assert checkpoint.one()[0] == 0, "a read transaction was left open"
+
+
+async def test_an_uncached_tenant_read_resolves_its_tenant_without_the_orm(
+    settings: Settings, db: Database, backend: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A read whose tenant is not cached looks it up on the request's read connection, and
+    switches to the tenant's context there: the ORM never takes the connection, so the read
+    still ends on the driver (no greenlet), and it answers what a cached read answers. On
+    PostgreSQL that is five round trips: ``BEGIN`` in the system context, the lookup, the
+    tenant's context, the handler's query, ``COMMIT``."""
+    await _five_sector_tree(db)
+    await create_user(db, settings, "root", [(None, "platform_admin")])
+    app = _app(settings)
+    ends: list[int] = []
+    finish = core.db._finish
+
+    def counted(*args: Any) -> None:
+        ends.append(1)
+        finish(*args)
+
+    async with AsyncTestClient(app=app) as client:
+        headers = await login_headers(client, "root")
+        volunteer = await _volunteer(client, headers, "community-a", "2")
+        read = f"/api/v1/tenants/district/five-sector/volunteers/{volunteer}"
+        for _ in range(2):
+            assert (await client.get(read, headers=headers)).status_code == 200
+        cached = (await client.get(read, headers=headers)).json()
+        monkeypatch.setattr(core.db, "_finish", counted)
+        for _ in range(3):
+            app.state.tenant_cache._entries.pop("district")
+            answered = await client.get(read, headers=headers)
+            assert answered.status_code == 200, answered.text
+            assert answered.json() == cached
+        assert ends == [], "the ORM took an uncached read's connection"
+        if backend != "postgres":
+            return
+        with RoundTrips(app.state.db.engine.sync_engine) as trips:
+            for _ in range(2):
+                app.state.tenant_cache._entries.pop("district")
+                assert (await client.get(read, headers=headers)).status_code == 200
+    expected = ["BEGIN", "SELECT tenants", "set_config", "SELECT fs_service_entries", "COMMIT"]
+    assert trips.seen == expected * 2, trips.seen
 
 
 async def test_a_tenant_list_on_postgresql_makes_four_round_trips(

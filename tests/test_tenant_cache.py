@@ -8,6 +8,7 @@ from litestar.testing import AsyncTestClient
 from sqlalchemy import inspect, select, update
 
 from core.db import Database
+from core.readconn import READ_CONNECTION_KEY
 from core.settings import Settings
 from core.tenancy.cache import TenantCache, attach_copy, find_tenant
 from core.tenancy.models import Tenant
@@ -198,3 +199,45 @@ async def test_find_tenant_answers_as_select_tenant_does(db: Database, settings:
         renamed = await find_tenant(session, "wangcheng")
         assert renamed is not None
         assert renamed.name == "望城"
+
+
+async def test_find_tenant_in_a_read_request_answers_the_same_without_the_orm_s_connection(
+    db: Database, settings: Settings
+) -> None:
+    """In a read request's session, :func:`find_tenant` runs its lookup on the request's read
+    connection: the same clean persistent tenant as ``select(Tenant)`` gives, while the ORM
+    never takes the connection (so the read ends on the driver). A session holding a pending
+    change still flushes it first, through the ORM."""
+    await _district(db, settings)
+    async with db.session() as session:
+        loaded = (
+            await session.execute(select(Tenant).where(Tenant.slug == "wangcheng"))
+        ).scalar_one()
+        expected = {name: getattr(loaded, name) for name in COLUMNS}
+    async with db.session(shared_read=True) as session:
+        shared = session.sync_session.info[READ_CONNECTION_KEY]
+        found = await find_tenant(session, "wangcheng")
+        assert found is not None
+        assert {name: getattr(found, name) for name in COLUMNS} == expected
+        state = inspect(found)
+        assert state.persistent
+        assert not state.modified
+        assert not state.unloaded
+        assert await find_tenant(session, "430112") is found
+        assert await find_tenant(session, "nowhere") is None
+        assert shared.connection is None, "the ORM took the read's connection"
+        session.add(
+            Tenant(
+                slug="tongguan",
+                name="铜官街道",
+                level="town",
+                parent_id=found.id,
+                path=f"{found.path}{'0' * 32}/",
+                depth=1,
+            )
+        )
+        added = await find_tenant(session, "tongguan")
+        assert added is not None
+        assert added.name == "铜官街道"
+        assert shared.connection is not None, "a pending change is flushed by the ORM first"
+        await session.rollback()

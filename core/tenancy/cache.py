@@ -36,6 +36,7 @@ from sqlalchemy.orm import (
 )
 from sqlalchemy.orm.instrumentation import manager_of_class
 
+from core.readconn import READ_CONNECTION_KEY, RawSelect, ReadConnection
 from core.tenancy.models import Tenant
 
 _CHANGED = "gongzhi_tenants_changed"
@@ -62,6 +63,17 @@ def _by(column: Any) -> Select[Any]:
 
 _BY_SLUG = _by(Tenant.slug)
 _BY_DIVISION_CODE = _by(Tenant.division_code)
+_RAW: dict[tuple[bool, str], RawSelect | None] = {}
+
+
+def _raw_lookup(by_code: bool, shared: ReadConnection) -> RawSelect | None:
+    """The lookup by division code (``by_code``) or slug, compiled once per dialect to run on a
+    read request's connection."""
+    dialect = shared.dialect
+    key = (by_code, dialect.name)
+    if key not in _RAW:
+        _RAW[key] = RawSelect.build(_BY_DIVISION_CODE if by_code else _BY_SLUG, dialect)
+    return _RAW[key]
 
 
 async def find_tenant(session: AsyncSession, key: str) -> Tenant | None:
@@ -72,10 +84,23 @@ async def find_tenant(session: AsyncSession, key: str) -> Tenant | None:
     (still through the ORM, so pending changes are flushed first) and the object is built from
     it the way :func:`attach_copy` builds one, where the loader set up a per-row context, a
     state and an event per column. An uncached tenant request resolves its key with this.
+
+    In a read request whose session holds no pending change, the lookup runs on the request's
+    :class:`~core.readconn.ReadConnection`, straight on the driver like a ``core.Query``: same
+    statement, transaction and context, without SQLAlchemy's execution path, and without
+    handing the connection to the ORM for the rest of the request.
     """
-    statement = _BY_DIVISION_CODE if is_division_code(key) else _BY_SLUG
+    by_code = is_division_code(key)
+    sync = session.sync_session
+    shared = sync.info.get(READ_CONNECTION_KEY)
+    if isinstance(shared, ReadConnection) and sync._is_clean():
+        raw = _raw_lookup(by_code, shared)
+        if raw is not None:
+            rows = await shared.fetch(raw, {"key": key})
+            return _persistent(sync, rows[0]) if rows else None
+    statement = _BY_DIVISION_CODE if by_code else _BY_SLUG
     row = (await session.execute(statement, {"key": key})).one_or_none()
-    return None if row is None else _persistent(session.sync_session, row)
+    return None if row is None else _persistent(sync, row)
 
 
 class TenantCache:

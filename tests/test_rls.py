@@ -150,6 +150,16 @@ async def test_the_app_role_has_neither_superuser_nor_bypassrls_nor_owns_a_table
     assert owned == 0
 
 
+def test_a_context_path_is_checked_whole_before_it_is_inlined_with_begin() -> None:
+    """The context's values travel as literals with ``BEGIN``; a path with anything after its
+    last segment (a line break, which a pattern's ``$`` lets through) is refused."""
+    path = f"/{'0' * 32}/"
+    assert f"app.tenant_path = '{path}'" in DbContext(tenant_path=path).begin_script()
+    for wrong in (f"{path}\n", "/\n", f"{path}x"):
+        with pytest.raises(ValueError, match="not a tenant path"):
+            DbContext(tenant_path=wrong)
+
+
 async def test_without_a_context_the_app_role_sees_no_tenant_owned_row(
     app_db: Callable[..., Database], db: Database, gongzhi_tree: Callable[..., Any]
 ) -> None:

@@ -40,7 +40,7 @@ from sqlalchemy.dialects.sqlite.aiosqlite import (
     AsyncAdapt_aiosqlite_cursor,
     SQLiteDialect_aiosqlite,
 )
-from sqlalchemy.engine import Connection, Dialect, make_url
+from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -54,9 +54,9 @@ from sqlalchemy.util.concurrency import await_
 
 from core.readconn import (
     READ_CONNECTION_KEY,
-    RawSelect,
     ReadConnection,
     RequestSession,
+    built_once,
     set_pending_begin,
     sqlite_run,
     take_pending_begin,
@@ -91,15 +91,6 @@ _SET_CONTEXT = select(
         for name in ("tenant_id", "tenant_path", "user_id", "system")
     )
 )
-_SET_CONTEXT_RAW: dict[str, RawSelect] = {}
-
-
-def _set_context_raw(dialect: Dialect) -> RawSelect:
-    """:data:`_SET_CONTEXT` as a read connection runs it, compiled once per dialect."""
-    raw = _SET_CONTEXT_RAW.get(dialect.name)
-    if raw is None:
-        raw = _SET_CONTEXT_RAW[dialect.name] = RawSelect(_SET_CONTEXT, dialect)
-    return raw
 
 
 @dataclass(frozen=True, slots=True)
@@ -360,10 +351,14 @@ async def set_context(session: AsyncSession, context: DbContext) -> None:
     shared = session.info.get(READ_CONNECTION_KEY)
     if isinstance(shared, ReadConnection) and not _connected(session.sync_session):
         driver = shared.driver_connection
-        if not (isinstance(driver, ContextConnection) and driver.defer_context(context)):
-            await shared.fetch(_set_context_raw(shared.dialect), context.parameters())
-        shared.applied = context
-        return
+        if isinstance(driver, ContextConnection) and driver.defer_context(context):
+            shared.applied = context
+            return
+        raw = built_once(_SET_CONTEXT, shared.dialect)
+        if raw is not None:
+            await shared.fetch(raw, context.parameters())
+            shared.applied = context
+            return
     driver = _driver_connection(await session.connection())
     if isinstance(driver, ContextConnection) and driver.defer_context(context):
         return

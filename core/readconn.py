@@ -93,6 +93,19 @@ class RawSelect:
         ]
 
 
+_BUILT: dict[tuple[int, str], tuple[Select[Any], RawSelect | None]] = {}
+
+
+def built_once(stmt: Select[Any], dialect: Dialect) -> RawSelect | None:
+    """``stmt`` compiled for ``dialect`` on first use and the same :class:`RawSelect` after
+    (None where only SQLAlchemy's path can run it). For statements built once, at import."""
+    key = (id(stmt), dialect.name)
+    found = _BUILT.get(key)
+    if found is None:
+        found = _BUILT[key] = (stmt, RawSelect.build(stmt, dialect))
+    return found[1]
+
+
 def set_pending_begin(driver: Any, begin: str) -> None:
     """Leave ``begin`` on the aiosqlite connection ``driver`` for its transaction's first
     statement to send (SQLite: :class:`core.db.OneTripDialect`)."""

@@ -29,6 +29,18 @@ async def _district(db: Database, settings: Settings) -> None:
         )
 
 
+def _town_under(district: Tenant) -> Tenant:
+    """A new town below ``district``, not yet flushed."""
+    return Tenant(
+        slug="tongguan",
+        name="铜官街道",
+        level="town",
+        parent_id=district.id,
+        path=f"{district.path}{'0' * 32}/",
+        depth=1,
+    )
+
+
 async def test_a_slug_changed_through_the_api_resolves_at_once(
     admin_client: Client, db: Database, settings: Settings
 ) -> None:
@@ -185,14 +197,7 @@ async def test_find_tenant_answers_as_select_tenant_does(db: Database, settings:
         found.name = "望城"
         assert await find_tenant(session, "wangcheng") is found
         assert await find_tenant(session, "nowhere") is None
-        added = Tenant(
-            slug="tongguan",
-            name="铜官街道",
-            level="town",
-            parent_id=found.id,
-            path=f"{found.path}{'0' * 32}/",
-            depth=1,
-        )
+        added = _town_under(found)
         session.add(added)
         assert await find_tenant(session, "tongguan") is added
     async with db.session() as session:
@@ -226,16 +231,7 @@ async def test_find_tenant_in_a_read_request_answers_the_same_without_the_orm_s_
         assert await find_tenant(session, "430112") is found
         assert await find_tenant(session, "nowhere") is None
         assert shared.connection is None, "the ORM took the read's connection"
-        session.add(
-            Tenant(
-                slug="tongguan",
-                name="铜官街道",
-                level="town",
-                parent_id=found.id,
-                path=f"{found.path}{'0' * 32}/",
-                depth=1,
-            )
-        )
+        session.add(_town_under(found))
         added = await find_tenant(session, "tongguan")
         assert added is not None
         assert added.name == "铜官街道"

@@ -36,7 +36,7 @@ from sqlalchemy.orm import (
 )
 from sqlalchemy.orm.instrumentation import manager_of_class
 
-from core.readconn import READ_CONNECTION_KEY, RawSelect, ReadConnection
+from core.readconn import READ_CONNECTION_KEY, ReadConnection, built_once
 from core.tenancy.models import Tenant
 
 _CHANGED = "gongzhi_tenants_changed"
@@ -63,17 +63,6 @@ def _by(column: Any) -> Select[Any]:
 
 _BY_SLUG = _by(Tenant.slug)
 _BY_DIVISION_CODE = _by(Tenant.division_code)
-_RAW: dict[tuple[bool, str], RawSelect | None] = {}
-
-
-def _raw_lookup(by_code: bool, shared: ReadConnection) -> RawSelect | None:
-    """The lookup by division code (``by_code``) or slug, compiled once per dialect to run on a
-    read request's connection."""
-    dialect = shared.dialect
-    key = (by_code, dialect.name)
-    if key not in _RAW:
-        _RAW[key] = RawSelect.build(_BY_DIVISION_CODE if by_code else _BY_SLUG, dialect)
-    return _RAW[key]
 
 
 async def find_tenant(session: AsyncSession, key: str) -> Tenant | None:
@@ -90,15 +79,14 @@ async def find_tenant(session: AsyncSession, key: str) -> Tenant | None:
     statement, transaction and context, without SQLAlchemy's execution path, and without
     handing the connection to the ORM for the rest of the request.
     """
-    by_code = is_division_code(key)
+    statement = _BY_DIVISION_CODE if is_division_code(key) else _BY_SLUG
     sync = session.sync_session
     shared = sync.info.get(READ_CONNECTION_KEY)
     if isinstance(shared, ReadConnection) and sync._is_clean():
-        raw = _raw_lookup(by_code, shared)
+        raw = built_once(statement, shared.dialect)
         if raw is not None:
             rows = await shared.fetch(raw, {"key": key})
             return _persistent(sync, rows[0]) if rows else None
-    statement = _BY_DIVISION_CODE if by_code else _BY_SLUG
     row = (await session.execute(statement, {"key": key})).one_or_none()
     return None if row is None else _persistent(sync, row)
 

@@ -3,6 +3,8 @@ by the next request, whether made through the API or directly through another se
 
 from __future__ import annotations
 
+from typing import Any
+
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from sqlalchemy import inspect, select, update
@@ -27,6 +29,18 @@ async def _district(db: Database, settings: Settings) -> None:
             None,
             NewTenant(slug="wangcheng", name="望城区", level="district", division_code="430112"),
         )
+
+
+def _loaded_as(tenant: Tenant | None, expected: dict[str, Any]) -> Tenant:
+    """``tenant``, checked to hold ``expected`` in every column: persistent, clean, nothing
+    unloaded."""
+    assert tenant is not None
+    assert {name: getattr(tenant, name) for name in COLUMNS} == expected
+    state = inspect(tenant)
+    assert state.persistent
+    assert not state.modified
+    assert not state.unloaded
+    return tenant
 
 
 def _town_under(district: Tenant) -> Tenant:
@@ -184,14 +198,8 @@ async def test_find_tenant_answers_as_select_tenant_does(db: Database, settings:
         ).scalar_one()
         expected = {name: getattr(loaded, name) for name in COLUMNS}
         session.expunge(loaded)
-        found = await find_tenant(session, "wangcheng")
-        assert found is not None
+        found = _loaded_as(await find_tenant(session, "wangcheng"), expected)
         assert found is not loaded
-        assert {name: getattr(found, name) for name in COLUMNS} == expected
-        state = inspect(found)
-        assert state.persistent
-        assert not state.modified
-        assert not state.unloaded
         assert found in session
         assert await find_tenant(session, "430112") is found
         found.name = "望城"
@@ -221,13 +229,7 @@ async def test_find_tenant_in_a_read_request_answers_the_same_without_the_orm_s_
         expected = {name: getattr(loaded, name) for name in COLUMNS}
     async with db.session(shared_read=True) as session:
         shared = session.sync_session.info[READ_CONNECTION_KEY]
-        found = await find_tenant(session, "wangcheng")
-        assert found is not None
-        assert {name: getattr(found, name) for name in COLUMNS} == expected
-        state = inspect(found)
-        assert state.persistent
-        assert not state.modified
-        assert not state.unloaded
+        found = _loaded_as(await find_tenant(session, "wangcheng"), expected)
         assert await find_tenant(session, "430112") is found
         assert await find_tenant(session, "nowhere") is None
         assert shared.connection is None, "the ORM took the read's connection"

@@ -54,6 +54,7 @@ from sqlalchemy.util.concurrency import await_
 
 from core.readconn import (
     READ_CONNECTION_KEY,
+    SQLITE_BUSY_TIMEOUT_MS,
     ReadConnection,
     RequestSession,
     built_once,
@@ -63,7 +64,6 @@ from core.readconn import (
 )
 from core.settings import Settings
 
-SQLITE_BUSY_TIMEOUT_MS = 15_000
 read_json = msgspec.json.decode
 """How JSON columns are read back (both databases): msgspec's decoder, several times faster
 than the standard library's, which SQLAlchemy uses by default; the values are the same Python

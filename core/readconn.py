@@ -33,6 +33,8 @@ SQLAlchemy's path, on the same connection.
 
 from __future__ import annotations
 
+import asyncio
+import sqlite3
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, NoReturn
 
@@ -44,6 +46,8 @@ from sqlalchemy.sql import Select
 from sqlalchemy.util import greenlet_spawn
 from sqlalchemy.util.concurrency import in_greenlet
 
+SQLITE_BUSY_TIMEOUT_MS = 15_000
+"""How long a SQLite statement waits for a lock held by another connection (off the event loop)."""
 READ_CONNECTION_KEY = "gongzhi_read_connection"
 _PENDING_BEGIN = "gongzhi_pending_begin"
 Processor = Callable[[Any], Any] | None
@@ -143,6 +147,32 @@ def sqlite_run(
         return description, rows, cursor.rowcount, cursor.lastrowid
     finally:
         cursor.close()
+
+
+def sqlite_read_here(
+    driver: Any, operation: str, parameters: Any, begin: str | None
+) -> list[Any] | None:
+    """Every row of one read statement run on the calling thread (the event loop's), or None if
+    SQLite answered busy, so that the caller runs it on aiosqlite's thread instead.
+
+    For a statement that reads a row or a few by key: a trip to aiosqlite's thread (a hand-over,
+    a wake-up of the event loop, the interpreter lock passed twice) costs more than the
+    statement. A reader in WAL mode waits for nobody in normal operation; where it would (the
+    log being recovered after a crash, a connection holding the database exclusively), SQLite's
+    busy handler would sleep on the event loop's thread for up to the busy timeout and stop
+    every request of the worker, so the timeout is zero here. The caller holds the connection
+    checked out, as for :func:`sqlite_end_read`.
+    """
+    conn = driver._conn
+    conn.execute("PRAGMA busy_timeout = 0")
+    try:
+        return sqlite_run(driver, operation, parameters, False, begin)[1]
+    except sqlite3.OperationalError as error:
+        if error.sqlite_errorcode & 0xFF == sqlite3.SQLITE_BUSY:
+            return None
+        raise
+    finally:
+        conn.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
 
 
 def sqlite_end_read(driver: Any, commit: bool) -> None:
@@ -245,8 +275,16 @@ class ReadConnection:
             self._connection = connection
         return connection
 
-    async def fetch(self, raw: RawSelect, params: Mapping[str, Any]) -> list[Any]:
-        """Every row of ``raw`` run with ``params``, each a sequence of processed values."""
+    async def fetch(
+        self, raw: RawSelect, params: Mapping[str, Any], *, brief: bool = False
+    ) -> list[Any]:
+        """Every row of ``raw`` run with ``params``, each a sequence of processed values.
+
+        ``brief``: the statement reads a row or a few by key. On SQLite it then runs on the
+        event loop's thread (:func:`sqlite_read_here`, falling back to aiosqlite's thread when
+        the database is busy), and the event loop is given back once afterwards, so a worker's
+        other requests still take turns with it.
+        """
         pooled = self._raw
         if pooled is None:
             pooled = await greenlet_spawn(self.checkout)
@@ -266,10 +304,18 @@ class ReadConnection:
                     rows: list[Any] = await driver.fetch(raw.sql, *args)
                 else:
                     begin = take_pending_begin(driver) or "BEGIN DEFERRED"
-                    found = await driver._execute(sqlite_run, driver, raw.sql, args, False, begin)
-                    rows = found[1]
+                    here = sqlite_read_here(driver, raw.sql, args, begin) if brief else None
+                    if here is None:
+                        found = await driver._execute(
+                            sqlite_run, driver, raw.sql, args, False, begin
+                        )
+                        rows = found[1]
+                    else:
+                        rows = here
         except Exception as error:
             self._raise(pooled, raw.sql, args, error)
+        if brief and not self._postgres:
+            await asyncio.sleep(0)
         if events:
             dispatch.after_cursor_execute(connection, None, raw.sql, args, None, False)
         processors = raw.results

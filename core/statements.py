@@ -149,7 +149,7 @@ class Query(Generic[T]):
         found = self._for(session)
         if found is not None:
             shared, compiled = found
-            rows = await shared.fetch(compiled.stmt, params)
+            rows = await shared.fetch(compiled.stmt, params, brief=True)
             return compiled.row(rows[0]) if rows else None
         return await greenlet_spawn(self._first, session.sync_session, params)
 

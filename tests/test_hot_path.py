@@ -41,6 +41,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.pool import QueuePool
 
 import core.db
+import core.readconn as readconn
 from core import Query
 from core.app import create_app, freeze_startup_objects, serve_app
 from core.audit import AuditRecord
@@ -179,15 +180,16 @@ async def test_a_tenant_read_on_postgresql_makes_three_round_trips(
     assert pings == [], "a connection used moments ago is not pinged"
 
 
-async def test_a_tenant_read_on_sqlite_makes_one_trip_to_the_driver_thread(
+async def test_a_tenant_read_on_sqlite_makes_no_trip_to_the_driver_thread(
     settings: Settings, db: Database, backend: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """aiosqlite runs every call on its own thread; each trip there is a hand-over and a wake-up
-    of the event loop. A read is ``BEGIN`` with its statement in one trip; its ``COMMIT``, which
-    only releases the read lock, runs on the event loop's thread
-    (:class:`core.db.OneTripDialect`, :func:`core.readconn.sqlite_end_read`; SQLAlchemy's own
-    cursor made eight trips). The transaction does end: nothing holds the write-ahead log
-    afterwards, so a checkpoint can truncate it."""
+    """aiosqlite runs every call on its own thread; each trip there is a hand-over, a wake-up
+    of the event loop and the interpreter lock passed twice. A point read (``Query.first``)
+    runs its ``BEGIN`` and statement on the event loop's thread
+    (:func:`core.readconn.sqlite_read_here`) and ends there too
+    (:func:`core.readconn.sqlite_end_read`); SQLAlchemy's own cursor made eight trips. A list
+    page still runs on aiosqlite's thread, one trip per statement. The transaction does end:
+    nothing holds the write-ahead log afterwards, so a checkpoint can truncate it."""
     if backend != "sqlite":
         pytest.skip("aiosqlite's thread is SQLite's")
     await _five_sector_tree(db)
@@ -204,19 +206,85 @@ async def test_a_tenant_read_on_sqlite_makes_one_trip_to_the_driver_thread(
         headers = await login_headers(client, "root")
         volunteer = await _volunteer(client, headers, "community-a", "2")
         read = f"/api/v1/tenants/district/five-sector/volunteers/{volunteer}"
-        for _ in range(2):
-            assert (await client.get(read, headers=headers)).status_code == 200
+        listed = "/api/v1/tenants/district/five-sector/volunteers?limit=10"
+        for url in (read, read, listed, listed):
+            assert (await client.get(url, headers=headers)).status_code == 200
         monkeypatch.setattr(aiosqlite.Connection, "_execute", counted)
         for _ in range(3):
-            assert (await client.get(read, headers=headers)).status_code == 200
+            answered = await client.get(read, headers=headers)
+            assert answered.status_code == 200
+            assert answered.json()["id"] == volunteer
+        assert trips == [], "\n".join(trips)
+        assert (await client.get(listed, headers=headers)).status_code == 200
         monkeypatch.undo()
-        assert len(trips) == 3, "\n".join(trips)
+        assert len(trips) == 2, "\n".join(trips)
         assert all(trip.startswith("SELECT") for trip in trips), trips
         engine = app.state.db.engine
         assert engine.sync_engine.pool.checkedout() == 0
         async with engine.connect() as connection:
             checkpoint = await connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
             assert checkpoint.one()[0] == 0, "a read transaction was left open"
+
+
+def _on_an_event_loop() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
+
+
+async def test_a_point_read_meeting_a_busy_sqlite_waits_off_the_event_loop(
+    settings: Settings, db: Database, backend: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A point read tries its statement on the event loop's thread with SQLite's busy timeout at
+    zero. If SQLite answers busy there (a reader in WAL mode can, while the log is recovered
+    after a crash), the read does not sleep in the busy handler on the event loop's thread,
+    which would stop every request of the worker: it runs on aiosqlite's thread, where it may
+    wait, while the event loop keeps running; then it answers, and the connection's busy
+    timeout is back."""
+    if backend != "sqlite":
+        pytest.skip("SQLite's busy handler")
+    await _five_sector_tree(db)
+    await create_user(db, settings, "root", [(None, "platform_admin")])
+    app = _app(settings)
+    tried_here: list[int] = []
+    real = readconn.sqlite_run
+
+    def busy_on_the_loop(driver: Any, operation: str, *args: Any) -> Any:
+        if _on_an_event_loop():
+            tried_here.append(driver._conn.execute("PRAGMA busy_timeout").fetchone()[0])
+            error = sqlite3.OperationalError("database is locked")
+            error.sqlite_errorcode = sqlite3.SQLITE_BUSY
+            raise error
+        time.sleep(0.3)  # what the busy handler would wait, on aiosqlite's thread
+        return real(driver, operation, *args)
+
+    async with AsyncTestClient(app=app) as client:
+        headers = await login_headers(client, "root")
+        volunteer = await _volunteer(client, headers, "community-a", "2")
+        read = f"/api/v1/tenants/district/five-sector/volunteers/{volunteer}"
+        assert (await client.get(read, headers=headers)).status_code == 200
+        monkeypatch.setattr(readconn, "sqlite_run", busy_on_the_loop)
+        ticks = 0
+
+        async def tick() -> None:
+            nonlocal ticks
+            while True:
+                await asyncio.sleep(0.01)
+                ticks += 1
+
+        ticker = client.blocking_portal.start_task_soon(tick)  # on the app's event loop
+        answered = await client.get(read, headers=headers)
+        ticker.cancel()
+        monkeypatch.undo()
+        assert answered.status_code == 200, answered.text
+        assert answered.json()["id"] == volunteer
+        assert tried_here == [0], "tried once on the event loop's thread, without a busy wait"
+        assert ticks >= 10, f"the event loop stalled: {ticks} ticks while the read waited 0.3 s"
+        async with app.state.db.engine.connect() as connection:
+            timeout = await connection.exec_driver_sql("PRAGMA busy_timeout")
+            assert timeout.scalar_one() == 15_000
 
 
 async def test_an_uncached_tenant_read_resolves_its_tenant_without_the_orm(

@@ -85,7 +85,7 @@ async def find_tenant(session: AsyncSession, key: str) -> Tenant | None:
     if isinstance(shared, ReadConnection) and sync._is_clean():
         raw = built_once(statement, shared.dialect)
         if raw is not None:
-            rows = await shared.fetch(raw, {"key": key})
+            rows = await shared.fetch(raw, {"key": key}, brief=True)
             return _persistent(sync, rows[0]) if rows else None
     row = (await session.execute(statement, {"key": key})).one_or_none()
     return None if row is None else _persistent(sync, row)

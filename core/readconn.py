@@ -4,7 +4,8 @@ A tenant read spent a quarter of its CPU in SQLAlchemy's machinery around a sing
 the session taking a connection, the statement's execution context, the cursor adapter, the
 result object, the session's commit bookkeeping. :class:`ReadConnection` holds the request's
 pooled connection and its one transaction, and runs a :class:`core.statements.Query` on the
-driver itself (asyncpg's ``fetch``, one trip to aiosqlite's thread): the SQL text, the order of
+driver itself (asyncpg's ``fetch``; on SQLite one trip to aiosqlite's thread, or for a point
+read none, :func:`sqlite_read_here`): the SQL text, the order of
 the parameters, their bind processors and each column's result processor come from a
 compilation made once per statement and dialect (:class:`RawSelect`), so the values sent and
 the values read are exactly those SQLAlchemy would send and read.
@@ -18,8 +19,8 @@ not change:
   whichever path runs it, and ends once, committed when the request succeeds and rolled back
   when it fails (:meth:`ReadConnection.finish`).
 - **Row-level security.** On PostgreSQL the context rides on the ``BEGIN`` exactly as for any
-  session (:class:`core.db.ContextConnection`); a later change of context goes through the
-  session as before.
+  session (:class:`core.db.ContextConnection`); a later change of context runs on this
+  connection too (:func:`core.db.set_context`) until the ORM joins.
 - **Engine events.** ``begin``, ``before_cursor_execute``, ``after_cursor_execute``,
   ``commit`` and ``rollback`` are dispatched for the statements run here, with the request's
   :class:`~sqlalchemy.engine.Connection`, so round-trip counts and instrumentation see them.

@@ -225,7 +225,15 @@ class ReadConnection:
     this) and returns what it applied, kept as :attr:`applied`.
     """
 
-    __slots__ = ("_connection", "_engine", "_on_connect", "_postgres", "_raw", "applied")
+    __slots__ = (
+        "_connection",
+        "_engine",
+        "_interrupted",
+        "_on_connect",
+        "_postgres",
+        "_raw",
+        "applied",
+    )
 
     def __init__(self, engine: Engine, on_connect: Callable[[Any], Any]) -> None:
         self._engine = engine
@@ -233,6 +241,7 @@ class ReadConnection:
         self._raw: PoolProxiedConnection | None = None
         self._connection: Connection | None = None
         self._postgres = engine.dialect.name == "postgresql"
+        self._interrupted = False
         self.applied: Any = None
 
     @property
@@ -315,6 +324,13 @@ class ReadConnection:
                         rows = here
         except Exception as error:
             self._raise(pooled, raw.sql, args, error)
+        except BaseException:
+            # Cancelled while the driver worked (a sibling dependency of the request failed,
+            # say): the server may have begun the transaction without the adapter knowing, or
+            # aiosqlite's thread may still be running the statement. Nobody knows the
+            # connection's state, so it is not pooled again.
+            self._interrupted = True
+            raise
         if brief and not self._postgres:
             await asyncio.sleep(0)
         if events:
@@ -361,6 +377,10 @@ class ReadConnection:
         SQLAlchemy's greenlet."""
         connection, pooled = self._connection, self._raw
         self._connection = self._raw = None
+        if connection is not None and self._interrupted:
+            connection.invalidate()
+            connection.close()
+            return
         if connection is not None:
             try:
                 transaction = connection.get_transaction()
@@ -373,6 +393,9 @@ class ReadConnection:
                 connection.close()
             return
         if pooled is None:
+            return
+        if self._interrupted:
+            self._discard(pooled)
             return
         try:
             adapter: Any = pooled.dbapi_connection
@@ -406,6 +429,9 @@ class ReadConnection:
         if pooled is None:
             return True
         self._raw = None
+        if self._interrupted:
+            await greenlet_spawn(self._discard, pooled)
+            return True
         adapter: Any = pooled.dbapi_connection
         try:
             if not self._postgres:
@@ -429,9 +455,15 @@ class ReadConnection:
             if isinstance(failed, Exception):
                 self._raise(pooled, "COMMIT" if commit else "ROLLBACK", (), failed)
         finally:
-            if pooled.is_valid:
-                pooled.invalidate(failed if isinstance(failed, Exception) else None)
-            pooled.close()
+            self._discard(pooled, failed if isinstance(failed, Exception) else None)
+
+    @staticmethod
+    def _discard(pooled: PoolProxiedConnection, error: Exception | None = None) -> None:
+        """Invalidate ``pooled`` (its state is unknown) and give it back, so that the pool
+        opens a new connection instead. Runs in SQLAlchemy's greenlet."""
+        if pooled.is_valid:
+            pooled.invalidate(error)
+        pooled.close()
 
 
 class RequestSession(Session):

@@ -403,6 +403,58 @@ async def test_a_read_whose_end_fails_never_goes_back_to_the_pool(
     assert len(invalidated) == 1
 
 
+async def test_a_read_interrupted_while_its_driver_works_never_goes_back_to_the_pool(
+    db: Database, backend: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A read cancelled while the driver works on its statement (a sibling dependency of the
+    request failed, say) leaves a connection nobody can know the state of: on PostgreSQL the
+    server may have begun the transaction before the driver's answer arrived, on SQLite
+    aiosqlite's thread may still be running the statement. It is invalidated, and the next
+    read runs on a sound connection (it used to find PostgreSQL's connection inside a
+    transaction the driver did not know of: "cannot use Connection.transaction() in a manually
+    started transaction")."""
+    await make_tree(db, {"d": {}})
+    async with db.session(shared_read=True) as session:
+        assert await BY_SLUG.all(session, slug="d") == [_Slug("d")]
+    if backend == "sqlite":
+        execute = aiosqlite.Connection._execute
+
+        async def answered_late(self: Any, fn: Any, *args: Any, **kwargs: Any) -> Any:
+            result = await execute(self, fn, *args, **kwargs)
+            await asyncio.sleep(10)
+            return result
+
+        monkeypatch.setattr(aiosqlite.Connection, "_execute", answered_late)
+    else:
+        start = asyncpg.transaction.Transaction.start
+
+        async def begun_late(self: Any) -> None:
+            await start(self)
+            await asyncio.sleep(10)
+
+        monkeypatch.setattr(asyncpg.transaction.Transaction, "start", begun_late)
+    invalidated: list[BaseException | None] = []
+    pool = cast(QueuePool, db.engine.sync_engine.pool)
+    event.listen(pool, "invalidate", lambda _c, _r, error: invalidated.append(error))
+
+    async def read() -> None:
+        async with db.session(shared_read=True) as session:
+            await BY_SLUG.all(session, slug="d")
+
+    task = asyncio.create_task(read())
+    await asyncio.sleep(0.3)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    monkeypatch.undo()
+    assert len(invalidated) == 1
+    assert pool.checkedout() == 0
+    for _ in range(3):
+        async with db.session(shared_read=True) as session:
+            assert await BY_SLUG.all(session, slug="d") == [_Slug("d")]
+    assert len(invalidated) == 1
+
+
 async def test_connections_opened_for_a_burst_stay_open_for_the_next(
     settings: Settings, db: Database
 ) -> None:

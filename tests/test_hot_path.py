@@ -37,7 +37,7 @@ from sqlalchemy import bindparam, event, select, text
 from sqlalchemy.dialects.postgresql.asyncpg import AsyncAdapt_asyncpg_connection
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, SessionTransaction
 from sqlalchemy.pool import QueuePool
 
 import core.db
@@ -327,6 +327,51 @@ async def test_an_uncached_tenant_read_resolves_its_tenant_without_the_orm(
                 assert (await client.get(read, headers=headers)).status_code == 200
     expected = ["BEGIN", "SELECT tenants", "set_config", "SELECT fs_service_entries", "COMMIT"]
     assert trips.seen == expected * 2, trips.seen
+
+
+async def test_a_tenant_read_begins_no_unit_of_work_of_the_orm(
+    settings: Settings, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A read that runs only statements built once leaves the ORM session untouched: its
+    handler's tenant is the request's detached row, so no ``SessionTransaction`` (with its
+    snapshot of the session's state) is begun, whether the tenant came from the cache or was
+    looked up. The answer is the one a write's attached tenant leads to."""
+    await _five_sector_tree(db)
+    await create_user(db, settings, "root", [(None, "platform_admin")])
+    app = _app(settings)
+    begun: list[int] = []
+    original = SessionTransaction.__init__
+
+    def counted(self: SessionTransaction, *args: Any, **kwargs: Any) -> None:
+        begun.append(1)
+        original(self, *args, **kwargs)
+
+    async with AsyncTestClient(app=app) as client:
+        headers = await login_headers(client, "root")
+        volunteer = await _volunteer(client, headers, "community-a", "2")
+        read = f"/api/v1/tenants/district/five-sector/volunteers/{volunteer}"
+        first = await client.get(read, headers=headers)
+        assert first.status_code == 200, first.text
+        monkeypatch.setattr(SessionTransaction, "__init__", counted)
+        for uncached in (False, True, False):
+            if uncached:
+                app.state.tenant_cache._entries.pop("district")
+            answered = await client.get(read, headers=headers)
+            assert answered.status_code == 200, answered.text
+            assert answered.json() == first.json()
+        assert begun == [], "a read began the ORM's unit of work"
+        credited = await client.post(
+            f"{read}/entries",
+            headers=headers,
+            json={
+                "hours": "1",
+                "served_on": date.today().isoformat(),
+                "content": "陪伴老人",
+                "verified_by": "王主任",
+            },
+        )
+        assert credited.status_code == 201, credited.text
+        assert begun, "a write runs in the ORM's transaction"
 
 
 async def test_a_tenant_list_on_postgresql_makes_four_round_trips(

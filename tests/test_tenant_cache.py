@@ -31,13 +31,15 @@ async def _district(db: Database, settings: Settings) -> None:
         )
 
 
-def _loaded_as(tenant: Tenant | None, expected: dict[str, Any]) -> Tenant:
-    """``tenant``, checked to hold ``expected`` in every column: persistent, clean, nothing
-    unloaded."""
+def _loaded_as(
+    tenant: Tenant | None, expected: dict[str, Any], *, detached: bool = False
+) -> Tenant:
+    """``tenant``, checked to hold ``expected`` in every column: persistent (or ``detached``),
+    clean, nothing unloaded."""
     assert tenant is not None
     assert {name: getattr(tenant, name) for name in COLUMNS} == expected
     state = inspect(tenant)
-    assert state.persistent
+    assert state.detached if detached else state.persistent
     assert not state.modified
     assert not state.unloaded
     return tenant
@@ -218,9 +220,10 @@ async def test_find_tenant_in_a_read_request_answers_the_same_without_the_orm_s_
     db: Database, settings: Settings
 ) -> None:
     """In a read request's session, :func:`find_tenant` runs its lookup on the request's read
-    connection: the same clean persistent tenant as ``select(Tenant)`` gives, while the ORM
-    never takes the connection (so the read ends on the driver). A session holding a pending
-    change still flushes it first, through the ORM."""
+    connection: the tenant ``select(Tenant)`` gives, clean and fully loaded, but detached,
+    while the ORM never takes the connection (so the read ends on the driver) nor begins its
+    unit of work. A session holding a pending change still flushes it first, through the ORM,
+    and gets a persistent tenant."""
     await _district(db, settings)
     async with db.session() as session:
         loaded = (
@@ -229,13 +232,15 @@ async def test_find_tenant_in_a_read_request_answers_the_same_without_the_orm_s_
         expected = {name: getattr(loaded, name) for name in COLUMNS}
     async with db.session(shared_read=True) as session:
         shared = session.sync_session.info[READ_CONNECTION_KEY]
-        found = _loaded_as(await find_tenant(session, "wangcheng"), expected)
-        assert await find_tenant(session, "430112") is found
+        found = _loaded_as(await find_tenant(session, "wangcheng"), expected, detached=True)
+        _loaded_as(await find_tenant(session, "430112"), expected, detached=True)
         assert await find_tenant(session, "nowhere") is None
         assert shared.connection is None, "the ORM took the read's connection"
+        assert session.sync_session.get_transaction() is None, "the ORM's unit of work began"
         session.add(_town_under(found))
         added = await find_tenant(session, "tongguan")
         assert added is not None
         assert added.name == "铜官街道"
+        assert inspect(added).persistent
         assert shared.connection is not None, "a pending change is flushed by the ORM first"
         await session.rollback()

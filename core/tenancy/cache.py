@@ -67,7 +67,8 @@ _BY_DIVISION_CODE = _by(Tenant.division_code)
 
 async def find_tenant(session: AsyncSession, key: str) -> Tenant | None:
     """The tenant whose slug, or (for an all-digit key) division code, is ``key``, as a clean
-    persistent object of ``session`` (the session's own one if it holds it already).
+    persistent object of ``session`` (the session's own one if it holds it already; in a read
+    request, detached, see below).
 
     What ``select(Tenant)`` returns, without the ORM's loading: the columns are read as a row
     (still through the ORM, so pending changes are flushed first) and the object is built from
@@ -77,7 +78,10 @@ async def find_tenant(session: AsyncSession, key: str) -> Tenant | None:
     In a read request whose session holds no pending change, the lookup runs on the request's
     :class:`~core.readconn.ReadConnection`, straight on the driver like a ``core.Query``: same
     statement, transaction and context, without SQLAlchemy's execution path, and without
-    handing the connection to the ORM for the rest of the request.
+    handing the connection to the ORM for the rest of the request. The tenant is then a
+    detached object, every column loaded, and the session is left as it was: attaching it
+    would begin the ORM's unit of work, which such a read never uses (a read keeps its tenant
+    detached, :func:`core.tenancy.resolve.provide_tenant`).
     """
     statement = _BY_DIVISION_CODE if is_division_code(key) else _BY_SLUG
     sync = session.sync_session
@@ -86,7 +90,7 @@ async def find_tenant(session: AsyncSession, key: str) -> Tenant | None:
         raw = built_once(statement, shared.dialect)
         if raw is not None:
             rows = await shared.fetch(raw, {"key": key}, brief=True)
-            return _persistent(sync, rows[0]) if rows else None
+            return _loaded(rows[0]) if rows else None
     row = (await session.execute(statement, {"key": key})).one_or_none()
     return None if row is None else _persistent(sync, row)
 
@@ -196,6 +200,15 @@ def _detached(row: dict[str, Any]) -> Tenant:
     tenant: Tenant = _new_tenant()
     tenant.__dict__.update(row)
     tenant.__dict__["settings"] = _copy_settings(row["settings"])
+    make_transient_to_detached(tenant)
+    return tenant
+
+
+def _loaded(values: Sequence[Any]) -> Tenant:
+    """A detached, clean ``Tenant`` whose every column is ``values`` (in :data:`_COLUMNS`
+    order), read just now and so its own, built as :func:`_detached` builds a cache hit."""
+    tenant: Tenant = _new_tenant()
+    tenant.__dict__.update(zip(_COLUMNS, values, strict=True))
     make_transient_to_detached(tenant)
     return tenant
 

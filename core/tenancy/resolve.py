@@ -31,6 +31,7 @@ from core.db import SYSTEM, Database, DbContext, set_context
 from core.errors import NotFound, Problem
 from core.identity.access import authorize
 from core.logging import bind
+from core.readconn import READ_CONNECTION_KEY
 from core.tenancy.cache import TenantCache, attach_copy, find_tenant, is_division_code
 from core.tenancy.models import Tenant
 from core.tenancy.service import ensure_writable
@@ -222,17 +223,25 @@ async def _settle_events(request: Request[Any, Any, Any], session: AsyncSession)
 
 
 def provide_tenant(request: Request[Any, Any, Any], session: AsyncSession) -> Tenant:
-    """The ``tenant`` dependency: the request's checked tenant, attached to ``session``.
+    """The ``tenant`` dependency: the request's checked tenant; in a write, attached to
+    ``session``.
 
     Synchronous (provided with ``sync_to_thread=False``): ``session`` is resolved first and
     :func:`request_session` has found and checked the tenant by then, so nothing is left to
-    await. The session gets its own copy of the detached row (:func:`attach_copy`, what
+    await. A write's session gets its own copy of the detached row (:func:`attach_copy`, what
     ``merge(load=False)`` gives, without a greenlet or a query), so a rollback never expires
-    the copy kept for the request's logging and metrics.
+    the copy kept for the request's logging and metrics, and rows the write adds may refer to
+    it. A read (a session on a :class:`~core.readconn.ReadConnection`) gets the request's
+    detached row itself, every column loaded: attaching it began the session's unit of work,
+    which a read that runs only statements built once never uses (a row a read adds that
+    refers to it attaches it then, as the ORM attaches any detached object it cascades to).
     """
     tenant = request.scope.get("state", {}).get(RESOLVED_KEY)
     if not isinstance(tenant, Tenant):
         raise RuntimeError(
             f"route {request.route_handler.handler_name} takes a tenant but has no {{tenant_key}}"
         )
-    return attach_copy(session.sync_session, tenant)
+    sync = session.sync_session
+    if READ_CONNECTION_KEY in sync.info:
+        return tenant
+    return attach_copy(sync, tenant)

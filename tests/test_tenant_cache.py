@@ -110,6 +110,8 @@ async def test_the_tenant_handed_to_a_handler_is_the_session_s_own_clean_copy(
     resolved = cache.cached("wangcheng")
     assert resolved is not None
     assert inspect(resolved).detached
+    assert not inspect(resolved).modified
+    assert not inspect(resolved).unloaded
 
     async with db.session(write=True) as session:
         copy = attach_copy(session.sync_session, resolved)

@@ -22,18 +22,13 @@ from __future__ import annotations
 
 import time
 import weakref
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from typing import Any
 
 import msgspec
 from sqlalchemy import Select, bindparam, event, inspect, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import (
-    ORMExecuteState,
-    Session,
-    attributes,
-    make_transient_to_detached,
-)
+from sqlalchemy.orm import ORMExecuteState, Session, attributes
 from sqlalchemy.orm.instrumentation import manager_of_class
 
 from core.readconn import READ_CONNECTION_KEY, ReadConnection, built_once
@@ -189,28 +184,39 @@ def _copy_settings(settings: Any) -> Any:
     return _decode(_encode(settings))
 
 
-def _detached(row: dict[str, Any]) -> Tenant:
-    """A detached, clean ``Tenant`` holding ``row``, built the way the ORM loads one.
+def _built(values: Iterable[tuple[str, Any]], key: Any = None) -> Tenant:
+    """A detached, clean ``Tenant`` holding every column of ``values``, built the way the ORM
+    loads one: the new instance's ``__dict__`` filled directly and its identity ``key`` (worked
+    out from the id when not given) set on its state.
 
     ``Tenant(**row)`` fires an attribute event per column and records each as a change, only
-    for :func:`make_transient_to_detached` to forget them: that was most of a cached
-    resolution's cost (7 % of a tenant read in ``make bench-profile``). Filling the new
-    instance's ``__dict__`` directly gives the same object, with its own copy of ``settings``.
+    for :func:`~sqlalchemy.orm.make_transient_to_detached` to forget them: that was most of a
+    cached resolution's cost (7 % of a tenant read in ``make bench-profile``). Even on such a
+    fresh instance ``make_transient_to_detached`` works out its key through the mapper, clears
+    a history it has none of and looks for unloaded attributes where every column is loaded;
+    setting the key is all of it that applies (2 % of a cached read's CPU under cProfile).
     """
     tenant: Tenant = _new_tenant()
-    tenant.__dict__.update(row)
+    loaded = tenant.__dict__
+    loaded.update(values)
+    if key is None:
+        key = _mapper.identity_key_from_primary_key((loaded["id"],))
+    attributes.instance_state(tenant).key = key
+    return tenant
+
+
+def _detached(row: dict[str, Any]) -> Tenant:
+    """A cache entry's ``row`` as a detached tenant (:func:`_built`) with its own copy of
+    ``settings``, so that nothing a request does to it reaches the cache."""
+    tenant = _built(row.items())
     tenant.__dict__["settings"] = _copy_settings(row["settings"])
-    make_transient_to_detached(tenant)
     return tenant
 
 
 def _loaded(values: Sequence[Any]) -> Tenant:
-    """A detached, clean ``Tenant`` whose every column is ``values`` (in :data:`_COLUMNS`
-    order), read just now and so its own, built as :func:`_detached` builds a cache hit."""
-    tenant: Tenant = _new_tenant()
-    tenant.__dict__.update(zip(_COLUMNS, values, strict=True))
-    make_transient_to_detached(tenant)
-    return tenant
+    """A detached tenant (:func:`_built`) whose every column is ``values``, in :data:`_COLUMNS`
+    order, read just now and so its own."""
+    return _built(zip(_COLUMNS, values, strict=True))
 
 
 def attach_copy(session: Session, tenant: Tenant) -> Tenant:
@@ -234,17 +240,14 @@ def attach_copy(session: Session, tenant: Tenant) -> Tenant:
 def _persistent(session: Session, values: Sequence[Any]) -> Tenant:
     """The tenant whose every column is ``values`` (in :data:`_COLUMNS` order) as a clean
     persistent object of ``session``: the session's own one if it holds that id already, else
-    a new instance whose ``__dict__`` is filled directly and which joins the session by
-    ``_update_impl`` (see :func:`attach_copy`)."""
+    a new one (:func:`_built`) that joins the session by ``_update_impl`` (see
+    :func:`attach_copy`)."""
     key = _mapper.identity_key_from_primary_key((values[_ID],))
     found = session.identity_map.get(key)
     if isinstance(found, Tenant):
         return found
-    tenant: Tenant = _new_tenant()
-    tenant.__dict__.update(zip(_COLUMNS, values, strict=True))
-    state = attributes.instance_state(tenant)
-    state.key = key
-    session._update_impl(state)
+    tenant = _built(zip(_COLUMNS, values, strict=True), key)
+    session._update_impl(attributes.instance_state(tenant))
     return tenant
 
 

@@ -14,8 +14,8 @@ database (:func:`core.tenancy.service.ensure_writable`), so a suspension stops w
 A hit is handed out as a fresh object with its own copy of ``settings``: detached
 (:meth:`TenantCache.cached`, which needs no session, so a request can open its transaction
 directly in the tenant's row-level-security context) or merged into a session as a clean
-persistent object (:meth:`TenantCache.find`). Either way a handler may change it like a loaded
-one and the cached copy never sees those changes.
+persistent object (:meth:`TenantCache.find`; detached too in a read request). Either way a
+handler may change it like a loaded one and the cached copy never sees those changes.
 """
 
 from __future__ import annotations
@@ -152,11 +152,17 @@ class TenantCache:
         return _detached(entry[1])
 
     async def find(self, session: AsyncSession, key: str) -> Tenant | None:
-        """Like :func:`~core.tenancy.resolve.find_tenant`, answered from the cache when fresh."""
+        """Like :func:`~core.tenancy.resolve.find_tenant`, answered from the cache when fresh
+        (a request that found the entry expired an instant ago, while another refreshed it):
+        then, as :func:`find_tenant` would, a clean persistent copy in ``session``, or in a
+        read request whose session holds no change, a detached one."""
         now = time.monotonic()
         entry = self._entries.get(key)
         if entry is not None and now - entry[0] < self.ttl:
-            return attach_copy(session.sync_session, _detached(entry[1]))
+            sync = session.sync_session
+            if READ_CONNECTION_KEY in sync.info and sync._is_clean():
+                return _detached(entry[1])
+            return attach_copy(sync, _detached(entry[1]))
         try:
             tenant = await find_tenant(session, key)
         finally:

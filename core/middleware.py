@@ -27,7 +27,6 @@ from typing import Any
 from litestar import Litestar, Request
 from litestar.exceptions import NotAuthorizedException
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
-from structlog.contextvars import bind_contextvars
 
 from core.audit import audit_context
 from core.errors import http_handler
@@ -40,7 +39,7 @@ from core.identity.authn import (
     refuse_anonymous,
 )
 from core.identity.principal import Principal
-from core.logging import REQUEST_ID_HEADER, end_request, request_id_of, start_request
+from core.logging import REQUEST_ID_HEADER, bind, end_request, request_id_of, start_request
 from core.prometheus import record
 
 
@@ -88,7 +87,7 @@ class RequestMiddleware:
             reset = audit_context.set(audit_context_of(scope, principal))
             try:
                 if principal is not None:
-                    bind_contextvars(user=principal.username)
+                    bind(user=principal.username)
                 try:
                     refuse_anonymous(scope, principal, token)
                 except NotAuthorizedException as refusal:

@@ -4,6 +4,7 @@ refused at once), the metrics and one access line per request."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import uuid
@@ -17,7 +18,14 @@ from prometheus_client.parser import text_string_to_metric_families
 from core.app import create_app
 from core.db import Database
 from core.identity.authn import cached_principal
-from core.logging import new_request_id, request_id_of
+from core.logging import (
+    bind,
+    end_request,
+    merge_request_context,
+    new_request_id,
+    request_id_of,
+    start_request,
+)
 from core.settings import Settings
 from core.testing import create_user, login_headers, make_tree
 
@@ -43,6 +51,31 @@ def test_the_client_s_request_id_is_kept_only_when_valid() -> None:
     for bad in (b"short", b"has space in it", b"x" * 65, b""):
         assert HEX_ID.match(request_id_of([(b"x-request-id", bad)]))
     assert HEX_ID.match(request_id_of([]))
+
+
+async def test_the_log_context_is_the_request_s_shared_with_its_tasks_and_ends_with_it() -> None:
+    start_request("ctx-line-0001")
+    bind(tenant="district")
+
+    async def started_by_the_request() -> dict[str, Any]:
+        bind(module="five-sector")
+        return merge_request_context(None, "info", {"event": "inside"})
+
+    inside = await asyncio.create_task(started_by_the_request())
+    assert inside == {
+        "event": "inside",
+        "request_id": "ctx-line-0001",
+        "tenant": "district",
+        "module": "five-sector",
+    }
+    own = merge_request_context(None, "info", {"event": "x", "tenant": "town-b"})
+    assert own["tenant"] == "town-b", "a line's own value gives way to the context's"
+    assert own["module"] == "five-sector"
+    end_request("GET", "/", 200, 0.001)
+    assert merge_request_context(None, "info", {"event": "after"}) == {"event": "after"}
+    start_request("ctx-line-0002")
+    assert merge_request_context(None, "info", {}) == {"request_id": "ctx-line-0002"}
+    end_request("GET", "/", 200, 0.001)
 
 
 async def test_the_request_id_reaches_the_answer_and_its_problem(

@@ -15,7 +15,6 @@ from importlib.metadata import entry_points
 from pathlib import Path
 
 import pytest
-import structlog
 from click.testing import CliRunner
 from litestar.testing import AsyncTestClient
 from sqlalchemy import func, select
@@ -26,6 +25,7 @@ from core import kernel as kernel_module
 from core.app import create_app
 from core.cli import main
 from core.db import Database
+from core.logging import merge_request_context
 from core.modules import host as host_module
 from core.modules.models import ModulePolicy, OutboxEvent
 from core.settings import Settings
@@ -74,7 +74,7 @@ async def test_app_starts_and_healthy_modules_answer_beside_faulty_ones(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(app_module, "configure_logging", lambda _settings: None)
-    with capture_logs(processors=[structlog.contextvars.merge_contextvars]) as logs:
+    with capture_logs(processors=[merge_request_context]) as logs:
         app = create_app(settings.with_(strict_plugins=False))
         host = app.state.host
         assert set(host.plugins) == LOADED, host.failures

@@ -17,6 +17,7 @@ from typing import Any
 
 import msgspec
 import structlog
+from structlog.typing import EventDict
 
 from core.settings import Settings
 
@@ -35,7 +36,7 @@ context variable per key and went through every variable of the context (``copy_
 merge them into a line and again to clear them, twice per request."""
 
 
-def merge_request_context(_logger: Any, _method: str, event_dict: dict[str, Any]) -> dict[str, Any]:
+def merge_request_context(_logger: Any, _method: str, event_dict: EventDict) -> EventDict:
     """Add the request's log context to a line; the line's own values win."""
     context = _context.get()
     if context:

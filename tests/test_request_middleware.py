@@ -8,6 +8,7 @@ import asyncio
 import json
 import re
 import uuid
+from collections.abc import MutableMapping
 from typing import Any
 
 import pytest
@@ -57,7 +58,7 @@ async def test_the_log_context_is_the_request_s_shared_with_its_tasks_and_ends_w
     start_request("ctx-line-0001")
     bind(tenant="district")
 
-    async def started_by_the_request() -> dict[str, Any]:
+    async def started_by_the_request() -> MutableMapping[str, Any]:
         bind(module="five-sector")
         return merge_request_context(None, "info", {"event": "inside"})
 

@@ -44,8 +44,9 @@ from sqlalchemy.engine import Connection, Dialect, Engine
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import PoolProxiedConnection
 from sqlalchemy.sql import Select
-from sqlalchemy.util import greenlet_spawn
 from sqlalchemy.util.concurrency import in_greenlet
+
+from core.greenlets import spawn
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 """How long a SQLite statement waits for a lock held by another connection (off the event loop)."""
@@ -297,7 +298,7 @@ class ReadConnection:
         """
         pooled = self._raw
         if pooled is None:
-            pooled = await greenlet_spawn(self.checkout)
+            pooled = await spawn(self.checkout)
         args = raw.arguments(params)
         connection = self._connection
         events = connection is not None and _listened(self._engine)
@@ -430,7 +431,7 @@ class ReadConnection:
             return True
         self._raw = None
         if self._interrupted:
-            await greenlet_spawn(self._discard, pooled)
+            await spawn(self._discard, pooled)
             return True
         adapter: Any = pooled.dbapi_connection
         try:
@@ -442,7 +443,7 @@ class ReadConnection:
                     adapter._transaction = None
                     await (transaction.commit() if error is None else transaction.rollback())
         except BaseException as failed:
-            await greenlet_spawn(self._abandon, pooled, error is None, failed)
+            await spawn(self._abandon, pooled, error is None, failed)
             raise
         pooled.close()
         return True

@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run serve lint format typecheck test test-fast soak fuzz bench bench-profile bench-scale bench-console wrk clean console-assets console-messages
+.PHONY: install run serve lint format typecheck test test-fast soak fuzz bench bench-profile bench-drivers bench-scale bench-console wrk clean console-assets console-messages
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is required" >&2; exit 1; }
@@ -83,6 +83,10 @@ bench-profile: install
 # target; BENCH_BACKENDS=sqlite,postgresql adds PostgreSQL, BENCH_REPEAT sets the timed rounds.
 bench-console: install
 	$(BIN)/python -m bench.console
+
+# What a PostgreSQL read's round trips cost asyncpg and psycopg's pipeline, per read.
+bench-drivers: install
+	$(BIN)/python -m bench.drivers
 
 # The China-sized tree on PostgreSQL; BENCH_SCALE=0.01 for a quick run.
 bench-scale: install

@@ -13,11 +13,11 @@ from litestar.testing import AsyncTestClient
 from sqlalchemy import func, select
 
 import core.modules.provisioning  # noqa: F401  (registers the tenant file's modules: section)
-from bench import ceilings, seed, wrk
+from bench import ceilings, drivers, seed, wrk
 from core.db import Database
 from core.kernel import apply_tenant_file
 from core.settings import Settings
-from core.testing import login_headers
+from core.testing import APP_ROLE, login_headers
 from plugins.five_sector.models import ServiceEntry, Volunteer
 
 WRK_OUTPUT = """Running 10s test @ http://127.0.0.1:8000/x
@@ -81,3 +81,25 @@ async def test_ceiling_b_answers_what_gongzhi_answers_to_the_bench_user(
     monkeypatch.setenv("BENCH_PAYLOADS", str(recording))
     async with AsyncTestClient(app=ceilings.static_app()) as static:
         assert [(await static.get(path)).json() for path in paths] == gongzhi
+
+
+async def test_every_driver_shape_reads_the_row_under_row_level_security(
+    backend: str, settings: Settings, db: Database
+) -> None:
+    """``make bench-drivers``: each shape finds its row as the non-owner role, and the figures
+    are per read and positive (the loop ran, the server's process was read)."""
+    if backend != "postgres":
+        pytest.skip("the drivers compared are PostgreSQL's")
+    owner_url = settings.migrations_url.replace("+asyncpg", "")
+    app_url = settings.database_url.replace("+asyncpg", "")
+    best = await drivers.measure(owner_url, app_url, APP_ROLE, reads=200, rounds=1)
+    assert set(best) == {
+        "asyncpg, three trips",
+        "asyncpg, statement only",
+        "psycopg pipeline, one trip",
+        "psycopg, statement only",
+    }
+    for client, server, wall in best.values():
+        assert client > 0
+        assert wall > 0
+        assert server >= 0

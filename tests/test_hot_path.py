@@ -45,13 +45,14 @@ import core.readconn as readconn
 from core import Query
 from core.app import create_app, freeze_startup_objects, serve_app
 from core.audit import AuditRecord
-from core.db import SYSTEM, Database, DbContext, create_engine, set_context
+from core.db import SYSTEM, ContextConnection, Database, DbContext, create_engine, set_context
 from core.identity.authn import PrincipalCache, bearer_token
 from core.identity.models import User
 from core.identity.tokens import issue_access_token
 from core.logging import render_json
 from core.modules.models import ModuleChoice, ModulePolicy, OutboxEvent
 from core.modules.settings import ModuleConfig, module_config
+from core.readconn import DriverTransaction
 from core.settings import Settings
 from core.tenancy.cache import TenantCache
 from core.tenancy.models import Tenant
@@ -438,7 +439,7 @@ async def test_a_read_whose_end_fails_never_goes_back_to_the_pool(
     if backend == "sqlite":
         monkeypatch.setattr("core.readconn.sqlite_end_read", fail)
     else:
-        monkeypatch.setattr(asyncpg.transaction.Transaction, "commit", fail_async)
+        monkeypatch.setattr(DriverTransaction, "commit", fail_async)
     invalidated: list[BaseException | None] = []
     pool = cast(QueuePool, db.engine.sync_engine.pool)
     event.listen(pool, "invalidate", lambda _c, _r, error: invalidated.append(error))
@@ -477,13 +478,15 @@ async def test_a_read_interrupted_while_its_driver_works_never_goes_back_to_the_
 
         monkeypatch.setattr(aiosqlite.Connection, "_execute", answered_late)
     else:
-        start = asyncpg.transaction.Transaction.start
+        execute_begin = ContextConnection.execute
 
-        async def begun_late(self: Any) -> None:
-            await start(self)
-            await asyncio.sleep(10)
+        async def begun_late(self: Any, query: str, *args: Any, **kwargs: Any) -> str:
+            status = await execute_begin(self, query, *args, **kwargs)
+            if query.startswith("BEGIN"):
+                await asyncio.sleep(10)
+            return status
 
-        monkeypatch.setattr(asyncpg.transaction.Transaction, "start", begun_late)
+        monkeypatch.setattr(ContextConnection, "execute", begun_late)
     invalidated: list[BaseException | None] = []
     pool = cast(QueuePool, db.engine.sync_engine.pool)
     event.listen(pool, "invalidate", lambda _c, _r, error: invalidated.append(error))

@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run serve lint format typecheck test test-fast soak fuzz bench bench-profile bench-drivers bench-scale bench-console wrk clean console-assets console-messages
+.PHONY: install run serve lint format typecheck test test-fast soak fuzz bench bench-profile bench-instructions bench-drivers bench-scale bench-console wrk valgrind clean console-assets console-messages
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is required" >&2; exit 1; }
@@ -83,6 +83,15 @@ bench-profile: install
 # target; BENCH_BACKENDS=sqlite,postgresql adds PostgreSQL, BENCH_REPEAT sets the timed rounds.
 bench-console: install
 	$(BIN)/python -m bench.console
+
+# Instructions per request, Gongzhi against ceiling B, counted by callgrind (load-independent).
+# BENCH_BACKEND (postgresql), BENCH_SCENARIO (read).
+bench-instructions: install valgrind
+	$(BIN)/python -m bench.instructions --backend $(BENCH_BACKEND) --scenario $(BENCH_SCENARIO)
+
+valgrind:
+	@command -v valgrind >/dev/null 2>&1 || $(SUDO) apt-get install -y valgrind \
+		|| { $(SUDO) apt-get update && $(SUDO) apt-get install -y valgrind; }
 
 # What a PostgreSQL read's round trips cost asyncpg and psycopg's pipeline, per read.
 bench-drivers: install

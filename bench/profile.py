@@ -25,6 +25,7 @@ import io
 import json
 import os
 import pstats
+import subprocess
 import sys
 import tempfile
 import time
@@ -260,8 +261,21 @@ async def profiled(
     requests: int,
     profiler: str,
 ) -> str:
-    """The report of ``profiler`` over ``requests`` more requests."""
+    """The report of ``profiler`` over ``requests`` more requests.
+
+    ``callgrind``: the process runs under ``valgrind --tool=callgrind --instr-atstart=no``
+    (:mod:`bench.instructions` starts it so), and instructions are counted over these requests
+    only, collection switched on and off around them with ``callgrind_control``.
+    """
     method, body = ("POST", entry_body()) if scenario == "write" else ("GET", "")
+    if profiler == "callgrind":
+        _callgrind("on")
+        try:
+            for _ in range(requests):
+                await call(app, method, url, headers, body)
+        finally:
+            _callgrind("off")
+        return f"callgrind: instructions of {requests} requests collected\n"
     if profiler == "pyinstrument":
         from pyinstrument import Profiler
 
@@ -287,6 +301,13 @@ async def profiled(
     stats.sort_stats("tottime").print_stats(40)
     pstats.Stats(tracer, stream=out).sort_stats("cumulative").print_stats(60)
     return out.getvalue()
+
+
+def _callgrind(state: str) -> None:
+    """Switch callgrind's collection of this process ``on`` or ``off``."""
+    subprocess.run(
+        ["callgrind_control", "--instr", state, str(os.getpid())], check=True, capture_output=True
+    )
 
 
 def _figures(server: str, samples: Sequence[tuple[float, float]], per_round: int) -> Figures:
@@ -352,8 +373,16 @@ async def measure(
             counted = Counter(counter.kinds)
             report = ""
             if options.profiler:
+                counted_app, counted_headers = (
+                    (ceiling, {}) if options.count == "ceiling-b" else (gongzhi, headers)
+                )
                 report = await profiled(
-                    gongzhi, scenario, target, headers, options.requests, options.profiler
+                    counted_app,
+                    scenario,
+                    target,
+                    counted_headers,
+                    options.count_requests or options.requests,
+                    options.profiler,
                 )
     finally:
         # The server's log goes to a file that is deleted with the seeded database; an
@@ -402,7 +431,18 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--scenario", choices=SCENARIOS, default="read")
     parser.add_argument("--requests", type=int, default=int(env.get("BENCH_REQUESTS", "2000")))
     parser.add_argument("--rounds", type=int, default=int(env.get("BENCH_PROFILE_ROUNDS", "10")))
-    parser.add_argument("--profiler", choices=("pyinstrument", "cprofile"), default=None)
+    parser.add_argument(
+        "--profiler", choices=("pyinstrument", "cprofile", "callgrind"), default=None
+    )
+    parser.add_argument(
+        "--count",
+        choices=("gongzhi", "ceiling-b"),
+        default="gongzhi",
+        help="the server the profiler's requests go to",
+    )
+    parser.add_argument(
+        "--count-requests", type=int, default=0, help="requests profiled (default --requests)"
+    )
     parser.add_argument("--volunteers", type=int, default=int(env.get("BENCH_VOLUNTEERS", "3000")))
     parser.add_argument("--entries", type=int, default=int(env.get("BENCH_ENTRIES", "30000")))
     options = parser.parse_args(argv)

@@ -5,6 +5,7 @@ wrk's report is read correctly."""
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ from litestar.testing import AsyncTestClient
 from sqlalchemy import func, select
 
 import core.modules.provisioning  # noqa: F401  (registers the tenant file's modules: section)
-from bench import ceilings, drivers, seed, wrk
+from bench import ceilings, drivers, instructions, seed, wrk
 from core.db import Database
 from core.kernel import apply_tenant_file
 from core.settings import Settings
@@ -103,3 +104,13 @@ async def test_every_driver_shape_reads_the_row_under_row_level_security(
         assert client > 0
         assert wall > 0
         assert server >= 0
+
+
+def test_callgrind_counts_the_instructions_of_the_profiled_requests() -> None:
+    """``make bench-instructions``: collection is switched on for the requests after the
+    warm-up (valgrind would report 0 had it never been), and a request counts in the
+    hundreds of thousands of instructions, not in the hundreds of millions of the start-up."""
+    if shutil.which("valgrind") is None or shutil.which("callgrind_control") is None:
+        pytest.skip("valgrind is not installed (make valgrind)")
+    per_request = instructions.count("sqlite", "read", "gongzhi", 5, 20, 50)
+    assert 100_000 < per_request < 50_000_000

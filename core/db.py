@@ -49,10 +49,9 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.orm import Session, SessionTransaction
 from sqlalchemy.pool import NullPool
-from sqlalchemy.util import EMPTY_DICT
+from sqlalchemy.util import EMPTY_DICT, greenlet_spawn
 from sqlalchemy.util.concurrency import await_
 
-from core.greenlets import spawn
 from core.readconn import (
     READ_CONNECTION_KEY,
     SQLITE_BUSY_TIMEOUT_MS,
@@ -679,10 +678,10 @@ class Database:
             yield session
         except BaseException as error:
             if shared is None or _used(sync) or not await shared.finish_direct(error):
-                await _to_completion(spawn(_finish, sync, transaction, error, shared))
+                await _to_completion(greenlet_spawn(_finish, sync, transaction, error, shared))
             raise
         if shared is None or _used(sync) or not await shared.finish_direct(None):
-            await _to_completion(spawn(_finish, sync, transaction, None, shared))
+            await _to_completion(greenlet_spawn(_finish, sync, transaction, None, shared))
 
     @asynccontextmanager
     async def _sqlite_writer(self) -> AsyncIterator[None]:

@@ -44,9 +44,8 @@ from sqlalchemy.engine import Connection, Dialect, Engine
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import PoolProxiedConnection
 from sqlalchemy.sql import Select
+from sqlalchemy.util import greenlet_spawn
 from sqlalchemy.util.concurrency import in_greenlet
-
-from core.greenlets import spawn
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 """How long a SQLite statement waits for a lock held by another connection (off the event loop)."""
@@ -334,7 +333,7 @@ class ReadConnection:
         """
         pooled = self._raw
         if pooled is None:
-            pooled = await spawn(self.checkout)
+            pooled = await greenlet_spawn(self.checkout)
         args = raw.arguments(params)
         connection = self._connection
         events = connection is not None and _listened(self._engine)
@@ -467,7 +466,7 @@ class ReadConnection:
             return True
         self._raw = None
         if self._interrupted:
-            await spawn(self._discard, pooled)
+            await greenlet_spawn(self._discard, pooled)
             return True
         adapter: Any = pooled.dbapi_connection
         try:
@@ -479,7 +478,7 @@ class ReadConnection:
                     adapter._transaction = None
                     await (transaction.commit() if error is None else transaction.rollback())
         except BaseException as failed:
-            await spawn(self._abandon, pooled, error is None, failed)
+            await greenlet_spawn(self._abandon, pooled, error is None, failed)
             raise
         pooled.close()
         return True

@@ -32,8 +32,8 @@ from sqlalchemy import Row, Select, Table, bindparam, func, insert, select
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
+from sqlalchemy.util import greenlet_spawn
 
-from core.greenlets import spawn
 from core.paging import Page, Paging
 from core.readconn import READ_CONNECTION_KEY, RawSelect, ReadConnection
 
@@ -142,7 +142,7 @@ class Query(Generic[T]):
             shared, compiled = found
             row = compiled.row
             return [row(r) for r in await shared.fetch(compiled.stmt, params)]
-        return await spawn(self._all, session.sync_session, params)
+        return await greenlet_spawn(self._all, session.sync_session, params)
 
     async def first(self, session: AsyncSession, **params: Any) -> T | None:
         """The first row converted, or None."""
@@ -151,7 +151,7 @@ class Query(Generic[T]):
             shared, compiled = found
             rows = await shared.fetch(compiled.stmt, params, brief=True)
             return compiled.row(rows[0]) if rows else None
-        return await spawn(self._first, session.sync_session, params)
+        return await greenlet_spawn(self._first, session.sync_session, params)
 
     async def page(self, session: AsyncSession, paging: Paging, **params: Any) -> Page[T]:
         """The page ``paging`` selects and the number of all matches (two statements, both
@@ -168,7 +168,7 @@ class Query(Generic[T]):
                 limit=paging.limit,
                 offset=paging.offset,
             )
-        return await spawn(self._paged, session.sync_session, paging, params)
+        return await greenlet_spawn(self._paged, session.sync_session, paging, params)
 
     # The statements run in one greenlet per call, the connection taken inside it: the async
     # proxies (``session.connection()``, then ``execute``) would spend a greenlet each.
@@ -222,7 +222,7 @@ class Insert:
     async def add(self, session: AsyncSession, row: Mapping[str, Any] | msgspec.Struct) -> None:
         """Insert ``row`` now, in ``session``'s transaction (one statement, one greenlet)."""
         values = msgspec.structs.asdict(row) if isinstance(row, msgspec.Struct) else row
-        await spawn(self.add_sync, session.sync_session, values)
+        await greenlet_spawn(self.add_sync, session.sync_session, values)
 
     def add_sync(self, session: Session, values: Mapping[str, Any]) -> None:
         """:meth:`add` for code already running in SQLAlchemy's greenlet (a sync session)."""

@@ -61,9 +61,12 @@ test-fast: install
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
+# $(call apt_ensure,PACKAGE): install Debian's PACKAGE (its command has the same name) when missing.
+apt_ensure = @command -v $(1) >/dev/null 2>&1 || $(SUDO) apt-get install -y $(1) \
+	|| { $(SUDO) apt-get update && $(SUDO) apt-get install -y $(1); }
+
 wrk:
-	@command -v wrk >/dev/null 2>&1 || $(SUDO) apt-get install -y wrk \
-		|| { $(SUDO) apt-get update && $(SUDO) apt-get install -y wrk; }
+	$(call apt_ensure,wrk)
 
 # Gongzhi against its ceilings on SQLite and PostgreSQL (127.0.0.1:5432 as postgres); see
 # docs/benchmarks.md. BENCH_SECONDS, BENCH_CONNECTIONS, BENCH_BACKENDS... adjust a run.
@@ -90,8 +93,7 @@ bench-instructions: install valgrind
 	$(BIN)/python -m bench.instructions --backend $(BENCH_BACKEND) --scenario $(BENCH_SCENARIO)
 
 valgrind:
-	@command -v valgrind >/dev/null 2>&1 || $(SUDO) apt-get install -y valgrind \
-		|| { $(SUDO) apt-get update && $(SUDO) apt-get install -y valgrind; }
+	$(call apt_ensure,valgrind)
 
 # What a PostgreSQL read's round trips cost asyncpg and psycopg's pipeline, per read.
 bench-drivers: install

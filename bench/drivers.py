@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import tempfile
 import time
 import uuid
@@ -35,10 +34,10 @@ from pathlib import Path
 import asyncpg
 import psycopg
 
+from bench.run import process_cpu_seconds
 from bench.seed import APP_ROLE, database
 
 ROWS = 1000
-_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def _schema(role: str) -> tuple[str, ...]:
@@ -61,8 +60,10 @@ Read = Callable[[uuid.UUID], Awaitable[None]]
 
 
 def _server_cpu(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / _TICKS
+    seconds = process_cpu_seconds(pid)
+    if seconds is None:
+        raise RuntimeError(f"no CPU time for the server process {pid} (is /proc readable?)")
+    return seconds
 
 
 async def _prepare(owner_url: str, role: str) -> list[uuid.UUID]:
@@ -82,14 +83,13 @@ async def _prepare(owner_url: str, role: str) -> list[uuid.UUID]:
 async def _measure(read: Read, pid: int, ids: list[uuid.UUID], reads: int) -> tuple[float, ...]:
     for number in range(300):
         await read(ids[number % ROWS])
-    cpu, server, wall = time.process_time(), _server_cpu(pid), time.perf_counter()
+    server = _server_cpu(pid)
+    cpu, wall = time.process_time(), time.perf_counter()
     for number in range(reads):
         await read(ids[number % ROWS])
-    return (
-        1e6 * (time.process_time() - cpu) / reads,
-        1e6 * (_server_cpu(pid) - server) / reads,
-        1e6 * (time.perf_counter() - wall) / reads,
-    )
+    cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+    server = _server_cpu(pid) - server
+    return 1e6 * cpu / reads, 1e6 * server / reads, 1e6 * wall / reads
 
 
 async def measure(

@@ -45,7 +45,14 @@ from core.orm import (
     timestamp_columns,
 )
 from core.paging import Page, Paging, paginate
-from core.rls import disable_tenant_rls, enable_tenant_rls, in_context_subtree
+from core.rls import (
+    create_visible_ids,
+    disable_tenant_rls,
+    drop_visible_ids,
+    enable_tenant_rls,
+    in_context_subtree,
+    in_visible,
+)
 from core.statements import Insert, Query
 from core.tenancy.models import Tenant
 from core.tenancy.provisioning import LineError, PlanLine, TenantFileSection, error_at
@@ -101,7 +108,9 @@ __all__ = [
     "UUIDPrimaryKey",
     "__version__",
     "count_organisations",
+    "create_visible_ids",
     "disable_tenant_rls",
+    "drop_visible_ids",
     "emit",
     "enable_tenant_rls",
     "error_at",
@@ -112,6 +121,7 @@ __all__ = [
     "in_context_subtree",
     "in_subtree",
     "in_subtree_of",
+    "in_visible",
     "list_organisations",
     "module_on",
     "module_settings",

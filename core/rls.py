@@ -13,8 +13,14 @@ the start of every transaction:
 An unset setting is NULL in every comparison, so a transaction without a context sees and writes
 nothing. Settings are wrapped in ``(select ...)`` so PostgreSQL evaluates them once per
 statement, and the subtree goes through ``tenants.path`` (``tenant_id IN (SELECT id FROM tenants
-WHERE path LIKE ...)``) rather than a path copied into every table, so moving a tenant stays one
+WHERE <path range>)``) rather than a path copied into every table, so moving a tenant stays one
 update.
+
+What a policy costs is paid by every statement on its table, and PostgreSQL prepares the whole
+plan of every arm at each execution, whether the arm is reached or not: an arm that reads another
+table under row-level security inlines that table's policies, and theirs in turn. Such an arm is
+written with :func:`in_visible`, which reads the other table through a function
+(:func:`visible_ids_statements`) run only when a row needs it.
 
 Plugins call :func:`enable_tenant_rls` from their migrations (exported by :mod:`core`); it does
 nothing on SQLite.
@@ -54,32 +60,91 @@ CTX_PATH_END = "(select nullif(current_setting('app.tenant_path', true), '') || 
 SUBTREE_RANGE = f"t.path ~>=~ {CTX_PATH} AND t.path ~<~ {CTX_PATH_END}"
 """The context's subtree as a range of the ``text_pattern_ops`` index on ``tenants.path``.
 
-``path LIKE <setting> || '%'`` alone cannot use that index: its pattern is no constant when the
-statement is planned, so every policy that embeds it scanned the whole tenants table once per
+``path LIKE <setting> || '%'`` cannot use that index: its pattern is no constant when the
+statement is planned, so every policy that embedded it scanned the whole tenants table once per
 statement (at 1 % scale 8 ms, 28 times in a module's roll-up; at full size 643,331 rows each
-time). The byte range ``[path, path || U+10FFFF)`` holds exactly the paths that start with it
-and is an index range scan. Both bounds are parameters (the upper one computed in its own
-sub-select), so the comparisons are leakproof and PostgreSQL may use them as index conditions
-ahead of the tenants table's own policy; ``path || chr(...)`` written in the comparison would
-not be (``textcat`` is not leakproof). The ``LIKE`` stays beside it as the definition."""
+time). The byte range ``[path, path || U+10FFFF)`` is an index range scan and holds exactly the
+paths that start with ``path``: a string at or above ``path`` that does not start with it is
+above every extension of it, and no path holds U+10FFFF (tenant paths are hexadecimal ids
+between slashes; :class:`core.db.DbContext` refuses a path of any other character). Both
+bounds are parameters (the upper one computed in its own sub-select), so the comparisons are
+leakproof and PostgreSQL may use them as index conditions ahead of the tenants table's own
+policy; ``path || chr(...)`` written in the comparison would not be (``textcat`` is not
+leakproof). Until the twelfth pass of issue 12 a ``LIKE`` stood beside the range as its
+definition; it admitted no other row and cost every policy a sub-select and a pattern match per
+tenant (about 8 % of the server's work on a point read)."""
 
 
 def subtree_of_context() -> str:
     """Ids of the tenants in the context's subtree (the context's tenant included)."""
-    return f"SELECT t.id FROM tenants t WHERE {SUBTREE_RANGE} AND t.path LIKE {CTX_PATH} || '%'"
+    return f"SELECT t.id FROM tenants t WHERE {SUBTREE_RANGE}"
 
 
 def subtree_and_ancestors_of_context() -> str:
     """Ids of the tenants in the context's subtree or on its path to the root."""
-    return (
-        f"SELECT t.id FROM tenants t WHERE t.path LIKE {CTX_PATH} || '%'"
-        f" OR {CTX_PATH} LIKE t.path || '%'"
-    )
+    return f"SELECT t.id FROM tenants t WHERE ({SUBTREE_RANGE}) OR {CTX_PATH} LIKE t.path || '%'"
 
 
 def in_context_subtree(column: str) -> str:
     """SQL: ``column`` (a tenant id) lies in the context's subtree; for ``extra_read`` clauses."""
     return f"{_identifier(column)} IN ({subtree_of_context()})"
+
+
+VISIBLE_IDS_PREFIX = "gongzhi_visible_"
+
+
+def visible_ids_function(table: str) -> str:
+    """The name of the function :func:`visible_ids_statements` creates for ``table``."""
+    name = f"{VISIBLE_IDS_PREFIX}{table}"
+    _identifier(name)
+    return name
+
+
+def visible_ids_statements(table: str, schema: str = "public", column: str = "id") -> list[str]:
+    """SQL creating ``gongzhi_visible_<table>()``: the ids of ``table``'s rows the caller may read.
+
+    The function runs as its caller (``SECURITY INVOKER``), so ``table``'s own policies decide
+    what it returns, exactly as an inline ``SELECT id FROM table`` would; ``schema`` is fixed in
+    its body because a function's names are resolved at each call, not when the policy is made.
+    What differs is the cost: an inline sub-select in a policy brings ``table``'s policies (and
+    those of any table they read) into the plan of every statement on the policy's table, where
+    PostgreSQL prepares them at each execution even when an earlier arm already admitted every
+    row. On a ledger entry whose activity arm read ``fs_activities`` that was 380,000 of the
+    server's 1.4 million instructions per point read (issue 12, twelfth pass). Behind a function
+    the arm costs one expression until a row reaches it; then the function runs once per
+    statement and its ids are hashed, as the sub-select's were.
+    """
+    function = _identifier(visible_ids_function(table))
+    relation = f"{_identifier(schema)}.{_identifier(table)}"
+    return [
+        f"CREATE OR REPLACE FUNCTION {function}() RETURNS SETOF uuid LANGUAGE plpgsql STABLE "
+        f"ROWS 1000 AS $$ BEGIN RETURN QUERY SELECT {_identifier(column)} FROM {relation}; END $$"
+    ]
+
+
+def in_visible(column: str, table: str) -> str:
+    """SQL for ``extra_read``/``extra_write``: ``column`` names a row of ``table`` the caller may
+    read. Create the function first with :func:`create_visible_ids` in the same migration."""
+    return f"{_identifier(column)} IN (SELECT {_identifier(visible_ids_function(table))}())"
+
+
+def create_visible_ids(op: Any, table: str, column: str = "id") -> None:
+    """In a migration: create ``table``'s visible-ids function for :func:`in_visible`; no-op on
+    SQLite."""
+    bind = op.get_bind()
+    if bind.dialect.name != "postgresql":
+        return
+    schema = bind.execute(text("SELECT current_schema()")).scalar_one()
+    for statement in visible_ids_statements(table, schema, column):
+        op.execute(statement)
+
+
+def drop_visible_ids(op: Any, table: str) -> None:
+    """In a migration's ``downgrade()``: drop what :func:`create_visible_ids` made, once no policy
+    calls it; no-op on SQLite."""
+    if op.get_bind().dialect.name != "postgresql":
+        return
+    op.execute(f"DROP FUNCTION IF EXISTS {_identifier(visible_ids_function(table))}()")
 
 
 def policy_expressions(
@@ -168,8 +233,9 @@ def _policy_statements(name: str, read: str, write: str) -> list[str]:
 def tenants_table_statements() -> list[str]:
     """RLS on ``tenants`` itself: its subtree and its ancestors are readable, its subtree
     writable. (Keyed on ``path`` directly: a policy on ``tenants`` cannot query ``tenants``.)"""
-    read = f"{CTX_SYSTEM} OR path LIKE {CTX_PATH} || '%' OR {CTX_PATH} LIKE path || '%'"
-    write = f"{CTX_SYSTEM} OR path LIKE {CTX_PATH} || '%'"
+    subtree = f"(path ~>=~ {CTX_PATH} AND path ~<~ {CTX_PATH_END})"
+    read = f"{CTX_SYSTEM} OR {subtree} OR {CTX_PATH} LIKE path || '%'"
+    write = f"{CTX_SYSTEM} OR {subtree}"
     return _policy_statements("tenants", read, write)
 
 

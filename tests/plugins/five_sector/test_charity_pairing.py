@@ -148,3 +148,9 @@ async def test_a_village_volunteer_serves_in_a_joint_activity(
     assert closed.status_code == 200, closed.text
     detail = (await admin_client.get(url(tree.village, f"/volunteers/{volunteer}"))).json()
     assert detail["total_hours"] == 2.0
+    # The village's participant is the urban community's to see through the activity alone
+    # (on PostgreSQL the policy's arm ``gongzhi_visible_fs_activities()``), not elsewhere.
+    seen = (await admin_client.get(url(tree.urban, f"/activities/{activity_id}"))).json()
+    assert [p["id"] for p in seen["participants"]] == [participant]
+    foreign = await admin_client.get(url(tree.other_community, f"/activities/{activity_id}"))
+    assert foreign.status_code == 404

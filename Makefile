@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run serve lint format typecheck test test-fast soak fuzz bench bench-profile bench-instructions bench-drivers bench-scale bench-console wrk valgrind clean console-assets console-messages
+.PHONY: install run serve lint format typecheck test test-fast soak fuzz bench bench-profile bench-instructions bench-server bench-drivers bench-scale bench-console wrk valgrind clean console-assets console-messages
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is required" >&2; exit 1; }
@@ -91,6 +91,10 @@ bench-console: install
 # BENCH_BACKEND (postgresql), BENCH_SCENARIO (read).
 bench-instructions: install valgrind
 	$(BIN)/python -m bench.instructions --backend $(BENCH_BACKEND) --scenario $(BENCH_SCENARIO)
+
+# PostgreSQL's own instructions per read, Gongzhi against ceiling B (callgrind on single-user mode).
+bench-server: install valgrind
+	$(BIN)/python -m bench.server
 
 valgrind:
 	$(call apt_ensure,valgrind)

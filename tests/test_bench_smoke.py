@@ -8,6 +8,7 @@ import json
 import shutil
 from pathlib import Path
 
+import asyncpg
 import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
@@ -15,6 +16,7 @@ from sqlalchemy import func, select
 
 import core.modules.provisioning  # noqa: F401  (registers the tenant file's modules: section)
 from bench import ceilings, drivers, instructions, seed, wrk
+from bench import server as server_count
 from core.db import Database
 from core.kernel import apply_tenant_file
 from core.settings import Settings
@@ -104,6 +106,34 @@ async def test_every_driver_shape_reads_the_row_under_row_level_security(
         assert client > 0
         assert wall > 0
         assert server >= 0
+
+
+async def test_the_server_count_reads_the_row_as_each_server_does(
+    backend: str, settings: Settings, db: Database, tmp_path: Path
+) -> None:
+    """``make bench-server``: the statements single-user mode runs for each server find the
+    volunteer, Gongzhi's as the app role under row-level security in the district's context."""
+    if backend != "postgres":
+        pytest.skip("the server counted is PostgreSQL")
+    owner_url = settings.migrations_url
+    await apply_tenant_file(db, str(seed.tree_file(tmp_path)))
+    dataset = await seed.generate("postgresql", owner_url, 12, 40)
+    connection = await asyncpg.connect(owner_url.replace("+asyncpg", ""))
+    try:
+        for lines in (
+            server_count.gongzhi_reads(dataset, 2, role=APP_ROLE),
+            server_count.ceiling_b_reads(dataset, 2),
+        ):
+            found = []
+            for line in lines:
+                if line.startswith("EXECUTE"):
+                    found += [row[0] for row in await connection.fetch(line)]
+                else:
+                    await connection.execute(line)
+            assert found == [dataset.volunteer_id] * 2
+            await connection.execute("RESET ROLE; DEALLOCATE ALL")
+    finally:
+        await connection.close()
 
 
 def test_callgrind_counts_the_instructions_of_the_profiled_requests() -> None:

@@ -24,6 +24,7 @@ from core import Manifest, hookimpl
 from core.db import NO_CONTEXT, SYSTEM, Database, DbContext, create_engine
 from core.modules.isolation_matrix import unprotected_tables
 from core.modules.models import ModuleChoice, ModulePolicy, OutboxEvent
+from core.rls import in_visible, visible_ids_statements
 from core.settings import Settings
 from core.tenancy.models import Tenant
 from tests.modules.sample_plugins import manifest
@@ -158,6 +159,22 @@ def test_a_context_path_is_checked_whole_before_it_is_inlined_with_begin() -> No
     for wrong in (f"{path}\n", "/\n", f"{path}x"):
         with pytest.raises(ValueError, match="not a tenant path"):
             DbContext(tenant_path=wrong)
+
+
+def test_an_arm_through_another_table_reads_it_through_its_visible_ids_function() -> None:
+    """``in_visible`` names the function ``create_visible_ids`` makes, which reads the table as
+    its caller (no ``SECURITY DEFINER``: the table's own policies decide what it returns); a
+    name that is no plain identifier is refused rather than quoted into SQL."""
+    assert in_visible("activity_id", "fs_activities") == (
+        '"activity_id" IN (SELECT "gongzhi_visible_fs_activities"())'
+    )
+    (create,) = visible_ids_statements("fs_activities", "public")
+    assert 'RETURN QUERY SELECT "id" FROM "public"."fs_activities"' in create
+    assert "SECURITY DEFINER" not in create
+    with pytest.raises(ValueError, match="identifier"):
+        in_visible("activity_id", "fs_activities; DROP TABLE tenants")
+    with pytest.raises(ValueError, match="identifier"):
+        visible_ids_statements("x" * 60)
 
 
 async def test_without_a_context_the_app_role_sees_no_tenant_owned_row(

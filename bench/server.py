@@ -20,8 +20,9 @@ A read is what each server sends for ``GET …/volunteers/{id}``:
 
 Both statements run prepared (``PREPARE``/``EXECUTE``, the plan cache a driver's prepared
 statement uses). Single-user mode prints each row and parses each ``EXECUTE``, which a served
-read does not; both servers pay that alike. The same code counts within a few hundred
-instructions run to run.
+read does not; both servers pay that alike. On one database the same code counts within a few
+hundred instructions run to run; each run seeds its own (new ids, other pages), and runs differ
+by about 0.3 %.
 
     python -m bench.server --short 100 --long 600
 """
@@ -51,12 +52,14 @@ Reads = Callable[[seed.Dataset, int], list[str]]
 """The statements of ``count`` reads after the session's own set-up, one per line."""
 
 
-def postgres_bin() -> Path:
-    """The directory of the newest PostgreSQL server installed (Debian's layout, or
-    ``pg_config --bindir``)."""
+def postgres_bin(major: int | None = None) -> Path:
+    """The directory of PostgreSQL's server programs: those of version ``major`` if installed
+    (the version of the server ``make bench`` uses, so the count is that server's), else the
+    newest (Debian's layout), else ``pg_config --bindir``."""
     found = sorted(Path("/usr/lib/postgresql").glob("*/bin/postgres"), key=_version)
-    if found:
-        return found[-1].parent
+    matching = [path for path in found if _version(path) == major]
+    if matching or found:
+        return (matching or found)[-1].parent
     pg_config = shutil.which("pg_config")
     if pg_config:
         bindir = subprocess.run([pg_config, "--bindir"], capture_output=True, text=True, check=True)
@@ -78,11 +81,15 @@ def _as_owner(command: Sequence[str], **options: object) -> subprocess.Completed
 
 def scratch_cluster(source_url: str, directory: Path) -> Path:
     """A cluster in ``directory`` holding a copy of ``source_url``'s database ``bench`` and the
-    bench's app role; stopped, ready for single-user mode."""
-    bindir = postgres_bin()
+    bench's app role; stopped, ready for single-user mode. Its data directory is returned
+    (:func:`programs_of` finds the programs that run it)."""
+    dsn = source_url.replace("postgresql+asyncpg://", "postgresql://", 1)
+    version = subprocess.run(
+        ["psql", "-Atc", "SHOW server_version_num", dsn], capture_output=True, text=True, check=True
+    )
+    bindir = postgres_bin(int(version.stdout.strip()) // 10000)
     data = directory / "data"
     dump = directory / "dump.sql"
-    dsn = source_url.replace("postgresql+asyncpg://", "postgresql://", 1)
     subprocess.run([str(bindir / "pg_dump"), "--no-owner", f"--file={dump}", dsn], check=True)
     if os.geteuid() == 0:
         shutil.chown(directory, "postgres")
@@ -101,6 +108,11 @@ def scratch_cluster(source_url: str, directory: Path) -> Path:
     finally:
         _as_owner([*ctl, "stop"], stdout=subprocess.DEVNULL)
     return data
+
+
+def programs_of(data: Path) -> Path:
+    """The server programs of the cluster in ``data`` (the version ``initdb`` wrote there)."""
+    return postgres_bin(int((data / "PG_VERSION").read_text().strip()))
 
 
 def gongzhi_reads(dataset: seed.Dataset, count: int, role: str = seed.APP_ROLE) -> list[str]:
@@ -132,7 +144,7 @@ def instructions(data: Path, lines: Sequence[str], directory: Path) -> int:
     log = directory / "single.log"
     command = (
         f"valgrind --tool=callgrind --callgrind-out-file={out} "
-        f"{postgres_bin() / 'postgres'} --single -D {data} bench < {script} > {log} 2>&1"
+        f"{programs_of(data) / 'postgres'} --single -D {data} bench < {script} > {log} 2>&1"
     )
     _as_owner(["sh", "-c", command])
     text = log.read_text(errors="replace")

@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import shutil
 import subprocess
 import tempfile
@@ -42,6 +41,7 @@ from pathlib import Path
 from sqlalchemy.dialects import postgresql
 
 from bench import ceilings, seed
+from bench.instructions import collected
 from core.db import DbContext
 from plugins.five_sector.volunteers.services import ONE
 
@@ -130,7 +130,7 @@ def gongzhi_reads(dataset: seed.Dataset, count: int, role: str = seed.APP_ROLE) 
 
 
 def ceiling_b_reads(dataset: seed.Dataset, count: int) -> list[str]:
-    statement = ceilings.DETAIL_SQL.replace(":1", "$1").replace(":2", "$2")
+    statement = ceilings.sql(ceilings.DETAIL_SQL, ceilings.PostgresDriver(""))
     execute = f"EXECUTE read('{dataset.tenant_path}%', '{dataset.volunteer_id}')"
     return [f"PREPARE read(text, uuid) AS {statement}", *([execute, ASYNCPG_RESET] * count)]
 
@@ -150,10 +150,7 @@ def instructions(data: Path, lines: Sequence[str], directory: Path) -> int:
     text = log.read_text(errors="replace")
     if "ERROR:" in text:
         raise RuntimeError(text[text.index("ERROR:") :][:2000])
-    found = re.search(r"Collected : (\d+)", text)
-    if found is None:
-        raise RuntimeError(f"no instruction count in valgrind's output:\n{text[-2000:]}")
-    return int(found[1])
+    return collected(text)
 
 
 def per_read(data: Path, reads: Reads, dataset: seed.Dataset, short: int, long: int) -> float:

@@ -57,7 +57,14 @@ def _identifier(name: str) -> str:
 
 
 CTX_PATH_END = "(select nullif(current_setting('app.tenant_path', true), '') || chr(1114111))"
-SUBTREE_RANGE = f"t.path ~>=~ {CTX_PATH} AND t.path ~<~ {CTX_PATH_END}"
+
+
+def _in_subtree_range(path: str) -> str:
+    """SQL: the tenant path ``path`` lies in the context's subtree (:data:`SUBTREE_RANGE`)."""
+    return f"{path} ~>=~ {CTX_PATH} AND {path} ~<~ {CTX_PATH_END}"
+
+
+SUBTREE_RANGE = _in_subtree_range("t.path")
 """The context's subtree as a range of the ``text_pattern_ops`` index on ``tenants.path``.
 
 ``path LIKE <setting> || '%'`` cannot use that index: its pattern is no constant when the
@@ -233,7 +240,7 @@ def _policy_statements(name: str, read: str, write: str) -> list[str]:
 def tenants_table_statements() -> list[str]:
     """RLS on ``tenants`` itself: its subtree and its ancestors are readable, its subtree
     writable. (Keyed on ``path`` directly: a policy on ``tenants`` cannot query ``tenants``.)"""
-    subtree = f"(path ~>=~ {CTX_PATH} AND path ~<~ {CTX_PATH_END})"
+    subtree = f"({_in_subtree_range('path')})"
     read = f"{CTX_SYSTEM} OR {subtree} OR {CTX_PATH} LIKE path || '%'"
     write = f"{CTX_SYSTEM} OR {subtree}"
     return _policy_statements("tenants", read, write)

@@ -12,9 +12,10 @@ the start of every transaction:
 
 An unset setting is NULL in every comparison, so a transaction without a context sees and writes
 nothing. Settings are wrapped in ``(select ...)`` so PostgreSQL evaluates them once per
-statement, and the subtree goes through ``tenants.path`` (``tenant_id IN (SELECT id FROM tenants
-WHERE <path range>)``) rather than a path copied into every table, so moving a tenant stays one
-update.
+statement, and the subtree goes through the tree's paths (``tenant_id IN (SELECT id FROM
+tenant_paths WHERE <path range>)``) rather than a path copied into every table, so moving a
+tenant stays one update. ``tenant_paths`` (:data:`TENANT_PATHS_TABLE`) is the ids and paths of
+``tenants`` and nothing else, kept by the database itself (:func:`tenant_paths_statements`).
 
 What a policy costs is paid by every statement on its table, and PostgreSQL prepares the whole
 plan of every arm at each execution, whether the arm is reached or not: an arm that reads another
@@ -65,7 +66,8 @@ def _in_subtree_range(path: str) -> str:
 
 
 SUBTREE_RANGE = _in_subtree_range("t.path")
-"""The context's subtree as a range of the ``text_pattern_ops`` index on ``tenants.path``.
+"""The context's subtree as a range of a ``text_pattern_ops`` index on the tree's paths
+(``ix_tenant_paths_path`` in the policies, ``ix_tenants_path`` in the tenants' own).
 
 ``path LIKE <setting> || '%'`` cannot use that index: its pattern is no constant when the
 statement is planned, so every policy that embedded it scanned the whole tenants table once per
@@ -75,21 +77,126 @@ paths that start with ``path``: a string at or above ``path`` that does not star
 above every extension of it, and no path holds U+10FFFF (tenant paths are hexadecimal ids
 between slashes; :class:`core.db.DbContext` refuses a path of any other character). Both
 bounds are parameters (the upper one computed in its own sub-select), so the comparisons are
-leakproof and PostgreSQL may use them as index conditions ahead of the tenants table's own
-policy; ``path || chr(...)`` written in the comparison would not be (``textcat`` is not
+leakproof and PostgreSQL may use them as index conditions ahead of a table's own policy; ``path || chr(...)`` written in the comparison would not be (``textcat`` is not
 leakproof). Until the twelfth pass of issue 12 a ``LIKE`` stood beside the range as its
 definition; it admitted no other row and cost every policy a sub-select and a pattern match per
 tenant (about 8 % of the server's work on a point read)."""
 
 
+TENANT_PATHS_TABLE = "tenant_paths"
+"""Every tenant's id and path, without row-level security: what the policies read the tree from.
+
+A policy that read ``tenants`` brought the tenants' own policy (four settings and a test per
+tenant) into every sub-select of the subtree, three times in a read of a volunteer with their
+total: about 190,000 of the server's 920,000 instructions per point read (issue 12, thirteenth
+pass). The subtree's ids are the same either way, since the sub-select bounds its paths by the
+context itself. The table holds no tenant's data, only the tree's shape in ids that every
+answer about a tenant's rows carries anyway; names, slugs, codes, settings and status stay in
+``tenants`` under its policies. The application role may only read it: on PostgreSQL triggers
+on ``tenants`` write it, as its owner; on SQLite it is a view of ``tenants``."""
+_SYNC_FUNCTION = "gongzhi_sync_tenant_paths"
+_SYNC_TRIGGERS = {
+    "INSERT": "REFERENCING NEW TABLE AS changed",
+    "UPDATE": "REFERENCING NEW TABLE AS changed",
+    "DELETE": "REFERENCING OLD TABLE AS changed",
+    "TRUNCATE": "",
+}
+
+
+def tenant_paths_statements(dialect: str, schema: str = "public") -> list[str]:
+    """SQL creating :data:`TENANT_PATHS_TABLE` and what keeps it equal to ``tenants``; each
+    statement may run again (a database that has the table already keeps it, rows and all).
+
+    PostgreSQL: a table (its path in a ``text_pattern_ops`` index that covers the id, as
+    ``ix_tenants_path``), filled from ``tenants`` and kept by statement-level triggers on every
+    insert, update, delete and truncate of ``tenants``, so a move of a whole subtree (one
+    ``UPDATE``) is one statement here too. The trigger function is ``SECURITY DEFINER``: it runs
+    as the table's owner, because the application role may not write the table itself
+    (:func:`grant_statements`). Run it in the system context, where ``tenants`` shows every row.
+    SQLite: a view, since nothing there reads the table under a policy.
+    """
+    table = _identifier(TENANT_PATHS_TABLE)
+    if dialect != "postgresql":
+        return [f"CREATE VIEW IF NOT EXISTS {table} AS SELECT id, path FROM tenants"]
+    function = _identifier(_SYNC_FUNCTION)
+    body = (
+        "BEGIN "
+        "IF TG_OP = 'INSERT' THEN "
+        f"INSERT INTO {table} (id, path) SELECT id, path FROM changed; "
+        "ELSIF TG_OP = 'UPDATE' THEN "
+        f"UPDATE {table} p SET path = c.path FROM changed c "
+        "WHERE p.id = c.id AND p.path <> c.path; "
+        "ELSIF TG_OP = 'DELETE' THEN "
+        f"DELETE FROM {table} p USING changed c WHERE p.id = c.id; "
+        f"ELSE DELETE FROM {table}; "
+        "END IF; RETURN NULL; END"
+    )
+    return [
+        f"CREATE TABLE IF NOT EXISTS {table} (id uuid NOT NULL, path varchar(2048) NOT NULL, "
+        "CONSTRAINT pk_tenant_paths PRIMARY KEY (id))",
+        f"CREATE INDEX IF NOT EXISTS ix_tenant_paths_path ON {table} "
+        "(path text_pattern_ops) INCLUDE (id)",
+        f"CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql "
+        f"SECURITY DEFINER SET search_path = {_identifier(schema)}, pg_temp AS $$ {body} $$",
+        *(
+            statement
+            for event, referencing in _SYNC_TRIGGERS.items()
+            for statement in (
+                f"DROP TRIGGER IF EXISTS tenant_paths_{event.lower()} ON tenants",
+                f"CREATE TRIGGER tenant_paths_{event.lower()} AFTER {event} ON tenants "
+                f"{referencing} FOR EACH STATEMENT EXECUTE FUNCTION {function}()",
+            )
+        ),
+        f"INSERT INTO {table} (id, path) SELECT id, path FROM tenants ON CONFLICT (id) DO NOTHING",
+    ]
+
+
+def drop_tenant_paths_statements(dialect: str) -> list[str]:
+    """SQL removing what :func:`tenant_paths_statements` made (before ``tenants`` goes)."""
+    table = _identifier(TENANT_PATHS_TABLE)
+    if dialect != "postgresql":
+        return [f"DROP VIEW IF EXISTS {table}"]
+    return [
+        *(
+            f"DROP TRIGGER IF EXISTS tenant_paths_{event.lower()} ON tenants"
+            for event in _SYNC_TRIGGERS
+        ),
+        f"DROP FUNCTION IF EXISTS {_identifier(_SYNC_FUNCTION)}()",
+        f"DROP TABLE IF EXISTS {table}",
+    ]
+
+
+def create_tenant_paths(op: Any) -> None:
+    """In a migration: :func:`tenant_paths_statements` for the connection's database and
+    schema."""
+    bind = op.get_bind()
+    dialect = bind.dialect.name
+    schema = (
+        bind.execute(text("SELECT current_schema()")).scalar_one()
+        if dialect == "postgresql"
+        else "main"
+    )
+    for statement in tenant_paths_statements(dialect, schema):
+        op.execute(statement)
+
+
+def drop_tenant_paths(op: Any) -> None:
+    """In a migration's ``downgrade()``: :func:`drop_tenant_paths_statements`."""
+    for statement in drop_tenant_paths_statements(op.get_bind().dialect.name):
+        op.execute(statement)
+
+
 def subtree_of_context() -> str:
     """Ids of the tenants in the context's subtree (the context's tenant included)."""
-    return f"SELECT t.id FROM tenants t WHERE {SUBTREE_RANGE}"
+    return f"SELECT t.id FROM {TENANT_PATHS_TABLE} t WHERE {SUBTREE_RANGE}"
 
 
 def subtree_and_ancestors_of_context() -> str:
     """Ids of the tenants in the context's subtree or on its path to the root."""
-    return f"SELECT t.id FROM tenants t WHERE ({SUBTREE_RANGE}) OR {CTX_PATH} LIKE t.path || '%'"
+    return (
+        f"SELECT t.id FROM {TENANT_PATHS_TABLE} t "
+        f"WHERE ({SUBTREE_RANGE}) OR {CTX_PATH} LIKE t.path || '%'"
+    )
 
 
 def in_context_subtree(column: str) -> str:
@@ -298,7 +405,9 @@ def disable_tenant_rls(op: Any, table: str) -> None:
 def grant_statements(role: str) -> list[str]:
     """What the application role needs: rows of every table, and nothing of the schema.
 
-    It may read but not change ``alembic_version`` (only migrations move the schema) and may
+    It may read but not change ``alembic_version`` (only migrations move the schema) or
+    ``tenant_paths`` (the policies' copy of the tree, which only ``tenants``' triggers write: a
+    path written there would move a tenant's rows under another subtree's policies), and may
     only add to ``audit_log`` (the audit trail is append-only for the application).
     """
     name = _identifier(role)
@@ -307,6 +416,9 @@ def grant_statements(role: str) -> list[str]:
         f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {name}",
         f"GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO {name}",
         f"REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON alembic_version FROM {name}",
+        f"DO $$ BEGIN IF to_regclass('public.{TENANT_PATHS_TABLE}') IS NOT NULL THEN EXECUTE "
+        f"'REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON {TENANT_PATHS_TABLE} FROM {name}'; "
+        "END IF; END $$",
         "DO $$ BEGIN IF to_regclass('public.audit_log') IS NOT NULL THEN "
         f"EXECUTE 'REVOKE UPDATE, DELETE, TRUNCATE ON audit_log FROM {name}'; END IF; END $$",
     ]

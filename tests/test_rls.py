@@ -244,16 +244,17 @@ async def test_the_subtree_test_of_the_policies_is_an_index_range_and_still_filt
                 text("EXPLAIN SELECT tenant_id FROM module_choices WHERE module = 'x'")
             )
         )
-    assert "ix_tenants_path" in plan, plan
-    assert "~<~" in plan.split("ix_tenants_path", 1)[1].split("\n", 2)[1], plan
+    assert "ix_tenant_paths_path" in plan, plan
+    assert "~<~" in plan.split("ix_tenant_paths_path", 1)[1].split("\n", 2)[1], plan
 
 
 async def test_the_policies_read_the_subtree_from_the_path_index_alone(
     app_db: Callable[..., Database], db: Database, gongzhi_tree: Callable[..., Any]
 ) -> None:
-    """``ix_tenants_path`` includes ``id``, so the ids of the context's subtree, which every
-    policy reads once per statement, come from an index-only scan rather than a table fetch
-    per tenant (scattered over the table in a large tree)."""
+    """The path index of ``tenant_paths`` includes ``id`` (as ``ix_tenants_path`` does), so the
+    ids of the context's subtree, which every policy reads once per statement, come from an
+    index-only scan rather than a table fetch per tenant (scattered over the table in a large
+    tree)."""
     built = await gongzhi_tree(TREE)
     await arrange(db, built)
     async with app_db().session(context=DbContext.for_tenant(built["town-a"])) as session:
@@ -265,7 +266,59 @@ async def test_the_policies_read_the_subtree_from_the_path_index_alone(
                 text("EXPLAIN SELECT tenant_id FROM module_choices WHERE module = 'x'")
             )
         )
-    assert "Index Only Scan using ix_tenants_path" in plan, plan
+    assert "Index Only Scan using ix_tenant_paths_path" in plan, plan
+
+
+async def _paths(database: Database) -> tuple[set[Any], set[Any]]:
+    async with database.session(context=SYSTEM) as session:
+        paths = set(await session.execute(text("SELECT id, path FROM tenant_paths")))
+        tenants = set(await session.execute(text("SELECT id, path FROM tenants")))
+    return paths, tenants
+
+
+async def test_tenant_paths_follows_every_change_of_the_tree_and_the_app_cannot_write_it(
+    app_db: Callable[..., Database], gongzhi_tree: Callable[..., Any]
+) -> None:
+    """The policies read the subtree from ``tenant_paths``, which the tenants' triggers keep:
+    a tenant added, moved with its subtree (one ``UPDATE``), renamed or deleted is there at
+    the next statement. The app role cannot write it, not even in the system context: a path
+    written there would put a tenant's rows under another subtree's policies."""
+    built = await gongzhi_tree(TREE)
+    database = app_db()
+    paths, tenants = await _paths(database)
+    assert paths == tenants
+    assert len(paths) == len(built)
+    town_a, town_b = built["town-a"], built["town-b"]
+    async with database.session(write=True, context=SYSTEM) as session:
+        await session.execute(
+            text(
+                "UPDATE tenants SET path = :new || substr(path, length(:old) + 1) "
+                "WHERE path LIKE :old || '%'"
+            ),
+            {"old": town_a.path, "new": f"{town_b.path}{town_a.id.hex}/"},
+        )
+        await session.execute(
+            text("UPDATE tenants SET name = 'x' WHERE id = :id"), {"id": town_b.id}
+        )
+        await session.execute(
+            text("DELETE FROM tenants WHERE id = :id"), {"id": built["community-b"].id}
+        )
+    paths, tenants = await _paths(database)
+    assert paths == tenants
+    assert len(paths) == len(built) - 1
+    assert (town_a.id, f"{town_b.path}{town_a.id.hex}/") in paths
+    town_b_context = DbContext.for_tenant(town_b)
+    async with database.session(context=town_b_context) as session:
+        seen = set(await session.scalars(text("SELECT id FROM tenants")))
+    assert built["community-a"].id in seen, "the moved subtree is under its new parent's policy"
+    for statement in (
+        "INSERT INTO tenant_paths (id, path) VALUES (gen_random_uuid(), '/x/')",
+        "UPDATE tenant_paths SET path = path",
+        "DELETE FROM tenant_paths",
+    ):
+        with pytest.raises(DBAPIError, match="permission denied"):
+            async with database.session(write=True, context=SYSTEM) as session:
+                await session.execute(text(statement))
 
 
 async def test_a_tenant_context_cannot_write_a_row_of_another_subtree(

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from core.db import Database
 from core.settings import Settings
-from core.tenancy.models import Tenant
+from core.tenancy.models import TENANT_PATHS, Tenant
 from core.tenancy.service import NewTenant, create_tenant
 
 Client = AsyncTestClient[Litestar]
@@ -321,6 +321,11 @@ async def test_moving_rewrites_the_whole_subtree(
     assert {t["slug"] for t in moved["items"]} == {"newtown", "newvillage"}
     left = (await admin_client.get(f"{API}/wangcheng/subtree")).json()
     assert "newvillage" not in {t["slug"] for t in left["items"]}
+    async with db.session() as s:
+        paths = set(await s.execute(select(TENANT_PATHS.c.id, TENANT_PATHS.c.path)))
+        tenants = set(await s.execute(select(Tenant.id, Tenant.path)))
+    assert (village.id, village.path) in paths
+    assert paths == tenants, "row-level security reads the subtree from tenant_paths"
 
 
 async def test_a_community_moves_between_towns(

@@ -5,7 +5,17 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Uuid
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Uuid,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.orm import Base, JSONType, Timestamps, UUIDPrimaryKey
@@ -56,3 +66,16 @@ class Tenant(UUIDPrimaryKey, Timestamps, Base):
     def ancestor_ids(self) -> list[uuid.UUID]:
         """Ids from the root down to and including this tenant."""
         return [uuid.UUID(hex=part) for part in self.path.strip("/").split("/")]
+
+
+TENANT_PATHS = Table(
+    "tenant_paths",
+    MetaData(),
+    Column("id", Uuid, primary_key=True),
+    Column("path", String(2048), nullable=False),
+)
+"""Every tenant's id and path, as the database keeps them from ``tenants``
+(:func:`core.rls.tenant_paths_statements`): read-only for the application, and outside the
+ORM's metadata because the database, not the ORM, makes it. A subtree's ids are read here
+rather than in ``tenants``, whose own row-level-security policy would be paid again by every
+statement that asks which tenants lie below a path."""

@@ -14,7 +14,7 @@ from sqlalchemy import ColumnElement, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.errors import Invalid
-from core.tenancy.models import Tenant
+from core.tenancy.models import TENANT_PATHS, Tenant
 from core.tenancy.resolve import find_tenant
 
 
@@ -22,12 +22,13 @@ def in_subtree(column: Any, tenant: Tenant) -> ColumnElement[bool]:
     """A condition true where ``column`` (a tenant id) is ``tenant`` or lies below it.
 
     One indexed prefix scan of the tenants' materialised paths (hex ids and slashes, so the
-    prefix needs no escaping), usable in any WHERE clause;
-    on PostgreSQL row-level security narrows the same rows again, so a query that uses it
-    and one that forgets it differ only where the request's context is wider than ``tenant``.
+    prefix needs no escaping) in :data:`~core.tenancy.models.TENANT_PATHS`, usable in any WHERE
+    clause; on PostgreSQL row-level security narrows the same rows again, so a query that uses
+    it and one that forgets it differ only where the request's context is wider than ``tenant``.
     """
+    paths = TENANT_PATHS.c
     condition: ColumnElement[bool] = column.in_(
-        select(Tenant.id).where(Tenant.path.startswith(tenant.path))
+        select(paths.id).where(paths.path.startswith(tenant.path))
     )
     return condition
 
@@ -35,9 +36,9 @@ def in_subtree(column: Any, tenant: Tenant) -> ColumnElement[bool]:
 def in_subtree_of(column: Any, param: str = "subtree_path") -> ColumnElement[bool]:
     """:func:`in_subtree` for a statement built once (:class:`core.statements.Query`): the
     subtree's path is the bound parameter ``param``, given as ``tenant.path`` at each call."""
-    tenants = Tenant.__table__.c
+    paths = TENANT_PATHS.c
     condition: ColumnElement[bool] = column.in_(
-        select(tenants.id).where(tenants.path.startswith(bindparam(param)))
+        select(paths.id).where(paths.path.startswith(bindparam(param)))
     )
     return condition
 

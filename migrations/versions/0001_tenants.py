@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 from core.orm import timestamp_columns
+from core.rls import create_tenant_paths, drop_tenant_paths
 
 revision: str = "0001_tenants"
 down_revision: str | Sequence[str] | None = None
@@ -54,7 +55,12 @@ def upgrade() -> None:
     op.create_index(
         "ix_tenants_path", "tenants", ["path"], postgresql_ops={"path": "text_pattern_ops"}
     )
+    # The tree's ids and paths that the row-level-security policies read (core.rls), made with
+    # the tree: a plugin's first revision depends on this one alone, and its policies name it.
+    # 0009_tenant_paths makes the same in a database made before.
+    create_tenant_paths(op)
 
 
 def downgrade() -> None:
+    drop_tenant_paths(op)
     op.drop_table("tenants")

@@ -56,7 +56,13 @@ from core.rls import (
 from core.statements import Insert, Query
 from core.tenancy.models import Tenant
 from core.tenancy.provisioning import LineError, PlanLine, TenantFileSection, error_at
-from core.tenancy.subtree import find_tenant_in_subtree, in_subtree, in_subtree_of
+from core.tenancy.subtree import (
+    find_tenant_in_subtree,
+    in_subtree,
+    in_subtree_of,
+    row_in_subtree,
+    row_in_subtree_of,
+)
 from core.version import __version__
 
 __all__ = [
@@ -129,6 +135,8 @@ __all__ = [
     "organisation_directory_on",
     "paginate",
     "problem_responses",
+    "row_in_subtree",
+    "row_in_subtree_of",
     "subtree_module_settings",
     "timestamp_columns",
 ]

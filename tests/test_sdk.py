@@ -10,7 +10,7 @@ from datetime import date
 import msgspec
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, literal, select
 
 from core import (
     Column,
@@ -25,6 +25,8 @@ from core import (
     in_subtree,
     in_subtree_of,
     operation_answering,
+    row_in_subtree,
+    row_in_subtree_of,
 )
 from core.db import Database
 from core.export import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE
@@ -120,6 +122,34 @@ async def test_subtree_filter_and_lookup(db: Database) -> None:
             assert refused.value.field == "served_tenants"
 
 
+async def test_a_row_read_by_its_key_is_in_the_subtree_exactly_where_in_subtree_says(
+    db: Database,
+) -> None:
+    """``row_in_subtree`` looks the row's tenant up by id instead of listing the subtree; for
+    every tenant and every row it admits what ``in_subtree`` admits, and a tenant id that names
+    no tenant is in no subtree."""
+    await make_tree(db, {"d": {"t1": {"c1": {}, "c3": {}}, "t2": {"c2": {}}}})
+    async with db.session() as session:
+        tenants = list((await session.execute(select(Tenant))).scalars())
+        for scope in tenants:
+            for row in tenants:
+                by_list = select(Tenant.id).where(Tenant.id == row.id, in_subtree(Tenant.id, scope))
+                by_key = select(Tenant.id).where(
+                    Tenant.id == row.id, row_in_subtree(Tenant.id, scope)
+                )
+                expected = row.path.startswith(scope.path)
+                assert (await session.scalar(by_list) is not None) is expected
+                assert (await session.scalar(by_key) is not None) is expected, (
+                    scope.slug,
+                    row.slug,
+                )
+                assert await ONE_TENANT.first(session, id=row.id, subtree_path=scope.path) == (
+                    row.slug if expected else None
+                )
+        nobody = select(literal(1)).where(row_in_subtree(literal(uuid.uuid4()), tenants[0]))
+        assert await session.scalar(nobody) is None
+
+
 class TenantName(msgspec.Struct, frozen=True):
     slug: str
     depth: int
@@ -129,6 +159,10 @@ _T = Tenant.__table__.c
 SUBTREE = Query(
     select(_T.slug, _T.depth).where(in_subtree_of(_T.id)).order_by(_T.depth, _T.slug),
     TenantName,
+)
+ONE_TENANT = Query(
+    select(_T.slug).where(_T.id == bindparam("id"), row_in_subtree_of(_T.id)),
+    lambda row: row.slug,
 )
 BY_SLUG = Query(select(_T.slug).where(_T.slug == bindparam("slug")), lambda row: row.slug.upper())
 

@@ -216,7 +216,7 @@ from typing import Any
 from sqlalchemy import Select, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core import Caller, Conflict, Event, NotFound, Tenant, emit, in_subtree
+from core import Caller, Conflict, Event, NotFound, Tenant, emit, in_subtree, row_in_subtree
 from $package.events import ITEM_CREATED, ItemCreated
 from $package.items.schemas import Item, ItemCreate
 from $package.models import ${classname}Item
@@ -242,10 +242,14 @@ def query(tenant: Tenant) -> Select[${classname}Item]:
 
 
 async def get(session: AsyncSession, tenant: Tenant, item_id: uuid.UUID) -> ${classname}Item:
-    """The item if it lies in the tenant's subtree; another tenant's item is 404, never 403."""
-    row = (
-        await session.execute(query(tenant).where(${classname}Item.id == item_id))
-    ).scalar_one_or_none()
+    """The item if it lies in the tenant's subtree; another tenant's item is 404, never 403.
+    One row read by its id: ``row_in_subtree`` looks its tenant up rather than listing the
+    subtree as the list's ``in_subtree`` does."""
+    row = await session.scalar(
+        select(${classname}Item).where(
+            ${classname}Item.id == item_id, row_in_subtree(${classname}Item.tenant_id, tenant)
+        )
+    )
     if row is None:
         raise NotFound("条目")
     return row

@@ -14,7 +14,7 @@ import uuid
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core import Conflict, NotFound, Tenant, in_subtree
+from core import Conflict, NotFound, Tenant, row_in_subtree
 from plugins.deliberation_hall.models import Topic
 
 
@@ -25,7 +25,7 @@ async def visible_topic(
 
     ``lock`` holds its row until commit (PostgreSQL), so two transitions of one topic take
     turns and the second sees the first's state."""
-    query = select(Topic).where(Topic.id == topic_id, in_subtree(Topic.tenant_id, tenant))
+    query = select(Topic).where(Topic.id == topic_id, row_in_subtree(Topic.tenant_id, tenant))
     if lock:
         query = query.with_for_update(of=Topic)
     topic = (await session.execute(query)).scalar_one_or_none()

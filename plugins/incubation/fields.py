@@ -14,7 +14,7 @@ import msgspec
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core import Invalid, NotFound, Tenant, in_subtree
+from core import Invalid, NotFound, Tenant, row_in_subtree
 
 NOT_BLANK = r"\S"
 T = TypeVar("T")
@@ -60,7 +60,7 @@ async def get_in_subtree(
     """The row if it lies in ``tenant``'s subtree, else 404 naming ``what``."""
     table: Any = model
     found = await session.scalar(
-        select(model).where(table.id == row_id, in_subtree(table.tenant_id, tenant))
+        select(model).where(table.id == row_id, row_in_subtree(table.tenant_id, tenant))
     )
     if found is None:
         raise NotFound(what)

@@ -16,7 +16,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core import Caller, Conflict, Invalid, NotFound, Tenant, emit, in_subtree
+from core import Caller, Conflict, Invalid, NotFound, Tenant, emit, in_subtree, row_in_subtree
 from plugins.deliberation_hall import events, rules
 from plugins.deliberation_hall.access import ensure_handles, visible_topic
 from plugins.deliberation_hall.clock import now
@@ -78,7 +78,9 @@ def representative_answer(r: Representative) -> schemas.Representative:
 async def visible_session(
     session: AsyncSession, tenant: Tenant, session_id: uuid.UUID, *, lock: bool = False
 ) -> Session:
-    query = select(Session).where(Session.id == session_id, in_subtree(Session.tenant_id, tenant))
+    query = select(Session).where(
+        Session.id == session_id, row_in_subtree(Session.tenant_id, tenant)
+    )
     if lock:
         query = query.with_for_update(of=Session)
     found = (await session.execute(query)).scalar_one_or_none()

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core import Caller, Conflict, NotFound, Tenant, in_subtree
+from core import Caller, Conflict, NotFound, Tenant, in_subtree, row_in_subtree
 from plugins.deliberation_hall.access import ensure_handles, visible_topic
 from plugins.deliberation_hall.clock import now, today
 from plugins.deliberation_hall.models import Task, TaskUpdate
@@ -75,7 +75,7 @@ async def create(
 async def visible_task(
     session: AsyncSession, tenant: Tenant, task_id: uuid.UUID, *, lock: bool = False
 ) -> Task:
-    query = select(Task).where(Task.id == task_id, in_subtree(Task.tenant_id, tenant))
+    query = select(Task).where(Task.id == task_id, row_in_subtree(Task.tenant_id, tenant))
     if lock:
         query = query.with_for_update(of=Task)
     task = (await session.execute(query)).scalar_one_or_none()

@@ -18,7 +18,7 @@ from sqlalchemy import Select, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core import Caller, Conflict, Invalid, NotFound, Tenant, in_subtree
+from core import Caller, Conflict, Invalid, NotFound, Tenant, in_subtree, row_in_subtree
 from plugins.deliberation_hall import rules
 from plugins.deliberation_hall.access import ensure_handles, visible_topic
 from plugins.deliberation_hall.clock import now
@@ -71,7 +71,7 @@ async def visible_vote(
 ) -> Vote:
     """The vote if ``tenant`` sees it, else 404; ``lock`` ``"share"`` (ballots) or
     ``"update"`` (close) holds its row so no ballot lands after the close counted."""
-    query = select(Vote).where(Vote.id == vote_id, in_subtree(Vote.tenant_id, tenant))
+    query = select(Vote).where(Vote.id == vote_id, row_in_subtree(Vote.tenant_id, tenant))
     if lock is not None:
         query = query.with_for_update(read=lock == "share", of=Vote)
     vote = (await session.execute(query)).scalar_one_or_none()

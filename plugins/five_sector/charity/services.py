@@ -12,7 +12,7 @@ import msgspec
 from sqlalchemy import Select, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core import Conflict, Invalid, NotFound, Tenant, in_subtree
+from core import Conflict, Invalid, NotFound, Tenant, in_subtree, row_in_subtree
 from plugins.five_sector.charity.schemas import Allocation as AllocationAnswer
 from plugins.five_sector.charity.schemas import (
     AllocationCreate,
@@ -89,7 +89,7 @@ async def get(session: AsyncSession, tenant: Tenant, resource_id: uuid.UUID) -> 
     resource = (
         await session.execute(
             select(CharityResource).where(
-                CharityResource.id == resource_id, in_subtree(CharityResource.tenant_id, tenant)
+                CharityResource.id == resource_id, row_in_subtree(CharityResource.tenant_id, tenant)
             )
         )
     ).scalar_one_or_none()

@@ -15,7 +15,7 @@ import msgspec
 from sqlalchemy import Select, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core import Conflict, Invalid, NotFound, Tenant, in_subtree
+from core import Conflict, Invalid, NotFound, Tenant, in_subtree, row_in_subtree
 from plugins.five_sector import rules
 from plugins.five_sector.checks import not_in_future, optional_text, rule, text
 from plugins.five_sector.clock import now, today
@@ -151,7 +151,7 @@ async def get(session: AsyncSession, tenant: Tenant, org_id: uuid.UUID) -> Row:
     """The organisation if it lies in ``tenant``'s subtree, else 404."""
     org = (
         await session.execute(
-            select(Row).where(Row.id == org_id, in_subtree(Row.tenant_id, tenant))
+            select(Row).where(Row.id == org_id, row_in_subtree(Row.tenant_id, tenant))
         )
     ).scalar_one_or_none()
     if org is None:

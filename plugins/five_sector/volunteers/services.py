@@ -29,6 +29,8 @@ from core import (
     in_subtree,
     in_subtree_of,
     paginate,
+    row_in_subtree,
+    row_in_subtree_of,
 )
 from plugins.five_sector import events, rules
 from plugins.five_sector.checks import not_in_future, optional_text, rule, text
@@ -92,7 +94,7 @@ _COLUMNS = (
     .label("minutes"),
 )
 ONE = Query(
-    select(*_COLUMNS).where(_V.id == bindparam("volunteer_id"), in_subtree_of(_V.tenant_id)),
+    select(*_COLUMNS).where(_V.id == bindparam("volunteer_id"), row_in_subtree_of(_V.tenant_id)),
     VolunteerRow,
 )
 """A volunteer of the subtree with their total minutes: the read the module serves most."""
@@ -112,7 +114,7 @@ class InReach(msgspec.Struct, frozen=True):
 
 IN_REACH = Query(
     select(_V.id, _V.tenant_id).where(
-        _V.id == bindparam("volunteer_id"), in_subtree_of(_V.tenant_id)
+        _V.id == bindparam("volunteer_id"), row_in_subtree_of(_V.tenant_id)
     ),
     InReach,
 )
@@ -207,7 +209,7 @@ async def get(session: AsyncSession, tenant: Tenant, volunteer_id: uuid.UUID) ->
     row = (
         await session.execute(
             select(Row, total_minutes()).where(
-                Row.id == volunteer_id, in_subtree(Row.tenant_id, tenant)
+                Row.id == volunteer_id, row_in_subtree(Row.tenant_id, tenant)
             )
         )
     ).first()

@@ -32,6 +32,7 @@ from core import (
     find_tenant_in_subtree,
     in_subtree,
     organisation_directory_on,
+    row_in_subtree,
 )
 from plugins.funding import events, rules
 from plugins.funding.applications.schemas import Application as ApplicationAnswer
@@ -81,7 +82,7 @@ async def managed(
         await session.execute(
             select(Application, Call)
             .join(Call, Call.id == Application.call_id)
-            .where(Application.id == application_id, in_subtree(Call.tenant_id, tenant))
+            .where(Application.id == application_id, row_in_subtree(Call.tenant_id, tenant))
         )
     ).first()
     if row is None:

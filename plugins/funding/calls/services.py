@@ -15,7 +15,7 @@ import msgspec
 from sqlalchemy import Select, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core import Invalid, NotFound, Tenant, in_subtree
+from core import Invalid, NotFound, Tenant, in_subtree, row_in_subtree
 from plugins.funding import rules
 from plugins.funding.calls.schemas import Balance, CallCreate, Criterion, Tranche
 from plugins.funding.calls.schemas import Call as CallAnswer
@@ -101,7 +101,7 @@ async def managed(session: AsyncSession, tenant: Tenant, call_id: uuid.UUID) -> 
     """A call run at ``tenant`` or below it (one its managers may run); else 404."""
     found = (
         await session.execute(
-            select(Call).where(Call.id == call_id, in_subtree(Call.tenant_id, tenant))
+            select(Call).where(Call.id == call_id, row_in_subtree(Call.tenant_id, tenant))
         )
     ).scalar_one_or_none()
     if found is None:

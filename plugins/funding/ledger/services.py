@@ -20,7 +20,7 @@ from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core import Conflict, NotFound, Query, Tenant, emit, in_subtree
+from core import Conflict, NotFound, Query, Tenant, emit, in_subtree, row_in_subtree
 from plugins.funding import events
 from plugins.funding.clock import now
 from plugins.funding.ledger.schemas import Entry
@@ -257,7 +257,7 @@ async def managed_entry(session: AsyncSession, tenant: Tenant, entry_id: uuid.UU
     found = (
         await session.execute(
             select(LedgerEntry).where(
-                LedgerEntry.id == entry_id, in_subtree(LedgerEntry.tenant_id, tenant)
+                LedgerEntry.id == entry_id, row_in_subtree(LedgerEntry.tenant_id, tenant)
             )
         )
     ).scalar_one_or_none()

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core import Invalid, NotFound, Tenant, in_subtree
+from core import Invalid, NotFound, Tenant, in_subtree, row_in_subtree
 from plugins.party_building import rules
 from plugins.party_building.checks import not_in_future, optional_text, text
 from plugins.party_building.meetings import schemas
@@ -28,7 +28,7 @@ ASSEMBLY = "party_assembly"
 
 async def get(session: AsyncSession, tenant: Tenant, meeting_id: uuid.UUID) -> Meeting:
     meeting = await session.scalar(
-        select(Meeting).where(Meeting.id == meeting_id, in_subtree(Meeting.tenant_id, tenant))
+        select(Meeting).where(Meeting.id == meeting_id, row_in_subtree(Meeting.tenant_id, tenant))
     )
     if meeting is None:
         raise NotFound("会议")

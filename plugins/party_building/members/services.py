@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core import Conflict, Invalid, NotFound, Tenant, in_subtree
+from core import Conflict, Invalid, NotFound, Tenant, in_subtree, row_in_subtree
 from plugins.party_building import rules
 from plugins.party_building.checks import not_in_future, optional_text, text
 from plugins.party_building.clock import now, today
@@ -23,7 +23,7 @@ from plugins.party_building.organisations.services import in_reach
 async def get(
     session: AsyncSession, tenant: Tenant, member_id: uuid.UUID, *, lock: bool = False
 ) -> Member:
-    stmt = select(Member).where(Member.id == member_id, in_subtree(Member.tenant_id, tenant))
+    stmt = select(Member).where(Member.id == member_id, row_in_subtree(Member.tenant_id, tenant))
     if lock:
         stmt = stmt.with_for_update()
     member = await session.scalar(stmt)

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core import Conflict, Invalid, NotFound, Tenant, in_subtree
+from core import Conflict, Invalid, NotFound, Tenant, in_subtree, row_in_subtree
 from plugins.party_building import rules
 from plugins.party_building.checks import optional_text, text
 from plugins.party_building.clock import now
@@ -25,7 +25,7 @@ async def get(session: AsyncSession, tenant: Tenant, org_id: uuid.UUID) -> Party
     """The organisation if it lies in ``tenant``'s subtree, else 404."""
     org = await session.scalar(
         select(PartyOrganisation).where(
-            PartyOrganisation.id == org_id, in_subtree(PartyOrganisation.tenant_id, tenant)
+            PartyOrganisation.id == org_id, row_in_subtree(PartyOrganisation.tenant_id, tenant)
         )
     )
     if org is None:
@@ -39,7 +39,7 @@ async def in_reach(
     """An organisation named in a request body: in ``tenant``'s subtree, else 422 on ``field``."""
     org = await session.scalar(
         select(PartyOrganisation).where(
-            PartyOrganisation.id == org_id, in_subtree(PartyOrganisation.tenant_id, tenant)
+            PartyOrganisation.id == org_id, row_in_subtree(PartyOrganisation.tenant_id, tenant)
         )
     )
     if org is None:

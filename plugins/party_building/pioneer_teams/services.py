@@ -22,7 +22,7 @@ import msgspec
 from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core import Conflict, Event, Invalid, NotFound, Tenant, in_subtree
+from core import Conflict, Event, Invalid, NotFound, Tenant, in_subtree, row_in_subtree
 from plugins.party_building.checks import not_in_future, text
 from plugins.party_building.clock import now
 from plugins.party_building.models import Member, PioneerTeam, TeamActivity, TeamService
@@ -49,7 +49,7 @@ class ClosedActivity(msgspec.Struct, frozen=True):
 async def get(session: AsyncSession, tenant: Tenant, team_id: uuid.UUID) -> PioneerTeam:
     team = await session.scalar(
         select(PioneerTeam).where(
-            PioneerTeam.id == team_id, in_subtree(PioneerTeam.tenant_id, tenant)
+            PioneerTeam.id == team_id, row_in_subtree(PioneerTeam.tenant_id, tenant)
         )
     )
     if team is None:

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core import Conflict, Invalid, NotFound, Tenant, in_subtree
+from core import Conflict, Invalid, NotFound, Tenant, in_subtree, row_in_subtree
 from plugins.party_building.checks import not_in_future, text
 from plugins.party_building.clock import today
 from plugins.party_building.models import FollowUp, SupervisionVisit, Training
@@ -20,7 +20,7 @@ from plugins.party_building.supervision import schemas
 async def get_visit(session: AsyncSession, tenant: Tenant, visit_id: uuid.UUID) -> SupervisionVisit:
     visit = await session.scalar(
         select(SupervisionVisit).where(
-            SupervisionVisit.id == visit_id, in_subtree(SupervisionVisit.tenant_id, tenant)
+            SupervisionVisit.id == visit_id, row_in_subtree(SupervisionVisit.tenant_id, tenant)
         )
     )
     if visit is None:

@@ -24,7 +24,10 @@ read does not; both servers pay that alike. On one database the same code counts
 hundred instructions run to run; each run seeds its own (new ids, other pages), and runs differ
 by about 0.3 %.
 
-    python -m bench.server --short 100 --long 600
+With ``--district N`` (300 by default, 0 for none) the reads are counted again after the
+district's subtree is grown to ``N`` tenants (:func:`grow_district`).
+
+    python -m bench.server --short 100 --long 600 --district 300
 """
 
 from __future__ import annotations
@@ -35,7 +38,8 @@ import shutil
 import subprocess
 import tempfile
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy.dialects import postgresql
@@ -96,18 +100,62 @@ def scratch_cluster(source_url: str, directory: Path) -> Path:
     dump.chmod(0o644)
     _as_owner([str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust"],
               stdout=subprocess.DEVNULL)  # fmt: skip
+    with _running(data) as psql:
+        _as_owner([*psql, "-c", "CREATE DATABASE bench"])
+        _as_owner([*psql, "-c", f"CREATE ROLE {seed.APP_ROLE} LOGIN NOSUPERUSER NOBYPASSRLS"])
+        _as_owner([*psql, "-d", "bench", "-f", str(dump)], stdout=subprocess.DEVNULL)
+    return data
+
+
+@contextmanager
+def _running(data: Path) -> Iterator[list[str]]:
+    """The cluster in ``data`` started on a socket in its parent directory, for the ``psql``
+    command given; stopped afterwards."""
+    bindir = programs_of(data)
+    directory = data.parent
     ctl = [str(bindir / "pg_ctl"), "-D", str(data), "-w", "-l", str(directory / "server.log")]
     _as_owner([*ctl, "-o", f"-c listen_addresses='' -k {directory}", "start"],
               stdout=subprocess.DEVNULL)  # fmt: skip
     try:
-        psql = [str(bindir / "psql"), "-h", str(directory), "-U", "postgres", "-q",
-                "-v", "ON_ERROR_STOP=1"]  # fmt: skip
-        _as_owner([*psql, "-c", "CREATE DATABASE bench"])
-        _as_owner([*psql, "-c", f"CREATE ROLE {seed.APP_ROLE} LOGIN NOSUPERUSER NOBYPASSRLS"])
-        _as_owner([*psql, "-d", "bench", "-f", str(dump)], stdout=subprocess.DEVNULL)
+        yield [str(bindir / "psql"), "-h", str(directory), "-U", "postgres", "-q",
+               "-v", "ON_ERROR_STOP=1"]  # fmt: skip
     finally:
         _as_owner([*ctl, "stop"], stdout=subprocess.DEVNULL)
-    return data
+
+
+def grow_district(data: Path, dataset: seed.Dataset, tenants: int) -> None:
+    """Grow the bench district of the cluster in ``data`` to ``tenants`` (:func:`district_sql`).
+
+    The bench's tree is a district of 36 tenants; a real district has some 300 (10 to 20
+    towns and streets of 10 to 30 communities each). What the policies cost a read grows with
+    the context's subtree (they list its tenants once per statement), so the count at a real
+    district's size is the one a district's users see.
+    """
+    with _running(data) as psql:
+        _as_owner([*psql, "-d", "bench", "-c", district_sql(dataset, tenants)])
+        _as_owner([*psql, "-d", "bench", "-c", "ANALYZE"])
+
+
+def district_sql(dataset: seed.Dataset, tenants: int) -> str:
+    """SQL adding communities under the bench district's towns, in turn, until the district's
+    subtree holds ``tenants`` tenants (nothing when it holds as many already)."""
+    root = uuid.UUID(hex=dataset.tenant_path.strip("/").split("/")[0])
+    return " ".join(
+        f"""
+        WITH towns AS (
+            SELECT id, path, depth, row_number() OVER (ORDER BY path) - 1 AS i,
+                   count(*) OVER () AS k
+            FROM tenants WHERE parent_id = '{root}'),
+        grown AS (
+            SELECT n, gen_random_uuid() AS u FROM generate_series(1, greatest(0, {int(tenants)} -
+                (SELECT count(*) FROM tenants WHERE path LIKE '{dataset.tenant_path}%'))) n)
+        INSERT INTO tenants (id, parent_id, path, depth, level, slug, name, status, settings,
+                             created_at, updated_at)
+        SELECT g.u, t.id, t.path || replace(g.u::text, '-', '') || '/', t.depth + 1,
+               'community', 'bench-grown-' || g.n, '压测社区' || g.n, 'active', '{{}}',
+               now(), now()
+        FROM grown g JOIN towns t ON t.i = g.n % t.k""".split()
+    )
 
 
 def programs_of(data: Path) -> Path:
@@ -170,6 +218,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument(
         "--entries", type=int, default=int(os.environ.get("BENCH_ENTRIES", "30000"))
     )
+    parser.add_argument(
+        "--district",
+        type=int,
+        default=int(os.environ.get("BENCH_DISTRICT", "300")),
+        help="count again with the district's subtree grown to this many tenants (0: not)",
+    )
     options = parser.parse_args(argv)
     with (
         tempfile.TemporaryDirectory(prefix="gongzhi-server-") as tmp,
@@ -182,14 +236,22 @@ def main(argv: Sequence[str] | None = None) -> None:
         cluster.mkdir(mode=0o755)
         data = scratch_cluster(url, cluster)
         servers: dict[str, Reads] = {"gongzhi": gongzhi_reads, "ceiling-b": ceiling_b_reads}
-        figures = {
-            server: per_read(data, reads, dataset, options.short, options.long)
-            for server, reads in servers.items()
-        }
+        sizes: list[int | None] = [None, *([options.district] if options.district else [])]
+        figures: dict[str, dict[str, float]] = {}
+        for size in sizes:
+            label = "the bench's district" if size is None else f"a district of {size} tenants"
+            if size is not None:
+                grow_district(data, dataset, size)
+            figures[label] = {
+                server: per_read(data, reads, dataset, options.short, options.long)
+                for server, reads in servers.items()
+            }
     print("postgresql read, the database server's instructions per read:")
-    for server, count in figures.items():
-        print(f"  {server:10s} {count:12,.0f}")
-    print(f"  ceiling B ÷ Gongzhi: {figures['ceiling-b'] / figures['gongzhi']:.2f}")
+    for label, counts in figures.items():
+        print(f"  in {label}:")
+        for server, count in counts.items():
+            print(f"    {server:10s} {count:12,.0f}")
+        print(f"    ceiling B ÷ Gongzhi: {counts['ceiling-b'] / counts['gongzhi']:.2f}")
 
 
 if __name__ == "__main__":

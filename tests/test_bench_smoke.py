@@ -136,6 +136,43 @@ async def test_the_server_count_reads_the_row_as_each_server_does(
         await connection.close()
 
 
+async def test_the_server_count_grows_the_district_and_still_reads_the_row(
+    backend: str, settings: Settings, db: Database, tmp_path: Path
+) -> None:
+    """``make bench-server --district N``: the district's subtree holds N tenants afterwards
+    (``tenant_paths`` too, which the policies read), and both servers' reads still find the
+    volunteer."""
+    if backend != "postgres":
+        pytest.skip("the server counted is PostgreSQL")
+    owner_url = settings.migrations_url
+    await apply_tenant_file(db, str(seed.tree_file(tmp_path)))
+    dataset = await seed.generate("postgresql", owner_url, 12, 40)
+    connection = await asyncpg.connect(owner_url.replace("+asyncpg", ""))
+    like = f"{dataset.tenant_path}%"
+    try:
+        await connection.execute("SELECT set_config('app.system', 'on', false)")
+        for size in (60, 50):
+            await connection.execute(server_count.district_sql(dataset, size))
+            for table in ("tenants", "tenant_paths"):
+                count = f"SELECT count(*) FROM {table} WHERE path LIKE $1"
+                assert await connection.fetchval(count, like) == 60
+        await connection.execute("RESET app.system")
+        for lines in (
+            server_count.gongzhi_reads(dataset, 1, role=APP_ROLE),
+            server_count.ceiling_b_reads(dataset, 1),
+        ):
+            found = []
+            for line in lines:
+                if line.startswith("EXECUTE"):
+                    found += [row[0] for row in await connection.fetch(line)]
+                else:
+                    await connection.execute(line)
+            assert found == [dataset.volunteer_id]
+            await connection.execute("RESET ROLE; DEALLOCATE ALL")
+    finally:
+        await connection.close()
+
+
 def test_callgrind_counts_the_instructions_of_the_profiled_requests() -> None:
     """``make bench-instructions``: collection is switched on for the requests after the
     warm-up (valgrind would report 0 had it never been), and a request counts in the

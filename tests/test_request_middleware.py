@@ -12,6 +12,7 @@ from collections.abc import MutableMapping
 from typing import Any
 
 import pytest
+import structlog
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from prometheus_client.parser import text_string_to_metric_families
@@ -21,6 +22,7 @@ from core.db import Database
 from core.identity.authn import cached_principal
 from core.logging import (
     bind,
+    configure_logging,
     end_request,
     merge_request_context,
     new_request_id,
@@ -77,6 +79,59 @@ async def test_the_log_context_is_the_request_s_shared_with_its_tasks_and_ends_w
     start_request("ctx-line-0002")
     assert merge_request_context(None, "info", {}) == {"request_id": "ctx-line-0002"}
     end_request("GET", "/", 200, 0.001)
+
+
+def test_the_access_line_written_directly_is_the_line_structlog_writes(
+    settings: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """In JSON at ``INFO`` the access line skips structlog's chain; it must be the line the
+    chain writes (keys, order, values, the time stamp's form, the request's and structlog's
+    context); once structlog is configured otherwise, its chain writes the line again."""
+    kept = structlog.get_config()
+    configure_logging(settings.with_(log_level="INFO", log_format="json"))
+    capsys.readouterr()
+
+    def written() -> dict[str, Any]:
+        start_request("same-line-0001")
+        bind(tenant="district", user="sun")
+        structlog.contextvars.bind_contextvars(job="nightly")
+        try:
+            end_request("GET", "/api/v1/tenants/district/modules", 200, 0.0012345)
+        finally:
+            structlog.contextvars.clear_contextvars()
+        [line] = capsys.readouterr().err.splitlines()
+        parsed: dict[str, Any] = json.loads(line)
+        return parsed
+
+    direct = written()
+    structlog.configure(processors=list(structlog.get_config()["processors"]))
+    through_structlog = written()
+    assert list(direct) == list(through_structlog)
+    stamp = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$")
+    assert stamp.match(direct.pop("timestamp"))
+    assert stamp.match(through_structlog.pop("timestamp"))
+    assert (
+        direct
+        == through_structlog
+        == {
+            "method": "GET",
+            "path": "/api/v1/tenants/district/modules",
+            "status": 200,
+            "duration_ms": 1.23,
+            "event": "request",
+            "request_id": "same-line-0001",
+            "tenant": "district",
+            "user": "sun",
+            "job": "nightly",
+            "level": "info",
+        }
+    )
+    configure_logging(settings.with_(log_level="WARNING", log_format="json"))
+    start_request("quiet-0001")
+    end_request("GET", "/", 200, 0.001)
+    assert capsys.readouterr().err == "", "below the configured level nothing is written"
+    configure_logging(settings)
+    structlog.configure(**kept)
 
 
 async def test_the_request_id_reaches_the_answer_and_its_problem(

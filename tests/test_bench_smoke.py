@@ -108,6 +108,25 @@ async def test_every_driver_shape_reads_the_row_under_row_level_security(
         assert server >= 0
 
 
+async def _each_server_reads_the_volunteer(
+    connection: asyncpg.Connection, dataset: seed.Dataset, reads: int
+) -> None:
+    """Run each server's lines of ``make bench-server`` (``reads`` reads) on ``connection``:
+    every read finds the dataset's volunteer."""
+    for lines in (
+        server_count.gongzhi_reads(dataset, reads, role=APP_ROLE),
+        server_count.ceiling_b_reads(dataset, reads),
+    ):
+        found = []
+        for line in lines:
+            if line.startswith("EXECUTE"):
+                found += [row[0] for row in await connection.fetch(line)]
+            else:
+                await connection.execute(line)
+        assert found == [dataset.volunteer_id] * reads
+        await connection.execute("RESET ROLE; DEALLOCATE ALL")
+
+
 async def test_the_server_count_reads_the_row_as_each_server_does(
     backend: str, settings: Settings, db: Database, tmp_path: Path
 ) -> None:
@@ -120,18 +139,7 @@ async def test_the_server_count_reads_the_row_as_each_server_does(
     dataset = await seed.generate("postgresql", owner_url, 12, 40)
     connection = await asyncpg.connect(owner_url.replace("+asyncpg", ""))
     try:
-        for lines in (
-            server_count.gongzhi_reads(dataset, 2, role=APP_ROLE),
-            server_count.ceiling_b_reads(dataset, 2),
-        ):
-            found = []
-            for line in lines:
-                if line.startswith("EXECUTE"):
-                    found += [row[0] for row in await connection.fetch(line)]
-                else:
-                    await connection.execute(line)
-            assert found == [dataset.volunteer_id] * 2
-            await connection.execute("RESET ROLE; DEALLOCATE ALL")
+        await _each_server_reads_the_volunteer(connection, dataset, 2)
     finally:
         await connection.close()
 
@@ -157,18 +165,7 @@ async def test_the_server_count_grows_the_district_and_still_reads_the_row(
                 count = f"SELECT count(*) FROM {table} WHERE path LIKE $1"
                 assert await connection.fetchval(count, like) == 60
         await connection.execute("RESET app.system")
-        for lines in (
-            server_count.gongzhi_reads(dataset, 1, role=APP_ROLE),
-            server_count.ceiling_b_reads(dataset, 1),
-        ):
-            found = []
-            for line in lines:
-                if line.startswith("EXECUTE"):
-                    found += [row[0] for row in await connection.fetch(line)]
-                else:
-                    await connection.execute(line)
-            assert found == [dataset.volunteer_id]
-            await connection.execute("RESET ROLE; DEALLOCATE ALL")
+        await _each_server_reads_the_volunteer(connection, dataset, 1)
     finally:
         await connection.close()
 

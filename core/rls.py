@@ -77,10 +77,11 @@ paths that start with ``path``: a string at or above ``path`` that does not star
 above every extension of it, and no path holds U+10FFFF (tenant paths are hexadecimal ids
 between slashes; :class:`core.db.DbContext` refuses a path of any other character). Both
 bounds are parameters (the upper one computed in its own sub-select), so the comparisons are
-leakproof and PostgreSQL may use them as index conditions ahead of a table's own policy; ``path || chr(...)`` written in the comparison would not be (``textcat`` is not
-leakproof). Until the twelfth pass of issue 12 a ``LIKE`` stood beside the range as its
-definition; it admitted no other row and cost every policy a sub-select and a pattern match per
-tenant (about 8 % of the server's work on a point read)."""
+leakproof and PostgreSQL may use them as index conditions ahead of a table's own policy;
+``path || chr(...)`` written in the comparison would not be (``textcat`` is not leakproof).
+Until the twelfth pass of issue 12 a ``LIKE`` stood beside the range as its definition; it
+admitted no other row and cost every policy a sub-select and a pattern match per tenant (about
+8 % of the server's work on a point read)."""
 
 
 TENANT_PATHS_TABLE = "tenant_paths"

@@ -14,6 +14,7 @@ from sqlalchemy.engine import Connection
 
 from core.db import create_nullpool_engine
 from core.orm import metadata
+from core.rls import include_object
 
 config = context.config
 
@@ -28,6 +29,7 @@ def _run(connection: Connection) -> None:
         target_metadata=metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_object=include_object,
     )
     with context.begin_transaction():
         context.run_migrations()

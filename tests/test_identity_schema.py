@@ -12,6 +12,7 @@ from sqlalchemy import Connection
 import core.app  # noqa: F401  (imports every model into the shared metadata)
 from core.db import Database
 from core.orm import metadata
+from core.rls import include_object
 
 TABLES = {"users", "memberships", "login_sessions", "api_tokens", "audit_log"}
 
@@ -32,7 +33,9 @@ def _table_of(diff: Any) -> str | None:
 
 async def test_identity_migration_matches_the_models(db: Database) -> None:
     def compare(connection: Connection) -> list[Any]:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "include_object": include_object}
+        )
         return list(compare_metadata(context, metadata))
 
     async with db.engine.connect() as connection:

@@ -24,7 +24,7 @@ from core import Manifest, hookimpl
 from core.db import NO_CONTEXT, SYSTEM, Database, DbContext, create_engine
 from core.modules.isolation_matrix import unprotected_tables
 from core.modules.models import ModuleChoice, ModulePolicy, OutboxEvent
-from core.rls import in_visible, visible_ids_statements
+from core.rls import ROW_PATH_TRIGGER, in_visible, visible_ids_statements
 from core.settings import Settings
 from core.tenancy.models import Tenant
 from tests.modules.sample_plugins import manifest
@@ -221,12 +221,12 @@ async def test_a_tenant_context_sees_its_subtree_and_nothing_beside_it(
     assert await visible_tenant_ids(database, district, "module_choices") == set(ids.values())
 
 
-async def test_the_subtree_test_of_the_policies_is_an_index_range_and_still_filters(
+async def test_the_policies_test_the_rows_own_tenant_path_and_still_filter(
     app_db: Callable[..., Database], db: Database, gongzhi_tree: Callable[..., Any]
 ) -> None:
-    """The policies find the context's subtree through the path index (a ``LIKE`` on a setting
-    scanned every tenant per statement), both bounds as index conditions under the app role,
-    and still admit exactly the subtree."""
+    """A policy compares the row's ``tenant_path`` with the context's subtree: the plan of a
+    statement reads no list of the subtree (which cost every policy the whole subtree once per
+    statement), and the policies still admit exactly the subtree."""
     built = await gongzhi_tree(TREE)
     await arrange(db, built)
     database = app_db()
@@ -237,36 +237,85 @@ async def test_the_subtree_test_of_the_policies_is_an_index_range_and_still_filt
         ids["community-a"],
     }
     async with database.session(context=town_a) as session:
-        await session.execute(text("SET LOCAL enable_seqscan = off"))
         plan = "\n".join(
             row[0]
             for row in await session.execute(
                 text("EXPLAIN SELECT tenant_id FROM module_choices WHERE module = 'x'")
             )
         )
-    assert "ix_tenant_paths_path" in plan, plan
-    assert "~<~" in plan.split("ix_tenant_paths_path", 1)[1].split("\n", 2)[1], plan
+    assert "tenant_paths" not in plan, plan
+    assert "(tenant_path)::text ~<~" in plan, plan
 
 
-async def test_the_policies_read_the_subtree_from_the_path_index_alone(
+async def test_a_rows_tenant_path_follows_its_tenant_and_cannot_be_written(
     app_db: Callable[..., Database], db: Database, gongzhi_tree: Callable[..., Any]
 ) -> None:
-    """The path index of ``tenant_paths`` includes ``id`` (as ``ix_tenants_path`` does), so the
-    ids of the context's subtree, which every policy reads once per statement, come from an
-    index-only scan rather than a table fetch per tenant (scattered over the table in a large
-    tree)."""
+    """The database keeps ``tenant_path``: a row gets its tenant's path when written, whatever
+    the statement says; a row moved to another tenant, or a tenant moved with its subtree (one
+    ``UPDATE`` of ``tenants``), takes the new path at once, so the rows are where the tree says
+    under every policy."""
     built = await gongzhi_tree(TREE)
     await arrange(db, built)
-    async with app_db().session(context=DbContext.for_tenant(built["town-a"])) as session:
-        await session.execute(text("SET LOCAL enable_seqscan = off"))
-        await session.execute(text("SET LOCAL enable_bitmapscan = off"))
-        plan = "\n".join(
-            row[0]
-            for row in await session.execute(
-                text("EXPLAIN SELECT tenant_id FROM module_choices WHERE module = 'x'")
+    database = app_db()
+    town_a, town_b = built["town-a"], built["town-b"]
+    community_a, community_b = built["community-a"], built["community-b"]
+    with pytest.raises(DBAPIError, match="row-level security"):
+        async with database.session(write=True, context=DbContext.for_tenant(town_a)) as session:
+            await session.execute(
+                text(
+                    "INSERT INTO module_choices (id, tenant_id, module, enabled, tenant_path) "
+                    "VALUES (gen_random_uuid(), :tenant, 'forged', true, :path)"
+                ),
+                {"tenant": community_b.id, "path": community_a.path},
+            )
+    async with database.session(write=True, context=SYSTEM) as session:
+        await session.execute(
+            text("UPDATE module_choices SET tenant_path = '/' WHERE tenant_id = :id"),
+            {"id": community_a.id},
+        )
+        await session.execute(
+            text("UPDATE event_outbox SET tenant_id = :to WHERE tenant_id = :from"),
+            {"to": community_b.id, "from": town_b.id},
+        )
+    async with database.session(context=SYSTEM) as session:
+        paths = {
+            tenant: path
+            for tenant, path in await session.execute(
+                text("SELECT tenant_id, tenant_path FROM module_choices")
+            )
+        }
+        moved = set(
+            await session.scalars(
+                text("SELECT tenant_path FROM event_outbox WHERE tenant_id = :id"),
+                {"id": community_b.id},
             )
         )
-    assert "Index Only Scan using ix_tenant_paths_path" in plan, plan
+    assert paths == {tenant.id: tenant.path for tenant in built.values()}
+    assert moved == {community_b.path}
+    async with database.session(write=True, context=SYSTEM) as session:
+        await session.execute(
+            text(
+                "UPDATE tenants SET path = :new || substr(path, length(:old) + 1) "
+                "WHERE path LIKE :old || '%'"
+            ),
+            {"old": town_a.path, "new": f"{town_b.path}{town_a.id.hex}/"},
+        )
+        await session.execute(
+            text("UPDATE tenants SET parent_id = :parent, depth = depth + 1 WHERE id = :id"),
+            {"parent": town_b.id, "id": town_a.id},
+        )
+    for table in ("module_choices", "module_policies", "event_outbox"):
+        assert await visible_tenant_ids(database, DbContext.for_tenant(town_b), table) >= {
+            town_a.id,
+            community_a.id,
+        }, table
+    town_a_moved = DbContext(
+        tenant_id=town_a.id, tenant_path=f"{town_b.path}{town_a.id.hex}/", user_id=None
+    )
+    assert await visible_tenant_ids(database, town_a_moved, "module_choices") == {
+        town_a.id,
+        community_a.id,
+    }
 
 
 async def _paths(database: Database) -> tuple[set[Any], set[Any]]:
@@ -355,8 +404,8 @@ async def test_a_pooled_connection_reused_after_tenant_a_sees_nothing_of_a(
         leftovers = (
             await session.execute(
                 text(
-                    "SELECT current_setting('app.tenant_id', true),"
-                    " current_setting('app.tenant_path', true),"
+                    "SELECT current_setting('app.tenant_path', true),"
+                    " current_setting('app.user_id', true),"
                     " current_setting('app.system', true)"
                 )
             )
@@ -382,6 +431,19 @@ async def test_every_table_with_a_tenant_column_has_row_level_security_enabled_a
     )
     assert unprotected == {}
     assert set(RLS_EXEMPT) <= set(tables), "an exemption names a table without tenant column"
+
+
+async def test_the_catalogue_check_names_a_table_whose_row_path_nothing_keeps(
+    app_db: Callable[..., Database], db: Database, gongzhi_owner_db: Database
+) -> None:
+    """A table whose policies test ``tenant_path`` without the trigger that keeps it would take
+    whatever path a caller writes: the check a plugin's isolation test runs must say so."""
+    assert await unprotected_tables(db, ["module_choices"]) == {}
+    async with gongzhi_owner_db.session(write=True) as session:
+        await session.execute(text(f"DROP TRIGGER {ROW_PATH_TRIGGER} ON module_choices"))
+    assert await unprotected_tables(db, ["module_choices"]) == {
+        "module_choices": (True, True, 4, False)
+    }
 
 
 async def test_db_grant_gives_the_app_role_a_table_the_owner_just_created(

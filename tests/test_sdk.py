@@ -11,6 +11,7 @@ import msgspec
 import pytest
 from openpyxl import load_workbook
 from sqlalchemy import bindparam, literal, select
+from sqlalchemy.dialects import postgresql, sqlite
 
 from core import (
     Column,
@@ -30,6 +31,9 @@ from core import (
 )
 from core.db import Database
 from core.export import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE
+from core.modules.models import ModuleChoice
+from core.settings import Settings
+from core.tenancy.service import move_tenant
 from core.testing import make_tree
 
 
@@ -148,6 +152,42 @@ async def test_a_row_read_by_its_key_is_in_the_subtree_exactly_where_in_subtree_
                 )
         nobody = select(literal(1)).where(row_in_subtree(literal(uuid.uuid4()), tenants[0]))
         assert await session.scalar(nobody) is None
+
+
+async def test_a_row_read_by_its_key_uses_the_path_it_carries_and_follows_a_move(
+    db: Database, settings: Settings
+) -> None:
+    """On a table's ``tenant_id`` PostgreSQL compares the path the row carries for its policies
+    (no tenant is looked up); it admits what ``in_subtree`` admits, before and after the row's
+    tenant moves. Another tenant column, or SQLite, looks the tenant up."""
+    tree = await make_tree(db, {"d": {"t1": {"c1": {}}, "t2": {"c2": {}}}})
+    async with db.session(write=True) as session:
+        for tenant in tree.values():
+            session.add(ModuleChoice(tenant_id=tenant.id, module="five-sector", enabled=True))
+    by_key = select(ModuleChoice.tenant_id).where(row_in_subtree_of(ModuleChoice.tenant_id))
+    sql = str(by_key.compile(dialect=postgresql.dialect()))
+    assert "module_choices.tenant_path LIKE" in sql, sql
+    assert "tenant_paths" not in sql, sql
+    looked_up = select(Tenant.id).where(row_in_subtree_of(Tenant.parent_id))
+    assert "tenant_paths" in str(looked_up.compile(dialect=postgresql.dialect()))
+    assert "tenant_path LIKE" not in str(by_key.compile(dialect=sqlite.dialect()))
+
+    async def seen(scope: str) -> set[uuid.UUID]:
+        async with db.session() as session:
+            path = (
+                await session.execute(select(Tenant.path).where(Tenant.slug == scope))
+            ).scalar_one()
+            return set((await session.execute(by_key, {"subtree_path": path})).scalars())
+
+    assert await seen("t1") == {tree["t1"].id, tree["c1"].id}
+    async with db.session(write=True) as session:
+        community = await session.get(Tenant, tree["c1"].id)
+        town = await session.get(Tenant, tree["t2"].id)
+        assert community is not None
+        assert town is not None
+        assert await move_tenant(session, settings, community, town)
+    assert await seen("t1") == {tree["t1"].id}
+    assert await seen("t2") == {tree["t2"].id, tree["c1"].id, tree["c2"].id}
 
 
 class TenantName(msgspec.Struct, frozen=True):

@@ -37,7 +37,7 @@ from core.modules.host import PluginHost
 from core.modules.isolation import ApiCall, IsolationFixtures, IsolationTenant
 from core.modules.models import ModulePolicy
 from core.orm import Base
-from core.rls import POLICY_NAMES
+from core.rls import POLICY_NAMES, ROW_PATH_TRIGGER
 from core.tenancy.models import Tenant
 
 TENANT_PREFIX = "/api/v1/tenants/{tenant_key}"
@@ -429,25 +429,29 @@ def plugin_tables(host: PluginHost, module: str) -> list[str]:
 
 
 async def unprotected_tables(db: Database, tables: Sequence[str]) -> dict[str, tuple[Any, ...]]:
-    """Of ``tables``, those without row-level security enabled and forced and the core's
-    policies (PostgreSQL), with what the catalogue says about them; empty on SQLite."""
+    """Of ``tables``, those without row-level security enabled and forced, the core's policies
+    and the row path the policies test, kept by its trigger (PostgreSQL), with what the
+    catalogue says about them: (enabled, forced, policies, row path trigger); empty on SQLite.
+    ``tenants`` keeps its own paths and has no row path."""
     if db.dialect != "postgresql" or not tables:
         return {}
     async with db.session() as session:
         rows = await session.execute(
             text(
                 "SELECT c.relname, c.relrowsecurity, c.relforcerowsecurity,"
-                " (SELECT count(*) FROM pg_policy p WHERE p.polrelid = c.oid)"
+                " (SELECT count(*) FROM pg_policy p WHERE p.polrelid = c.oid),"
+                " EXISTS (SELECT FROM pg_trigger tg WHERE tg.tgrelid = c.oid"
+                " AND tg.tgname = :trigger)"
                 " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
                 " WHERE n.nspname = 'public' AND c.relkind = 'r'"
-            )
+            ),
+            {"trigger": ROW_PATH_TRIGGER},
         )
-        catalog = {name: (enabled, forced, count) for name, enabled, forced, count in rows}
-    expected = (True, True, len(POLICY_NAMES))
+        catalog = {name: tuple(facts) for name, *facts in rows}
     return {
         table: catalog.get(table, ("missing",))
         for table in tables
-        if catalog.get(table) != expected
+        if catalog.get(table) != (True, True, len(POLICY_NAMES), table != "tenants")
     }
 
 

@@ -565,7 +565,7 @@ async def test_the_context_rides_on_begin_forced_and_is_gone_after_the_transacti
     database.engine = create_engine(settings.database_url, pool_size=1)
     database.sessionmaker.configure(bind=database.engine)
     probe = text(
-        "SELECT current_setting('app.tenant_id', true), current_setting('app.tenant_path', true),"
+        "SELECT current_setting('app.tenant_path', true),"
         " current_setting('app.user_id', true), current_setting('app.system', true),"
         " (SELECT bool_and(relrowsecurity AND relforcerowsecurity) FROM pg_class"
         "  WHERE relname IN ('tenants', 'module_choices', 'event_outbox', 'fs_volunteers')),"
@@ -576,27 +576,24 @@ async def test_the_context_rides_on_begin_forced_and_is_gone_after_the_transacti
             async with database.session(context=DbContext.for_tenant(town_a, user_id)) as session:
                 settings_seen = (await session.execute(probe)).one()
         assert [t.split()[0] for t in trips.seen] == ["BEGIN", "SELECT", "COMMIT"], trips.seen
-        assert settings_seen == (str(town_a.id), town_a.path, str(user_id), "", True, 2)
+        assert settings_seen == (town_a.path, str(user_id), "", True, 2)
 
         # A transaction that never ran a statement leaves nothing pending on the connection.
         async with database.session(context=DbContext.for_tenant(town_a)):
             pass
         async with database.engine.connect() as conn:
             left = (await conn.execute(probe)).one()
-        assert left[:4] in {("", "", "", ""), (None, None, None, None)}
-        assert left[5] == 0, "the bare connection sees no tenant-owned row"
+        assert left[:3] in {("", "", ""), (None, None, None)}
+        assert left[4] == 0, "the bare connection sees no tenant-owned row"
 
         # Switching context within a transaction (a move's checks) still works.
         async with database.session(context=DbContext.for_tenant(town_a)) as session:
-            assert (await session.execute(probe)).one()[5] == 2
+            assert (await session.execute(probe)).one()[4] == 2
             await set_context(session, DbContext.for_tenant(built["town-b"]))
-            assert (await session.execute(probe)).one()[:2] == (
-                str(built["town-b"].id),
-                built["town-b"].path,
-            )
-            assert (await session.execute(probe)).one()[5] == 1
+            assert (await session.execute(probe)).one()[0] == built["town-b"].path
+            assert (await session.execute(probe)).one()[4] == 1
         async with database.session() as session:
-            assert (await session.execute(probe)).one()[5] == 0
+            assert (await session.execute(probe)).one()[4] == 0
     finally:
         await database.dispose()
 

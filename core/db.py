@@ -106,8 +106,9 @@ class DbContext:
     """Whose rows a transaction may see and write under row-level security.
 
     - ``tenant_id``/``tenant_path``: the tenant of the request (the database is sent the path,
-      the application keeps the id); rows of that tenant and its subtree are visible (and, for the tables that allow it, those of its ancestors). The path
-      ``"/"`` is the whole forest: a platform administrator's reach.
+      the application keeps the id); rows of that tenant and its subtree are visible (and, for
+      the tables that allow it, those of its ancestors). The path ``"/"`` is the whole forest:
+      a platform administrator's reach.
     - ``user_id``: the caller; their own memberships and API tokens are visible wherever they are.
     - ``system``: every row. Only named core code paths use it: tenant resolution and
       authentication (which must look across the tree before a tenant is known), the outbox

@@ -247,6 +247,20 @@ async def test_the_policies_test_the_rows_own_tenant_path_and_still_filter(
     assert "(tenant_path)::text ~<~" in plan, plan
 
 
+async def _move_paths(session: AsyncSession, moved: Tenant, under: Tenant) -> str:
+    """Rewrite the paths of ``moved``'s subtree to lie under ``under`` in one ``UPDATE``, as a
+    move does; returns ``moved``'s new path."""
+    new = f"{under.path}{moved.id.hex}/"
+    await session.execute(
+        text(
+            "UPDATE tenants SET path = :new || substr(path, length(:old) + 1) "
+            "WHERE path LIKE :old || '%'"
+        ),
+        {"old": moved.path, "new": new},
+    )
+    return new
+
+
 async def test_a_rows_tenant_path_follows_its_tenant_and_cannot_be_written(
     app_db: Callable[..., Database], db: Database, gongzhi_tree: Callable[..., Any]
 ) -> None:
@@ -293,13 +307,7 @@ async def test_a_rows_tenant_path_follows_its_tenant_and_cannot_be_written(
     assert paths == {tenant.id: tenant.path for tenant in built.values()}
     assert moved == {community_b.path}
     async with database.session(write=True, context=SYSTEM) as session:
-        await session.execute(
-            text(
-                "UPDATE tenants SET path = :new || substr(path, length(:old) + 1) "
-                "WHERE path LIKE :old || '%'"
-            ),
-            {"old": town_a.path, "new": f"{town_b.path}{town_a.id.hex}/"},
-        )
+        moved_path = await _move_paths(session, town_a, town_b)
         await session.execute(
             text("UPDATE tenants SET parent_id = :parent, depth = depth + 1 WHERE id = :id"),
             {"parent": town_b.id, "id": town_a.id},
@@ -309,9 +317,7 @@ async def test_a_rows_tenant_path_follows_its_tenant_and_cannot_be_written(
             town_a.id,
             community_a.id,
         }, table
-    town_a_moved = DbContext(
-        tenant_id=town_a.id, tenant_path=f"{town_b.path}{town_a.id.hex}/", user_id=None
-    )
+    town_a_moved = DbContext(tenant_id=town_a.id, tenant_path=moved_path)
     assert await visible_tenant_ids(database, town_a_moved, "module_choices") == {
         town_a.id,
         community_a.id,
@@ -339,13 +345,7 @@ async def test_tenant_paths_follows_every_change_of_the_tree_and_the_app_cannot_
     assert len(paths) == len(built)
     town_a, town_b = built["town-a"], built["town-b"]
     async with database.session(write=True, context=SYSTEM) as session:
-        await session.execute(
-            text(
-                "UPDATE tenants SET path = :new || substr(path, length(:old) + 1) "
-                "WHERE path LIKE :old || '%'"
-            ),
-            {"old": town_a.path, "new": f"{town_b.path}{town_a.id.hex}/"},
-        )
+        moved_path = await _move_paths(session, town_a, town_b)
         await session.execute(
             text("UPDATE tenants SET name = 'x' WHERE id = :id"), {"id": town_b.id}
         )
@@ -355,7 +355,7 @@ async def test_tenant_paths_follows_every_change_of_the_tree_and_the_app_cannot_
     paths, tenants = await _paths(database)
     assert paths == tenants
     assert len(paths) == len(built) - 1
-    assert (town_a.id, f"{town_b.path}{town_a.id.hex}/") in paths
+    assert (town_a.id, moved_path) in paths
     town_b_context = DbContext.for_tenant(town_b)
     async with database.session(context=town_b_context) as session:
         seen = set(await session.scalars(text("SELECT id FROM tenants")))

@@ -6,9 +6,10 @@ about 200,000 of 695,000 instructions per read in the bench's district of 36 ten
 million of 1.8 million in a real district's 300 (docs/benchmarks.md, issue 12's fourteenth
 pass). Each table now has ``tenant_path``, set by a trigger from ``tenant_paths`` on insert and
 on a change of the tenant column, and rewritten for the rows of moved tenants by the trigger
-that keeps ``tenant_paths``; a policy compares it with the context's path. This revision
-replaces that trigger's function (``create_tenant_paths`` runs again) and recreates the core's
-policies; plugins recreate theirs in revisions that depend on this one.
+that keeps ``tenant_paths``; a policy compares it with the context's path. This revision runs
+``0009_tenant_paths``' upgrade again, which replaces that trigger's function and recreates the
+core's policies with the helpers of ``core.rls`` as they stand; plugins recreate theirs in
+revisions that depend on this one.
 
 Revision ID: 0010_row_paths
 Revises: 0009_tenant_paths
@@ -20,10 +21,6 @@ from __future__ import annotations
 import importlib
 from collections.abc import Sequence
 
-from alembic import op
-
-from core.rls import create_tenant_paths
-
 revision: str = "0010_row_paths"
 down_revision: str | Sequence[str] | None = "0009_tenant_paths"
 branch_labels: str | Sequence[str] | None = None
@@ -31,8 +28,7 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    create_tenant_paths(op)
-    importlib.import_module("migrations.versions.0004_rls").upgrade()
+    importlib.import_module("migrations.versions.0009_tenant_paths").upgrade()
 
 
 def downgrade() -> None:

@@ -53,6 +53,7 @@ from sqlalchemy.util import EMPTY_DICT, greenlet_spawn
 from sqlalchemy.util.concurrency import await_
 
 from core.readconn import (
+    READ_CHECKOUT,
     READ_CONNECTION_KEY,
     SQLITE_BUSY_TIMEOUT_MS,
     ReadConnection,
@@ -78,6 +79,10 @@ A connection returned moments ago was alive then; pinging it again costs three r
 (asyncpg's ping is ``BEGIN``, ``;``, ``ROLLBACK``) for nothing. If the server restarts within
 this window, the first statement on a stale connection fails once, SQLAlchemy invalidates the
 pool, and the next request gets a fresh connection."""
+READ_COMMIT_DELAY = 0.1
+"""Seconds a read's transaction may stay open after its request, for the ``COMMIT`` to go out
+with the connection's next ``BEGIN`` (:meth:`ContextConnection.commit_later`); a connection
+that sat in the pool this long sends it on its own."""
 CONTEXT_KEY = "gongzhi_db_context"
 _PATH_RE = re.compile(r"^/(?:[0-9a-f]{32}/)*$")
 MAX_BEGIN_SCRIPTS = 10_000
@@ -169,26 +174,61 @@ SYSTEM = DbContext(system=True)
 
 
 class ContextConnection(asyncpg.Connection):  # type: ignore[misc]
-    """An asyncpg connection whose next ``BEGIN`` also sets a transaction's context.
+    """An asyncpg connection whose next ``BEGIN`` also sets a transaction's context, and ends
+    the read transaction left open before it.
 
     SQLAlchemy's asyncpg adapter sends ``BEGIN`` lazily, just before the transaction's first
     statement, through asyncpg's ``Transaction.start()`` (a simple-protocol query). When a
-    context is pending (:meth:`defer_context`), that query becomes ``BEGIN; SELECT
-    set_config(...)``: one message, one round trip, and the context is in place before any
-    statement of the transaction runs, exactly as when it was a statement of its own. The
-    pending context is dropped when the connection goes back to the pool, so it can never reach
-    another checkout.
+    context is pending (:meth:`defer_context`), that query becomes ``BEGIN; SET LOCAL ...``:
+    one message, one round trip, and the context is in place before any statement of the
+    transaction runs, exactly as when it was a statement of its own. The pending context is
+    dropped when the connection goes back to the pool, so it can never reach another checkout.
+
+    A read request's transaction, which ran only SELECTs built once, is not committed in a
+    round trip of its own: :meth:`commit_later` leaves the ``COMMIT`` due, and the next
+    ``BEGIN`` sent with a context carries it (``COMMIT; BEGIN; SET LOCAL ...``, one message
+    that the server runs in order). A transaction that only read has nothing to make durable,
+    so the request's answer does not wait for its end; what it holds meanwhile is a snapshot
+    per statement (none between statements, at read committed) and its tables' share locks,
+    which only DDL waits for. Anyone who takes the connection for anything other than a read
+    request's own ``BEGIN`` sends the due ``COMMIT`` first (:meth:`settle`, from the pool's
+    checkout), and a connection left in the pool :data:`READ_COMMIT_DELAY` seconds sends it
+    on its own (:meth:`checked_in`).
     """
 
-    __slots__ = ("_gongzhi_pending",)
+    __slots__ = (
+        "_gongzhi_broken",
+        "_gongzhi_due",
+        "_gongzhi_out",
+        "_gongzhi_pending",
+        "_gongzhi_returned",
+        "_gongzhi_settling",
+        "_gongzhi_timer",
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._gongzhi_pending: str | None = None
+        self._gongzhi_due = False
+        self._gongzhi_out = False
+        self._gongzhi_broken = False
+        self._gongzhi_returned = 0.0
+        self._gongzhi_settling: asyncio.Task[None] | None = None
+        self._gongzhi_timer: asyncio.TimerHandle | None = None
+
+    @property
+    def commit_due(self) -> bool:
+        """A finished read's ``COMMIT`` has not been sent yet."""
+        return self._gongzhi_due
+
+    @property
+    def broken(self) -> bool:
+        """Sending a due ``COMMIT`` from the pool failed: the connection is not to be used."""
+        return self._gongzhi_broken
 
     def defer_context(self, context: DbContext) -> bool:
         """Send ``context`` with the coming ``BEGIN``; False once the transaction has begun."""
-        if self.is_in_transaction():
+        if self.is_in_transaction() and not self._gongzhi_due:
             return False
         self._gongzhi_pending = context.begin_script()
         return True
@@ -196,14 +236,73 @@ class ContextConnection(asyncpg.Connection):  # type: ignore[misc]
     def drop_pending(self) -> None:
         self._gongzhi_pending = None
 
+    def commit_later(self) -> None:
+        """Leave the open transaction's ``COMMIT`` to the connection's next ``BEGIN``.
+
+        Only for a transaction that ran nothing but SELECTs built once, begun with a plain
+        ``BEGIN`` (:func:`core.readconn.begin_on_driver`): its end changes nothing anyone
+        else can see. Called while the connection is still checked out."""
+        self._gongzhi_due = True
+
+    async def settle(self) -> None:
+        """Send the due ``COMMIT`` now, or wait for the one the pool is sending."""
+        settling = self._gongzhi_settling
+        if settling is not None:
+            await asyncio.shield(settling)
+        if self._gongzhi_due:
+            self._gongzhi_due = False
+            await asyncpg.Connection.execute(self, "COMMIT")
+
+    @property
+    def settling(self) -> bool:
+        return self._gongzhi_settling is not None
+
+    def checked_out(self) -> None:
+        self._gongzhi_pending = None
+        self._gongzhi_out = True
+
+    def checked_in(self) -> None:
+        """Back in the pool: with a ``COMMIT`` due, make sure it goes out within
+        :data:`READ_COMMIT_DELAY` even if nobody takes the connection."""
+        self._gongzhi_pending = None
+        self._gongzhi_out = False
+        self._gongzhi_returned = self._loop.time()
+        if self._gongzhi_due and self._gongzhi_timer is None:
+            self._gongzhi_timer = self._loop.call_later(READ_COMMIT_DELAY, self._idle_check)
+
+    def _idle_check(self) -> None:
+        self._gongzhi_timer = None
+        if not self._gongzhi_due or self._gongzhi_out or self.is_closed():
+            return
+        idle = self._loop.time() - self._gongzhi_returned
+        if idle < READ_COMMIT_DELAY:
+            self._gongzhi_timer = self._loop.call_later(READ_COMMIT_DELAY - idle, self._idle_check)
+            return
+        self._gongzhi_settling = self._loop.create_task(self._settle_idle())
+
+    async def _settle_idle(self) -> None:
+        self._gongzhi_due = False
+        try:
+            await asyncpg.Connection.execute(self, "COMMIT")
+        except Exception:
+            # The server or the network dropped the connection while it sat in the pool: its
+            # next checkout discards it (core.db's pool watch) and takes another.
+            self._gongzhi_broken = True
+        finally:
+            self._gongzhi_settling = None
+
     async def execute(self, query: str, *args: Any, timeout: float | None = None) -> str:  # noqa: ASYNC109
         pending = self._gongzhi_pending
         if pending is None or args or not query.startswith("BEGIN"):
             status: str = await super().execute(query, *args, timeout=timeout)
             return status
         self._gongzhi_pending = None
+        script = f"{query.rstrip(';')}; {pending};"
+        if self._gongzhi_due:
+            self._gongzhi_due = False
+            script = f"COMMIT; {script}"
         try:
-            status = await super().execute(f"{query.rstrip(';')}; {pending};", timeout=timeout)
+            status = await super().execute(script, timeout=timeout)
         except BaseException:
             # asyncpg marks its transaction failed but keeps it as the connection's top
             # transaction; undo both so the pooled connection starts clean next time.
@@ -513,15 +612,20 @@ def create_engine(url: str, *, pool_size: int = POOL_SIZE, echo: bool = False) -
         json_deserializer=read_json,
         connect_args={"connection_class": ContextConnection},
     )
-    _ping_after_idle(engine)
+    _watch_pool(engine)
     return engine
 
 
-def _ping_after_idle(engine: AsyncEngine) -> None:
-    """Ping a pooled connection on checkout only when it sat idle :data:`PING_AFTER_IDLE` s.
+def _watch_pool(engine: AsyncEngine) -> None:
+    """Ping a pooled connection on checkout only when it sat idle :data:`PING_AFTER_IDLE` s,
+    and send a finished read's due ``COMMIT`` before anyone else uses its connection.
 
     Replaces ``pool_pre_ping``, which pings on every checkout. A failed ping invalidates the
-    pool as ``pool_pre_ping`` does, and the checkout retries on a fresh connection.
+    pool as ``pool_pre_ping`` does, and the checkout retries on a fresh connection. A read
+    request's own checkout (:data:`core.readconn.READ_CHECKOUT`) leaves the due ``COMMIT`` to
+    its ``BEGIN``; every other one sends it first (it costs then the round trip it always
+    cost). A connection whose ``COMMIT`` fails, or that the driver saw closed while it sat in
+    the pool (a server restart, an idle timeout), is discarded and the checkout takes another.
     """
 
     @event.listens_for(engine.sync_engine, "connect")
@@ -533,15 +637,23 @@ def _ping_after_idle(engine: AsyncEngine) -> None:
         record.info[_RETURNED_AT] = time.monotonic()
         driver = getattr(dbapi_connection, "driver_connection", None)
         if isinstance(driver, ContextConnection):
-            driver.drop_pending()
+            driver.checked_in()
 
     @event.listens_for(engine.sync_engine, "checkout")
     def _checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        returned = record.info.get(_RETURNED_AT)
+        ping = returned is not None and time.monotonic() - returned >= PING_AFTER_IDLE
         driver = getattr(dbapi_connection, "driver_connection", None)
         if isinstance(driver, ContextConnection):
-            driver.drop_pending()
-        returned = record.info.get(_RETURNED_AT)
-        if returned is None or time.monotonic() - returned < PING_AFTER_IDLE:
+            driver.checked_out()
+            if driver.settling or (driver.commit_due and (ping or not READ_CHECKOUT.get())):
+                try:
+                    await_(driver.settle())
+                except Exception as error:
+                    raise exc.DisconnectionError("a read's COMMIT failed") from error
+            if driver.broken or driver.is_closed():
+                raise exc.DisconnectionError("the connection was lost in the pool")
+        if not ping:
             return
         try:
             dbapi_connection.ping()

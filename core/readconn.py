@@ -37,6 +37,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 from collections.abc import Callable, Mapping, Sequence
+from contextvars import ContextVar
 from typing import Any, NoReturn
 
 from sqlalchemy import exc
@@ -45,13 +46,16 @@ from sqlalchemy.orm import Session
 from sqlalchemy.pool import PoolProxiedConnection
 from sqlalchemy.sql import Select
 from sqlalchemy.util import greenlet_spawn
-from sqlalchemy.util.concurrency import in_greenlet
+from sqlalchemy.util.concurrency import await_, in_greenlet
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 """How long a SQLite statement waits for a lock held by another connection (off the event loop)."""
 READ_CONNECTION_KEY = "gongzhi_read_connection"
 _PENDING_BEGIN = "gongzhi_pending_begin"
 Processor = Callable[[Any], Any] | None
+READ_CHECKOUT: ContextVar[bool] = ContextVar("gongzhi_read_checkout", default=False)
+"""Set while a :class:`ReadConnection` takes its pooled connection: a read's ``COMMIT`` still
+due on it goes out with this request's ``BEGIN`` (:class:`core.db.ContextConnection`)."""
 
 
 class RawSelect:
@@ -214,6 +218,11 @@ class DriverTransaction:
     async def commit(self) -> None:
         await self._driver.execute("COMMIT")
 
+    def commit_later(self) -> None:
+        """Leave the ``COMMIT`` to the connection's next ``BEGIN`` (see
+        :meth:`core.db.ContextConnection.commit_later`)."""
+        self._driver.commit_later()
+
     async def rollback(self) -> None:
         await self._driver.execute("ROLLBACK")
 
@@ -224,6 +233,7 @@ async def begin_on_driver(adapter: Any) -> None:
     the adapter's own ``_start_transaction`` would; a connection set to another isolation
     level, read-only, deferrable or autocommit is left to the adapter."""
     if adapter.isolation_level is not None or adapter.readonly or adapter.deferrable:
+        await adapter._connection.settle()
         await adapter._start_transaction()
         return
     driver = adapter._connection
@@ -300,7 +310,11 @@ class ReadConnection:
         raw = self._raw
         if raw is not None:
             return raw
-        raw = self._engine.raw_connection()
+        token = READ_CHECKOUT.set(True)
+        try:
+            raw = self._engine.raw_connection()
+        finally:
+            READ_CHECKOUT.reset(token)
         try:
             self.applied = self._on_connect(raw)
         except BaseException:
@@ -313,10 +327,16 @@ class ReadConnection:
 
     def sa_connection(self) -> Connection:
         """SQLAlchemy's connection over the pooled one, its transaction begun (on the driver
-        with its first statement, if no statement ran yet). Runs in SQLAlchemy's greenlet."""
+        with its first statement, if no statement ran yet): an earlier read's ``COMMIT`` still
+        due on the connection is sent first, since SQLAlchemy's own ``BEGIN`` does not carry
+        it. Runs in SQLAlchemy's greenlet."""
         connection = self._connection
         if connection is None:
-            connection = Connection(self._engine, connection=self.checkout())
+            pooled = self.checkout()
+            driver: Any = pooled.driver_connection
+            if getattr(driver, "commit_due", False) or getattr(driver, "settling", False):
+                await_(driver.settle())
+            connection = Connection(self._engine, connection=pooled)
             connection.begin()
             self._connection = connection
         return connection
@@ -433,6 +453,9 @@ class ReadConnection:
         if self._interrupted:
             self._discard(pooled)
             return
+        if not pooled.is_valid:
+            pooled.close()
+            return
         try:
             adapter: Any = pooled.dbapi_connection
             try:
@@ -454,10 +477,13 @@ class ReadConnection:
         connection was made (the ORM or an engine listener used it): then
         :meth:`finish_sync` ends it.
 
-        SQLite ends the read where it is (:func:`sqlite_end_read`); PostgreSQL awaits asyncpg's
-        ``COMMIT``. A connection whose end fails or is interrupted (the request cancelled
-        meanwhile) is in a state nobody can know, so it is invalidated, never pooled again;
-        the failure reaches the caller as :meth:`finish_sync` would raise it.
+        SQLite ends the read where it is (:func:`sqlite_end_read`); PostgreSQL leaves a
+        committed read's ``COMMIT`` to the connection's next ``BEGIN``
+        (:meth:`core.db.ContextConnection.commit_later`) and awaits a rollback. A connection
+        whose end fails or is interrupted (the request cancelled meanwhile) is in a state
+        nobody can know, so it is invalidated, never pooled again; the failure reaches the
+        caller as :meth:`finish_sync` would raise it. One already invalidated (a statement
+        found the server gone) is only given back.
         """
         if self._connection is not None:
             return False
@@ -468,6 +494,9 @@ class ReadConnection:
         if self._interrupted:
             await greenlet_spawn(self._discard, pooled)
             return True
+        if not pooled.is_valid:
+            await greenlet_spawn(pooled.close)
+            return True
         adapter: Any = pooled.dbapi_connection
         try:
             if not self._postgres:
@@ -476,7 +505,10 @@ class ReadConnection:
                 transaction = adapter._transaction
                 if transaction is not None:
                     adapter._transaction = None
-                    await (transaction.commit() if error is None else transaction.rollback())
+                    if error is None and isinstance(transaction, DriverTransaction):
+                        transaction.commit_later()
+                    else:
+                        await (transaction.commit() if error is None else transaction.rollback())
         except BaseException as failed:
             await greenlet_spawn(self._abandon, pooled, error is None, failed)
             raise

@@ -1,9 +1,10 @@
 """The tenant request's hot path costs what it must, and its caches never serve a stale answer.
 
-- On PostgreSQL a tenant read makes three round trips: ``BEGIN`` carrying the row-level
-  security context, the handler's query, ``COMMIT``. Counted with SQLAlchemy's events
-  (``begin``/``commit`` count the statements asyncpg sends by itself), so a later change that
-  adds one fails here instead of quietly slowing every request.
+- On PostgreSQL a tenant read makes two round trips: ``BEGIN`` carrying the row-level
+  security context (and the previous read's ``COMMIT``), the handler's query. Counted as
+  asyncpg sends them, so a later change that adds one fails here instead of quietly slowing
+  every request. A read's ``COMMIT`` left due is sent before anyone else uses its connection,
+  and by the pool itself when the connection sits idle.
 - The context still applies, before the first statement and forced, and never outlives its
   transaction on a pooled connection.
 - The caches the path relies on (module settings, module states, principals) let the next
@@ -45,14 +46,21 @@ import core.readconn as readconn
 from core import Query
 from core.app import create_app, freeze_startup_objects, serve_app
 from core.audit import AuditRecord
-from core.db import SYSTEM, ContextConnection, Database, DbContext, create_engine, set_context
+from core.db import (
+    SYSTEM,
+    ContextConnection,
+    Database,
+    DbContext,
+    create_engine,
+    create_nullpool_engine,
+    set_context,
+)
 from core.identity.authn import PrincipalCache, bearer_token
 from core.identity.models import User
 from core.identity.tokens import issue_access_token
 from core.logging import render_json
 from core.modules.models import ModuleChoice, ModulePolicy, OutboxEvent
 from core.modules.settings import ModuleConfig, module_config
-from core.readconn import DriverTransaction
 from core.settings import Settings
 from core.tenancy.cache import TenantCache
 from core.tenancy.models import Tenant
@@ -103,6 +111,50 @@ class RoundTrips:
 
     def _rollback(self, _conn: Any) -> None:
         self.seen.append("ROLLBACK")
+
+
+class SentQueries:
+    """Every query asyncpg sends on the engine's pooled connections, in order: one message
+    and one round trip each (asyncpg's query loggers; no engine event listener is added, so
+    the requests keep the path they take in production)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.queries: list[str] = []
+        self._watched: list[Any] = []
+
+    def __enter__(self) -> SentQueries:
+        event.listen(self.engine, "checkout", self._watch)
+        return self
+
+    def __exit__(self, *_: Any) -> None:
+        event.remove(self.engine, "checkout", self._watch)
+        for driver in self._watched:
+            driver.remove_query_logger(self._log)
+
+    def _watch(self, dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+        driver = dbapi_connection.driver_connection
+        if driver not in self._watched:
+            self._watched.append(driver)
+            driver.add_query_logger(self._log)
+
+    def _log(self, record: Any) -> None:
+        self.queries.append(record.query)
+
+    def kinds(self) -> list[str]:
+        """Each query shortened: ``BEGIN`` (with its context), ``COMMIT; BEGIN``, ``COMMIT``,
+        ``SELECT <table>``."""
+        found = []
+        for query in self.queries:
+            if query.startswith("COMMIT; BEGIN"):
+                found.append("COMMIT; BEGIN")
+            elif query.startswith("BEGIN"):
+                found.append("BEGIN")
+            elif table := re.search(r"\bFROM\s+(\w+)", query):
+                found.append(f"SELECT {table.group(1)}")
+            else:
+                found.append(query.strip().rstrip(";"))
+        return found
 
 
 @pytest.fixture
@@ -161,9 +213,18 @@ async def _volunteer(client: Client, headers: dict[str, str], tenant: str, hours
     return volunteer
 
 
-async def test_a_tenant_read_on_postgresql_makes_three_round_trips(
-    pg_only: None, settings: Settings, db: Database, pings: list[int]
+async def test_a_tenant_read_on_postgresql_makes_two_round_trips(
+    pg_only: None,
+    settings: Settings,
+    db: Database,
+    pings: list[int],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    """What the driver sends for a tenant read, message by message (each one round trip):
+    ``BEGIN`` with the context (carrying the previous read's ``COMMIT`` when its connection
+    had one due), then the handler's query. No engine listener is attached, so the read runs
+    the path it runs in production."""
+    monkeypatch.setattr("core.db.READ_COMMIT_DELAY", 60.0)
     await _five_sector_tree(db)
     await create_user(db, settings, "root", [(None, "platform_admin")])
     app = _app(settings)
@@ -174,10 +235,18 @@ async def test_a_tenant_read_on_postgresql_makes_three_round_trips(
         for _ in range(2):  # the tenant, its module states and settings, the caller: cached
             assert (await client.get(read, headers=headers)).status_code == 200
         pings.clear()
-        with RoundTrips(app.state.db.engine.sync_engine) as trips:
+        with SentQueries(app.state.db.engine.sync_engine) as sent:
             for _ in range(3):
                 assert (await client.get(read, headers=headers)).status_code == 200
-    assert [kind.split()[0] for kind in trips.seen] == ["BEGIN", "SELECT", "COMMIT"] * 3, trips.seen
+            await asyncio.sleep(0)
+    kinds = sent.kinds()
+    assert len(kinds) == 6, kinds
+    for begin, query in zip(kinds[::2], sent.queries[1::2], strict=True):
+        assert begin in {"BEGIN", "COMMIT; BEGIN"}, kinds
+        assert query.startswith("SELECT"), kinds
+        assert "FROM fs_volunteers" in query, kinds
+    assert "COMMIT; BEGIN" in kinds, "a read's COMMIT waits for its connection's next BEGIN"
+    assert all("SET LOCAL app.tenant_path" in q for q in sent.queries[::2])
     assert pings == [], "a connection used moments ago is not pinged"
 
 
@@ -414,13 +483,18 @@ BY_SLUG = Query(select(Tenant.slug).where(Tenant.slug == bindparam("slug")), _Sl
 
 @pytest.mark.parametrize("failure", ["error", "cancelled"])
 async def test_a_read_whose_end_fails_never_goes_back_to_the_pool(
-    db: Database, backend: str, monkeypatch: pytest.MonkeyPatch, failure: str
+    db: Database,
+    settings: Settings,
+    backend: str,
+    monkeypatch: pytest.MonkeyPatch,
+    failure: str,
 ) -> None:
     """A read that ran only statements built once ends on the driver, without SQLAlchemy's
-    connection. If its ``COMMIT`` fails, or the request is cancelled while it waits for it,
-    nobody knows the connection's state: it is invalidated, the failure reaches the caller
-    (a database error as SQLAlchemy raises it, or the cancellation), and the next read runs on
-    a sound connection."""
+    connection: on SQLite in the request, on PostgreSQL with the connection's next ``BEGIN``.
+    If that ``COMMIT`` fails with the connection gone, or the request is cancelled while it
+    waits for it, nobody knows the connection's state: it is invalidated, the failure reaches
+    the caller (a database error as SQLAlchemy raises it, or the cancellation), and the next
+    read runs on a sound connection."""
     await make_tree(db, {"d": {}})
     raised: BaseException = (
         asyncio.CancelledError()
@@ -433,26 +507,192 @@ async def test_a_read_whose_end_fails_never_goes_back_to_the_pool(
     def fail(*_: Any, **__: Any) -> Any:
         raise raised
 
-    async def fail_async(*_: Any, **__: Any) -> Any:
-        raise raised
-
+    database = db
     if backend == "sqlite":
         monkeypatch.setattr("core.readconn.sqlite_end_read", fail)
     else:
-        monkeypatch.setattr(DriverTransaction, "commit", fail_async)
+        monkeypatch.setattr("core.db.READ_COMMIT_DELAY", 60.0)
+        database = _one_connection(settings)
+        async with database.session(shared_read=True) as session:
+            assert await BY_SLUG.first(session, slug="d") == _Slug("d")
+        execute = asyncpg.Connection.execute
+
+        async def fail_commit(self: Any, query: str, *args: Any, **kwargs: Any) -> Any:
+            if query.startswith("COMMIT; BEGIN"):
+                if failure == "error":
+                    self.terminate()
+                raise raised
+            return await execute(self, query, *args, **kwargs)
+
+        monkeypatch.setattr(asyncpg.Connection, "execute", fail_commit)
     invalidated: list[BaseException | None] = []
-    pool = cast(QueuePool, db.engine.sync_engine.pool)
+    pool = cast(QueuePool, database.engine.sync_engine.pool)
     event.listen(pool, "invalidate", lambda _c, _r, error: invalidated.append(error))
     expected = asyncio.CancelledError if failure == "cancelled" else DBAPIError
-    with pytest.raises(expected):
-        async with db.session(shared_read=True) as session:
+    try:
+        with pytest.raises(expected):
+            async with database.session(shared_read=True) as session:
+                assert await BY_SLUG.first(session, slug="d") == _Slug("d")
+        monkeypatch.undo()
+        assert len(invalidated) == 1
+        assert pool.checkedout() == 0
+        async with database.session(shared_read=True) as session:
             assert await BY_SLUG.first(session, slug="d") == _Slug("d")
-    monkeypatch.undo()
-    assert len(invalidated) == 1
-    assert pool.checkedout() == 0
-    async with db.session(shared_read=True) as session:
-        assert await BY_SLUG.first(session, slug="d") == _Slug("d")
-    assert len(invalidated) == 1
+        assert len(invalidated) == 1
+    finally:
+        if database is not db:
+            await database.dispose()
+
+
+def _one_connection(settings: Settings) -> Database:
+    """A database whose pool holds one connection, so each session finds the previous one's."""
+    database = Database(settings, default_context=SYSTEM)
+    database.engine = create_engine(settings.database_url, pool_size=1)
+    database.sessionmaker.configure(bind=database.engine)
+    return database
+
+
+async def _idle_in_transaction(settings: Settings) -> int:
+    """Connections of the test's database idle inside a transaction, seen from outside."""
+    engine = create_nullpool_engine(settings.database_url)
+    try:
+        async with engine.connect() as conn:
+            found = await conn.scalar(
+                text(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                    " AND state = 'idle in transaction' AND pid <> pg_backend_pid()"
+                )
+            )
+    finally:
+        await engine.dispose()
+    return int(found or 0)
+
+
+async def test_a_read_s_commit_goes_out_with_the_next_begin_or_after_a_moment_idle(
+    pg_only: None, settings: Settings, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A read's transaction ends with its connection's next ``BEGIN``, in the same message;
+    a connection nobody takes sends its ``COMMIT`` by itself after ``READ_COMMIT_DELAY``, so
+    no transaction stays open in the pool to hold up the schema's migrations. The context of
+    the read is gone with it."""
+    monkeypatch.setattr("core.db.READ_COMMIT_DELAY", 0.2)
+    await make_tree(db, {"d": {}})
+    database = _one_connection(settings)
+    try:
+        with SentQueries(database.engine.sync_engine) as sent:
+            for _ in range(2):
+                async with database.session(shared_read=True) as session:
+                    assert await BY_SLUG.first(session, slug="d") == _Slug("d")
+            assert await _idle_in_transaction(settings) == 1
+            await asyncio.sleep(0.6)
+            assert await _idle_in_transaction(settings) == 0
+        assert sent.kinds() == [
+            "BEGIN",
+            "SELECT tenants",
+            "COMMIT; BEGIN",
+            "SELECT tenants",
+            "COMMIT",
+        ]
+        async with database.engine.connect() as conn:
+            left = (await conn.execute(text("SELECT current_setting('app.system', true)"))).one()
+        assert left[0] in {"", None}
+    finally:
+        await database.dispose()
+
+
+async def test_a_read_s_due_commit_is_sent_before_a_write_takes_its_connection(
+    pg_only: None, settings: Settings, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A write, or anything else that is not a read request's own ``BEGIN``, finds the
+    connection's earlier read committed: it sends the due ``COMMIT`` first, then its own
+    transaction runs and commits as ever."""
+    monkeypatch.setattr("core.db.READ_COMMIT_DELAY", 60.0)
+    await make_tree(db, {"d": {}})
+    database = _one_connection(settings)
+    try:
+        with SentQueries(database.engine.sync_engine) as sent:
+            async with database.session(shared_read=True) as session:
+                assert await BY_SLUG.first(session, slug="d") == _Slug("d")
+            async with database.session(write=True) as session:
+                session.add(AuditRecord(action="test.due_commit", target_type="test"))
+            await asyncio.sleep(0)
+        assert sent.kinds()[:3] == ["BEGIN", "SELECT tenants", "COMMIT"], sent.kinds()
+        assert await _idle_in_transaction(settings) == 0
+        async with database.session() as session:
+            found = await session.scalar(
+                select(AuditRecord.action).where(AuditRecord.action == "test.due_commit")
+            )
+        assert found == "test.due_commit"
+    finally:
+        await database.dispose()
+
+
+async def test_a_read_that_finds_the_server_gone_fails_with_a_database_error(
+    pg_only: None, settings: Settings, db: Database
+) -> None:
+    """The server ends a read's connection between two of its statements: the second fails
+    as a database error (the connection invalidated), not on the invalidated connection
+    while the read ends, and the next read runs on a new connection."""
+    await make_tree(db, {"d": {}})
+    database = _one_connection(settings)
+    pids: list[int] = []
+    event.listen(
+        database.engine.sync_engine,
+        "checkout",
+        lambda c, *_: pids.append(c.driver_connection.get_server_pid()),
+    )
+
+    async def read_across_a_termination() -> None:
+        async with database.session(shared_read=True) as session:
+            assert await BY_SLUG.first(session, slug="d") == _Slug("d")
+            async with db.session(context=SYSTEM) as other:
+                assert await other.scalar(text(f"SELECT pg_terminate_backend({pids[-1]})"))
+            await asyncio.sleep(0.2)
+            await BY_SLUG.first(session, slug="d")
+
+    try:
+        with pytest.raises(DBAPIError):
+            await read_across_a_termination()
+        terminated = pids[-1]
+        async with database.session(shared_read=True) as session:
+            assert await BY_SLUG.first(session, slug="d") == _Slug("d")
+        assert pids[-1] != terminated
+    finally:
+        await database.dispose()
+
+
+@pytest.mark.parametrize("taken", ["before", "after"])
+async def test_a_connection_lost_with_a_commit_due_is_replaced_on_checkout(
+    pg_only: None,
+    settings: Settings,
+    db: Database,
+    monkeypatch: pytest.MonkeyPatch,
+    taken: str,
+) -> None:
+    """The server ends a pooled connection whose read's ``COMMIT`` is due (a restart, an idle
+    timeout): the next request is not the one to find out. Taken before the pool's own
+    ``COMMIT`` (the driver already saw the connection close) or after it failed, the
+    connection is discarded at checkout and the request runs on a new one."""
+    monkeypatch.setattr("core.db.READ_COMMIT_DELAY", 0.1 if taken == "after" else 60.0)
+    await make_tree(db, {"d": {}})
+    database = _one_connection(settings)
+    drivers: list[ContextConnection] = []
+    event.listen(
+        database.engine.sync_engine, "checkout", lambda c, *_: drivers.append(c.driver_connection)
+    )
+    try:
+        async with database.session(shared_read=True) as session:
+            assert await BY_SLUG.first(session, slug="d") == _Slug("d")
+        assert drivers[-1].commit_due
+        pid = drivers[-1].get_server_pid()
+        async with db.session(context=SYSTEM) as session:
+            assert await session.scalar(text(f"SELECT pg_terminate_backend({pid})"))
+        await asyncio.sleep(0.4)
+        async with database.session(shared_read=True) as session:
+            assert await BY_SLUG.first(session, slug="d") == _Slug("d")
+        assert drivers[-1].get_server_pid() != pid
+    finally:
+        await database.dispose()
 
 
 async def test_a_read_interrupted_while_its_driver_works_never_goes_back_to_the_pool(

@@ -4,8 +4,8 @@ Where ``make bench`` measures the servers over HTTP under load (noisy on a share
 this drives the ASGI apps directly, one request after another, on a freshly seeded database,
 and reports per request: the server's CPU time (``time.process_time``, which excludes the time
 spent waiting for the database), the wall time, and for Gongzhi the database round trips it
-made, counted with SQLAlchemy's events (``BEGIN`` and ``COMMIT`` included, although asyncpg
-sends them itself). Ceiling B (:func:`bench.ceilings.raw_app`) runs the same requests in the
+made: on PostgreSQL the messages asyncpg sends (:class:`DriverTrips`), on SQLite counted with
+SQLAlchemy's events (``BEGIN`` and ``COMMIT`` included). Ceiling B (:func:`bench.ceilings.raw_app`) runs the same requests in the
 same process, the two servers taking turns in rounds (``--rounds``), and each server's figure
 is its least disturbed round, so the ratio is read from one run and a burst of load from other
 processes on a shared machine moves one round rather than the ratio. With ``--profiler``
@@ -125,6 +125,53 @@ class RoundTrips:
         self._end(conn, "ROLLBACK")
 
 
+class DriverTrips:
+    """Round trips to PostgreSQL as asyncpg sends them (its query loggers): one per message.
+
+    :class:`RoundTrips` would reroute a read: listeners on the engine's statement events make a
+    read request run its statements through SQLAlchemy's connection, whose ``COMMIT`` is sent
+    at once, where the read's own path leaves it to the connection's next ``BEGIN``
+    (:class:`core.db.ContextConnection`). A pool ``checkout`` listener changes nothing there. A
+    message carrying a due ``COMMIT`` with a ``BEGIN`` counts once, as ``COMMIT+BEGIN``.
+    """
+
+    def __init__(self) -> None:
+        self.kinds: Counter[str] = Counter()
+        self.trace: list[str] | None = None
+        self._watched: list[Any] = []
+
+    def attach(self, engine: Engine) -> None:
+        event.listen(engine, "checkout", self._watch)
+
+    def detach(self, engine: Engine) -> None:
+        event.remove(engine, "checkout", self._watch)
+        for driver in self._watched:
+            driver.remove_query_logger(self._log)
+        self._watched.clear()
+
+    @property
+    def total(self) -> int:
+        return sum(self.kinds.values())
+
+    def _watch(self, dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+        driver = dbapi_connection.driver_connection
+        if driver not in self._watched:
+            self._watched.append(driver)
+            driver.add_query_logger(self._log)
+
+    def _log(self, record: Any) -> None:
+        query: str = record.query
+        if query.startswith("COMMIT; BEGIN"):
+            kind = "COMMIT+BEGIN"
+        elif query.startswith("BEGIN"):
+            kind = "BEGIN"
+        else:
+            kind = _kind(query)
+        self.kinds[kind] += 1
+        if self.trace is not None:
+            self.trace.append(query[:120])
+
+
 def _kind(statement: str) -> str:
     words = statement.split()
     first = words[0].upper() if words else "?"
@@ -226,7 +273,7 @@ async def warm(
     url: str,
     headers: Mapping[str, str],
     requests: int,
-    counter: RoundTrips | None,
+    counter: RoundTrips | DriverTrips | None,
 ) -> None:
     """A warm-up (caches, prepared statements, the pool), and the statements of one request
     printed when ``BENCH_TRACE`` is set."""
@@ -238,6 +285,7 @@ async def warm(
     if counter is not None and os.environ.get("BENCH_TRACE"):
         counter.trace = []
         await call(app, method, url, headers, body)
+        await asyncio.sleep(0)
         print("\n".join(counter.trace), file=sys.__stdout__)
         counter.trace = None
 
@@ -351,7 +399,9 @@ async def measure(
         per_round = max(1, options.requests // rounds)
         gongzhi = create_app(load_settings())
         engine = gongzhi.state.db.engine.sync_engine
-        counter = RoundTrips()
+        counter: RoundTrips | DriverTrips = (
+            DriverTrips() if backend == "postgresql" else RoundTrips()
+        )
         counter.attach(engine)
         ceiling = raw_app()
         ours: list[tuple[float, float]] = []
@@ -369,6 +419,7 @@ async def measure(
             for _ in range(rounds):
                 await timed(gongzhi, scenario, target, headers, per_round)
                 await timed(ceiling, scenario, target, {}, per_round)
+            await asyncio.sleep(0)  # asyncpg's query loggers report with call_soon
             counter.detach(engine)
             counted = Counter(counter.kinds)
             report = ""

@@ -17,7 +17,10 @@ not change:
 
 - **One transaction per request.** The transaction opens with the request's first statement,
   whichever path runs it, and ends once, committed when the request succeeds and rolled back
-  when it fails (:meth:`ReadConnection.finish`).
+  when it fails (:meth:`ReadConnection.finish_direct`, :meth:`ReadConnection.finish_sync`).
+  On PostgreSQL the ``COMMIT`` of a read that ran only statements built once goes out with
+  the connection's next ``BEGIN`` (:meth:`core.db.ContextConnection.commit_later`): nothing
+  it did needs to be durable before the answer leaves.
 - **Row-level security.** On PostgreSQL the context rides on the ``BEGIN`` exactly as for any
   session (:class:`core.db.ContextConnection`); a later change of context runs on this
   connection too (:func:`core.db.set_context`) until the ORM joins.

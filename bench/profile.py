@@ -41,6 +41,7 @@ from sqlalchemy.engine import Engine
 
 from bench import seed
 from bench.run import SCENARIOS, entry_body, scenario_urls
+from core.testing import SentQueries
 
 AsgiApp = Callable[..., Any]
 
@@ -66,22 +67,25 @@ class RoundTrips:
     row-level-security context (:class:`core.db.ContextConnection`).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
         self.kinds: Counter[str] = Counter()
         self.trace: list[str] | None = None
         self._open: set[int] = set()
         self._begun: set[int] = set()
 
-    def attach(self, engine: Engine) -> None:
+    def attach(self) -> None:
+        engine = self.engine
         event.listen(engine, "begin", self._begin)
         event.listen(engine, "before_cursor_execute", self._statement)
         event.listen(engine, "commit", self._commit)
         event.listen(engine, "rollback", self._rollback)
 
-    def detach(self, engine: Engine) -> None:
+    def detach(self) -> None:
         """Stop counting. The listeners cost the server Python calls on every statement (and
         on PostgreSQL turn on SQLAlchemy's event dispatch, which the kernel alone leaves off),
         so they are attached only while requests are counted, never while they are timed."""
+        engine = self.engine
         event.remove(engine, "begin", self._begin)
         event.remove(engine, "before_cursor_execute", self._statement)
         event.remove(engine, "commit", self._commit)
@@ -125,39 +129,24 @@ class RoundTrips:
         self._end(conn, "ROLLBACK")
 
 
-class DriverTrips:
-    """Round trips to PostgreSQL as asyncpg sends them (its query loggers): one per message.
+class DriverTrips(SentQueries):
+    """Round trips to PostgreSQL as asyncpg sends them (:class:`core.testing.SentQueries`):
+    one per message, by kind; a message carrying a due ``COMMIT`` with a ``BEGIN`` counts
+    once, as ``COMMIT+BEGIN``.
 
-    :class:`RoundTrips` would reroute a read: listeners on the engine's statement events make a
-    read request run its statements through SQLAlchemy's connection, whose ``COMMIT`` is sent
-    at once, where the read's own path leaves it to the connection's next ``BEGIN``
-    (:class:`core.db.ContextConnection`). A pool ``checkout`` listener changes nothing there. A
-    message carrying a due ``COMMIT`` with a ``BEGIN`` counts once, as ``COMMIT+BEGIN``.
+    :class:`RoundTrips` would reroute a read: listeners on the engine's statement events make
+    it run through SQLAlchemy's connection, which commits at once, where the read's own path
+    leaves its ``COMMIT`` to the connection's next ``BEGIN`` (:class:`core.db.ContextConnection`).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, engine: Engine) -> None:
+        super().__init__(engine)
         self.kinds: Counter[str] = Counter()
         self.trace: list[str] | None = None
-        self._watched: list[Any] = []
-
-    def attach(self, engine: Engine) -> None:
-        event.listen(engine, "checkout", self._watch)
-
-    def detach(self, engine: Engine) -> None:
-        event.remove(engine, "checkout", self._watch)
-        for driver in self._watched:
-            driver.remove_query_logger(self._log)
-        self._watched.clear()
 
     @property
     def total(self) -> int:
         return sum(self.kinds.values())
-
-    def _watch(self, dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
-        driver = dbapi_connection.driver_connection
-        if driver not in self._watched:
-            self._watched.append(driver)
-            driver.add_query_logger(self._log)
 
     def _log(self, record: Any) -> None:
         query: str = record.query
@@ -400,9 +389,9 @@ async def measure(
         gongzhi = create_app(load_settings())
         engine = gongzhi.state.db.engine.sync_engine
         counter: RoundTrips | DriverTrips = (
-            DriverTrips() if backend == "postgresql" else RoundTrips()
+            DriverTrips(engine) if backend == "postgresql" else RoundTrips(engine)
         )
-        counter.attach(engine)
+        counter.attach()
         ceiling = raw_app()
         ours: list[tuple[float, float]] = []
         theirs: list[tuple[float, float]] = []
@@ -410,17 +399,17 @@ async def measure(
             headers = await login(gongzhi)
             await warm(gongzhi, scenario, target, headers, options.requests, counter)
             await warm(ceiling, scenario, target, {}, options.requests, None)
-            counter.detach(engine)
+            counter.detach()
             for _ in range(rounds):
                 ours.append(await timed(gongzhi, scenario, target, headers, per_round))
                 theirs.append(await timed(ceiling, scenario, target, {}, per_round))
             counter.kinds.clear()
-            counter.attach(engine)
+            counter.attach()
             for _ in range(rounds):
                 await timed(gongzhi, scenario, target, headers, per_round)
                 await timed(ceiling, scenario, target, {}, per_round)
             await asyncio.sleep(0)  # asyncpg's query loggers report with call_soon
-            counter.detach(engine)
+            counter.detach()
             counted = Counter(counter.kinds)
             report = ""
             if options.profiler:

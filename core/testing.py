@@ -18,13 +18,15 @@ Fixtures: ``gongzhi_backend``, ``gongzhi_database_url``, ``gongzhi_settings``,
 rows), ``gongzhi_owner_db`` (the same as the owner role), ``gongzhi_tree`` (build a tenant tree
 from a nested mapping), ``gongzhi_admin_client`` (a client of its own, logged in as a platform administrator),
 ``gongzhi_isolation_check`` (the isolation matrix and row-level-security check of a module).
-:func:`create_user` and :func:`login_headers` arrange other callers.
+:func:`create_user` and :func:`login_headers` arrange other callers; :class:`SentQueries`
+records what a request sends to PostgreSQL.
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
+import re
 import shutil
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
@@ -34,8 +36,8 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
-from sqlalchemy import select
-from sqlalchemy.engine import make_url
+from sqlalchemy import event, select
+from sqlalchemy.engine import Engine, make_url
 
 from core import migrate
 from core.app import create_app, load_plugins
@@ -435,3 +437,60 @@ def gongzhi_isolation_check(
         )
 
     return check
+
+
+class SentQueries:
+    """Every query asyncpg sends on a PostgreSQL engine's pooled connections, in order: one
+    message and one round trip each, as ``with SentQueries(engine.sync_engine) as sent:``.
+
+    It watches with asyncpg's query loggers, added to each connection as the pool hands it
+    out, and adds no listener to the engine's statement events: such a listener makes a read
+    request run its statements through SQLAlchemy's connection, whose ``COMMIT`` goes out at
+    once, where the read's own path leaves it to the connection's next ``BEGIN``. The loggers
+    report with ``call_soon``: yield to the event loop once before reading :attr:`queries`.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.queries: list[str] = []
+        self._watched: list[Any] = []
+
+    def __enter__(self) -> SentQueries:
+        self.attach()
+        return self
+
+    def __exit__(self, *_: Any) -> None:
+        self.detach()
+
+    def attach(self) -> None:
+        event.listen(self.engine, "checkout", self._watch)
+
+    def detach(self) -> None:
+        event.remove(self.engine, "checkout", self._watch)
+        for driver in self._watched:
+            driver.remove_query_logger(self._log)
+        self._watched.clear()
+
+    def _watch(self, dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+        driver = dbapi_connection.driver_connection
+        if driver not in self._watched:
+            self._watched.append(driver)
+            driver.add_query_logger(self._log)
+
+    def _log(self, record: Any) -> None:
+        self.queries.append(record.query)
+
+    def labels(self) -> list[str]:
+        """Each query shortened: ``BEGIN`` (with its context), ``COMMIT; BEGIN``, ``COMMIT``,
+        ``SELECT <table>``."""
+        found = []
+        for query in self.queries:
+            if query.startswith("COMMIT; BEGIN"):
+                found.append("COMMIT; BEGIN")
+            elif query.startswith("BEGIN"):
+                found.append("BEGIN")
+            elif table := re.search(r"\bFROM\s+(\w+)", query):
+                found.append(f"SELECT {table.group(1)}")
+            else:
+                found.append(query.strip().rstrip(";"))
+        return found

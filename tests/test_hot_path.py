@@ -64,7 +64,7 @@ from core.modules.settings import ModuleConfig, module_config
 from core.settings import Settings
 from core.tenancy.cache import TenantCache
 from core.tenancy.models import Tenant
-from core.testing import create_user, login_headers, make_tree, settings_for_tests
+from core.testing import SentQueries, create_user, login_headers, make_tree, settings_for_tests
 from tests.modules.sample_plugins import manifest
 
 Client = AsyncTestClient[Litestar]
@@ -111,50 +111,6 @@ class RoundTrips:
 
     def _rollback(self, _conn: Any) -> None:
         self.seen.append("ROLLBACK")
-
-
-class SentQueries:
-    """Every query asyncpg sends on the engine's pooled connections, in order: one message
-    and one round trip each (asyncpg's query loggers; no engine event listener is added, so
-    the requests keep the path they take in production)."""
-
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
-        self.queries: list[str] = []
-        self._watched: list[Any] = []
-
-    def __enter__(self) -> SentQueries:
-        event.listen(self.engine, "checkout", self._watch)
-        return self
-
-    def __exit__(self, *_: Any) -> None:
-        event.remove(self.engine, "checkout", self._watch)
-        for driver in self._watched:
-            driver.remove_query_logger(self._log)
-
-    def _watch(self, dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
-        driver = dbapi_connection.driver_connection
-        if driver not in self._watched:
-            self._watched.append(driver)
-            driver.add_query_logger(self._log)
-
-    def _log(self, record: Any) -> None:
-        self.queries.append(record.query)
-
-    def kinds(self) -> list[str]:
-        """Each query shortened: ``BEGIN`` (with its context), ``COMMIT; BEGIN``, ``COMMIT``,
-        ``SELECT <table>``."""
-        found = []
-        for query in self.queries:
-            if query.startswith("COMMIT; BEGIN"):
-                found.append("COMMIT; BEGIN")
-            elif query.startswith("BEGIN"):
-                found.append("BEGIN")
-            elif table := re.search(r"\bFROM\s+(\w+)", query):
-                found.append(f"SELECT {table.group(1)}")
-            else:
-                found.append(query.strip().rstrip(";"))
-        return found
 
 
 @pytest.fixture
@@ -239,7 +195,7 @@ async def test_a_tenant_read_on_postgresql_makes_two_round_trips(
             for _ in range(3):
                 assert (await client.get(read, headers=headers)).status_code == 200
             await asyncio.sleep(0)
-    kinds = sent.kinds()
+    kinds = sent.labels()
     assert len(kinds) == 6, kinds
     for begin, query in zip(kinds[::2], sent.queries[1::2], strict=True):
         assert begin in {"BEGIN", "COMMIT; BEGIN"}, kinds
@@ -586,7 +542,7 @@ async def test_a_read_s_commit_goes_out_with_the_next_begin_or_after_a_moment_id
             assert await _idle_in_transaction(settings) == 1
             await asyncio.sleep(0.6)
             assert await _idle_in_transaction(settings) == 0
-        assert sent.kinds() == [
+        assert sent.labels() == [
             "BEGIN",
             "SELECT tenants",
             "COMMIT; BEGIN",
@@ -616,7 +572,7 @@ async def test_a_read_s_due_commit_is_sent_before_a_write_takes_its_connection(
             async with database.session(write=True) as session:
                 session.add(AuditRecord(action="test.due_commit", target_type="test"))
             await asyncio.sleep(0)
-        assert sent.kinds()[:3] == ["BEGIN", "SELECT tenants", "COMMIT"], sent.kinds()
+        assert sent.labels()[:3] == ["BEGIN", "SELECT tenants", "COMMIT"], sent.labels()
         assert await _idle_in_transaction(settings) == 0
         async with database.session() as session:
             found = await session.scalar(

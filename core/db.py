@@ -293,13 +293,16 @@ class ContextConnection(asyncpg.Connection):  # type: ignore[misc]
 
     async def execute(self, query: str, *args: Any, timeout: float | None = None) -> str:  # noqa: ASYNC109
         pending = self._gongzhi_pending
-        if pending is None or args or not query.startswith("BEGIN"):
+        due = self._gongzhi_due
+        if (pending is None and not due) or args or not query.startswith("BEGIN"):
             status: str = await super().execute(query, *args, timeout=timeout)
             return status
         self._gongzhi_pending = None
-        script = f"{query.rstrip(';')}; {pending};"
-        if self._gongzhi_due:
-            self._gongzhi_due = False
+        self._gongzhi_due = False
+        script = f"{query.rstrip(';')};"
+        if pending is not None:
+            script = f"{script} {pending};"
+        if due:
             script = f"COMMIT; {script}"
         try:
             status = await super().execute(script, timeout=timeout)

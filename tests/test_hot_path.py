@@ -583,6 +583,33 @@ async def test_a_read_s_due_commit_is_sent_before_a_write_takes_its_connection(
         await database.dispose()
 
 
+async def test_any_begin_ends_the_read_left_open_first(
+    pg_only: None, settings: Settings, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A ``BEGIN`` with no context pending still carries the due ``COMMIT``: without it the
+    server would answer "there is already a transaction in progress" and run the new work in
+    the old read's transaction, under the old read's context."""
+    monkeypatch.setattr("core.db.READ_COMMIT_DELAY", 60.0)
+    await make_tree(db, {"d": {}})
+    database = _one_connection(settings)
+    drivers: list[ContextConnection] = []
+    event.listen(
+        database.engine.sync_engine, "checkout", lambda c, *_: drivers.append(c.driver_connection)
+    )
+    try:
+        async with database.session(shared_read=True) as session:
+            assert await BY_SLUG.first(session, slug="d") == _Slug("d")
+        driver = drivers[-1]
+        assert driver.commit_due
+        assert await driver.fetchval("SELECT current_setting('app.system', true)") == "on"
+        await driver.execute("BEGIN")
+        assert not driver.commit_due
+        assert await driver.fetchval("SELECT current_setting('app.system', true)") in {"", None}
+        await driver.execute("ROLLBACK")
+    finally:
+        await database.dispose()
+
+
 async def test_a_read_that_finds_the_server_gone_fails_with_a_database_error(
     pg_only: None, settings: Settings, db: Database
 ) -> None:

@@ -1,10 +1,15 @@
 """``make bench``: Gongzhi against its two ceilings, on SQLite and PostgreSQL, in one run.
 
-For each backend a bench database is created and seeded (:mod:`bench.seed`), then each server in
-turn (Gongzhi through ``gongzhi serve``, ceiling B, ceiling A; see :mod:`bench.ceilings`) is
-started on 127.0.0.1 on a free port with the same number of uvicorn workers (one per core
-unless ``BENCH_WORKERS`` says otherwise), warmed up, loaded by ``wrk`` for each scenario, and
-stopped. The table and the ratios Gongzhi ÷ ceiling are printed and written as JSON.
+For each backend a bench database is created and seeded (:mod:`bench.seed`), and the three
+servers (Gongzhi through ``gongzhi serve``, ceiling B, ceiling A; see :mod:`bench.ceilings`) are
+started on 127.0.0.1 on free ports, each with the same number of uvicorn workers (one per core
+unless ``BENCH_WORKERS`` says otherwise). For each scenario every server is warmed up, then
+``wrk`` loads them in turns: ``--turns`` rounds of ``--seconds / --turns`` each, the order
+reversed every other round. A server's figures add up its rounds (requests/s over all of them,
+CPU per request over all of them, the median of its rounds' latency percentiles), so the
+machine's drift over a run, which on a shared machine moves a server's throughput by a third
+from one minute to the next, falls on all three alike. The table and the ratios Gongzhi ÷
+ceiling are printed and written as JSON.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import os
 import platform
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -22,8 +28,8 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
-from dataclasses import asdict, dataclass, replace
+from contextlib import ExitStack, contextmanager
+from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -49,6 +55,7 @@ class Options:
     volunteers: int
     entries: int
     workers: int = 1
+    turns: int = 5
 
 
 def free_port() -> int:
@@ -194,45 +201,77 @@ def process_cpu_seconds(pid: int) -> float | None:
     return sum(ticks[p] for p in tree) / os.sysconf("SC_CLK_TCK")
 
 
-def load(
-    base: str,
+def combined(rounds: Sequence[wrk.Result], cpu_seconds: float | None) -> wrk.Result:
+    """One server's rounds of a scenario as one figure: requests/s over their total time, CPU
+    per request over their total requests, the median of their latency percentiles."""
+    requests = sum(r.requests for r in rounds)
+    seconds = sum(r.requests / r.rps for r in rounds if r.rps)
+    cpu_ms = cpu_seconds * 1000 / requests if cpu_seconds is not None and requests else None
+    return wrk.Result(
+        rps=requests / seconds if seconds else 0.0,
+        p50_ms=statistics.median(r.p50_ms for r in rounds),
+        p99_ms=statistics.median(r.p99_ms for r in rounds),
+        requests=requests,
+        errors=sum(r.errors for r in rounds),
+        server_cpu_ms=cpu_ms,
+    )
+
+
+def load_in_turns(
+    bases: Mapping[str, str],
+    pids: Mapping[str, int],
     dataset: seed.Dataset,
     headers: Mapping[str, str],
     options: Options,
-    pid: int | None = None,
-) -> dict[str, wrk.Result]:
-    """Each scenario after a warm-up; with ``pid``, the server's CPU time per request too.
+) -> dict[str, dict[str, wrk.Result]]:
+    """Each scenario on every server: a warm-up each, then the rounds in turns (the order
+    reversed every other round); server → scenario → figures.
 
     CPU per request is the steadier figure on a shared machine: requests/s depend on how much
     of the cores the server got, its CPU per request does not."""
-    figures: dict[str, wrk.Result] = {}
-    for scenario, (url, body) in scenario_urls(base, dataset).items():
+    figures: dict[str, dict[str, wrk.Result]] = {server: {} for server in bases}
+    rounds = max(1, options.turns)
+    per_round = max(1.0, options.seconds / rounds)
+    for scenario in SCENARIOS:
+        urls = {server: scenario_urls(base, dataset)[scenario] for server, base in bases.items()}
         if options.warmup > 0:
-            wrk.run(
-                url,
-                seconds=options.warmup,
-                connections=options.connections,
-                headers=headers,
-                body=body,
-            )
-        before = process_cpu_seconds(pid) if pid is not None else None
-        result = wrk.run(
-            url,
-            seconds=options.seconds,
-            connections=options.connections,
-            headers=headers,
-            body=body,
-        )
-        after = process_cpu_seconds(pid) if pid is not None else None
-        if before is not None and after is not None and result.requests:
-            result = replace(result, server_cpu_ms=(after - before) * 1000 / result.requests)
-        figures[scenario] = result
+            for url, body in urls.values():
+                wrk.run(
+                    url,
+                    seconds=options.warmup,
+                    connections=options.connections,
+                    headers=headers,
+                    body=body,
+                )
+        done: dict[str, list[wrk.Result]] = {server: [] for server in bases}
+        cpu: dict[str, float | None] = dict.fromkeys(bases, 0.0)
+        for turn in range(rounds):
+            order = list(bases) if turn % 2 == 0 else list(bases)[::-1]
+            for server in order:
+                url, body = urls[server]
+                before = process_cpu_seconds(pids[server])
+                result = wrk.run(
+                    url,
+                    seconds=per_round,
+                    connections=options.connections,
+                    headers=headers,
+                    body=body,
+                )
+                after = process_cpu_seconds(pids[server])
+                done[server].append(result)
+                spent = cpu[server]
+                cpu[server] = (
+                    None
+                    if spent is None or before is None or after is None
+                    else spent + after - before
+                )
+        for server in bases:
+            figures[server][scenario] = combined(done[server], cpu[server])
     return figures
 
 
 def bench_backend(backend: str, options: Options, work: Path) -> dict[str, dict[str, wrk.Result]]:
-    """Seed a database on ``backend`` and measure every server on it."""
-    by_server: dict[str, dict[str, wrk.Result]] = {}
+    """Seed a database on ``backend``, start every server on it, and load them in turns."""
     headers: dict[str, str] = {}
     with seed.database(backend, work) as url:
         print(
@@ -248,25 +287,28 @@ def bench_backend(backend: str, options: Options, work: Path) -> dict[str, dict[
             "BENCH_DATABASE_URL": url,
             "BENCH_TENANT_PATH": dataset.tenant_path,
         }
-        for server in SERVERS:
-            port = free_port()
-            base = f"http://127.0.0.1:{port}"
-            ready = (
-                f"{base}/health/ready"
-                if server == "gongzhi"
-                else f"{base}/api/v1/tenants/{dataset.tenant_slug}/five-sector/volunteers?limit=1"
-            )
-            if server == "ceiling-a" and not payloads.exists():
-                raise RuntimeError("ceiling A needs Gongzhi's recorded responses")
-            log = work / f"{server}-{backend}.log"
-            command = server_command(server, port, options.workers)
-            with serving(command, env, ready, log) as process:
+        bases: dict[str, str] = {}
+        pids: dict[str, int] = {}
+        with ExitStack() as running:
+            for server in SERVERS:
+                port = free_port()
+                base = f"http://127.0.0.1:{port}"
+                ready = (
+                    f"{base}/health/ready"
+                    if server == "gongzhi"
+                    else f"{base}/api/v1/tenants/{dataset.tenant_slug}/five-sector/volunteers?limit=1"
+                )
+                if server == "ceiling-a" and not payloads.exists():
+                    raise RuntimeError("ceiling A needs Gongzhi's recorded responses")
+                log = work / f"{server}-{backend}.log"
+                command = server_command(server, port, options.workers)
+                process = running.enter_context(serving(command, env, ready, log))
                 if server == "gongzhi":
                     headers = login(base)
                     record_payloads(base, dataset, headers, payloads)
-                print(f"· {backend}: loading {server}", flush=True)
-                by_server[server] = load(base, dataset, headers, options, process.pid)
-    return by_server
+                bases[server], pids[server] = base, process.pid
+            print(f"· {backend}: loading {', '.join(SERVERS)} in turns", flush=True)
+            return load_in_turns(bases, pids, dataset, headers, options)
 
 
 def measure(options: Options) -> Results:
@@ -284,7 +326,8 @@ def measure(options: Options) -> Results:
 def report(results: Results, options: Options) -> str:
     """The table of figures, then the ratios and whether each target is met."""
     lines = [
-        f"wrk -t2 -c{options.connections} -d{options.seconds:g}s (warm-up {options.warmup:g}s); "
+        f"wrk -t2 -c{options.connections}, {options.seconds:g}s per server and scenario in"
+        f" {options.turns} rounds taken in turns (warm-up {options.warmup:g}s); "
         f"{options.volunteers} volunteers, {options.entries} ledger entries; "
         f"{os.cpu_count()} CPUs, {options.workers} worker(s) per server,"
         f" Python {platform.python_version()}",
@@ -339,6 +382,7 @@ def parse_options(argv: Sequence[str] | None = None) -> Options:
     parser.add_argument(
         "--workers", type=int, default=int(env.get("BENCH_WORKERS", str(os.cpu_count() or 1)))
     )
+    parser.add_argument("--turns", type=int, default=int(env.get("BENCH_TURNS", "5")))
     args = parser.parse_args(argv)
     backends = tuple(b.strip() for b in args.backends.split(",") if b.strip())
     unknown = [b for b in backends if b not in ("sqlite", "postgresql")]
@@ -352,6 +396,7 @@ def parse_options(argv: Sequence[str] | None = None) -> Options:
         args.volunteers,
         args.entries,
         max(1, args.workers),
+        max(1, args.turns),
     )
 
 

@@ -508,6 +508,15 @@ def _one_connection(settings: Settings) -> Database:
     return database
 
 
+def _checked_out(database: Database) -> list[ContextConnection]:
+    """The driver connection of each checkout from ``database``'s pool, in order."""
+    drivers: list[ContextConnection] = []
+    event.listen(
+        database.engine.sync_engine, "checkout", lambda c, *_: drivers.append(c.driver_connection)
+    )
+    return drivers
+
+
 async def _idle_in_transaction(settings: Settings) -> int:
     """Connections of the test's database idle inside a transaction, seen from outside."""
     engine = create_nullpool_engine(settings.database_url)
@@ -531,7 +540,7 @@ async def test_a_read_s_commit_goes_out_with_the_next_begin_or_after_a_moment_id
     a connection nobody takes sends its ``COMMIT`` by itself after ``READ_COMMIT_DELAY``, so
     no transaction stays open in the pool to hold up the schema's migrations. The context of
     the read is gone with it."""
-    monkeypatch.setattr("core.db.READ_COMMIT_DELAY", 0.2)
+    monkeypatch.setattr("core.db.READ_COMMIT_DELAY", 1.0)
     await make_tree(db, {"d": {}})
     database = _one_connection(settings)
     try:
@@ -540,7 +549,7 @@ async def test_a_read_s_commit_goes_out_with_the_next_begin_or_after_a_moment_id
                 async with database.session(shared_read=True) as session:
                     assert await BY_SLUG.first(session, slug="d") == _Slug("d")
             assert await _idle_in_transaction(settings) == 1
-            await asyncio.sleep(0.6)
+            await asyncio.sleep(2.5)
             assert await _idle_in_transaction(settings) == 0
         assert sent.labels() == [
             "BEGIN",
@@ -592,10 +601,7 @@ async def test_any_begin_ends_the_read_left_open_first(
     monkeypatch.setattr("core.db.READ_COMMIT_DELAY", 60.0)
     await make_tree(db, {"d": {}})
     database = _one_connection(settings)
-    drivers: list[ContextConnection] = []
-    event.listen(
-        database.engine.sync_engine, "checkout", lambda c, *_: drivers.append(c.driver_connection)
-    )
+    drivers = _checked_out(database)
     try:
         async with database.session(shared_read=True) as session:
             assert await BY_SLUG.first(session, slug="d") == _Slug("d")
@@ -659,10 +665,7 @@ async def test_a_connection_lost_with_a_commit_due_is_replaced_on_checkout(
     monkeypatch.setattr("core.db.READ_COMMIT_DELAY", 0.1 if taken == "after" else 60.0)
     await make_tree(db, {"d": {}})
     database = _one_connection(settings)
-    drivers: list[ContextConnection] = []
-    event.listen(
-        database.engine.sync_engine, "checkout", lambda c, *_: drivers.append(c.driver_connection)
-    )
+    drivers = _checked_out(database)
     try:
         async with database.session(shared_read=True) as session:
             assert await BY_SLUG.first(session, slug="d") == _Slug("d")

@@ -197,7 +197,6 @@ class ContextConnection(asyncpg.Connection):  # type: ignore[misc]
     """
 
     __slots__ = (
-        "_gongzhi_broken",
         "_gongzhi_due",
         "_gongzhi_out",
         "_gongzhi_pending",
@@ -211,7 +210,6 @@ class ContextConnection(asyncpg.Connection):  # type: ignore[misc]
         self._gongzhi_pending: str | None = None
         self._gongzhi_due = False
         self._gongzhi_out = False
-        self._gongzhi_broken = False
         self._gongzhi_returned = 0.0
         self._gongzhi_settling: asyncio.Task[None] | None = None
         self._gongzhi_timer: asyncio.TimerHandle | None = None
@@ -221,20 +219,12 @@ class ContextConnection(asyncpg.Connection):  # type: ignore[misc]
         """A finished read's ``COMMIT`` has not been sent yet."""
         return self._gongzhi_due
 
-    @property
-    def broken(self) -> bool:
-        """Sending a due ``COMMIT`` from the pool failed: the connection is not to be used."""
-        return self._gongzhi_broken
-
     def defer_context(self, context: DbContext) -> bool:
         """Send ``context`` with the coming ``BEGIN``; False once the transaction has begun."""
         if self.is_in_transaction() and not self._gongzhi_due:
             return False
         self._gongzhi_pending = context.begin_script()
         return True
-
-    def drop_pending(self) -> None:
-        self._gongzhi_pending = None
 
     def commit_later(self) -> None:
         """Leave the open transaction's ``COMMIT`` to the connection's next ``BEGIN``.
@@ -285,9 +275,9 @@ class ContextConnection(asyncpg.Connection):  # type: ignore[misc]
         try:
             await asyncpg.Connection.execute(self, "COMMIT")
         except Exception:
-            # The server or the network dropped the connection while it sat in the pool: its
-            # next checkout discards it (core.db's pool watch) and takes another.
-            self._gongzhi_broken = True
+            # The server or the network dropped the connection while it sat in the pool: closed
+            # here, its next checkout discards it (core.db's pool watch) and takes another.
+            self.terminate()
         finally:
             self._gongzhi_settling = None
 
@@ -654,7 +644,7 @@ def _watch_pool(engine: AsyncEngine) -> None:
                     await_(driver.settle())
                 except Exception as error:
                     raise exc.DisconnectionError("a read's COMMIT failed") from error
-            if driver.broken or driver.is_closed():
+            if driver.is_closed():
                 raise exc.DisconnectionError("the connection was lost in the pool")
         if not ping:
             return

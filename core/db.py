@@ -53,9 +53,11 @@ from sqlalchemy.util import EMPTY_DICT, greenlet_spawn
 from sqlalchemy.util.concurrency import await_
 
 from core.readconn import (
+    PARKED_KEY,
     READ_CHECKOUT,
     READ_CONNECTION_KEY,
     SQLITE_BUSY_TIMEOUT_MS,
+    ParkedReads,
     ReadConnection,
     RequestSession,
     built_once,
@@ -595,6 +597,8 @@ def create_engine(url: str, *, pool_size: int = POOL_SIZE, echo: bool = False) -
 
         if type(engine.sync_engine.dialect) is SQLiteDialect_aiosqlite:
             engine.sync_engine.dialect.__class__ = OneTripDialect
+        if pooled:
+            _park_reads(engine)
         return engine
     engine = create_async_engine(
         url,
@@ -606,7 +610,23 @@ def create_engine(url: str, *, pool_size: int = POOL_SIZE, echo: bool = False) -
         connect_args={"connection_class": ContextConnection},
     )
     _watch_pool(engine)
+    _park_reads(engine)
     return engine
+
+
+def _park_reads(engine: AsyncEngine) -> None:
+    """Let read requests park their finished connections (:class:`core.readconn.ParkedReads`).
+
+    No engine event closes them on ``engine.dispose()``: a listener on the engine's events
+    makes every statement of every transaction dispatch them. :meth:`Database.dispose` closes
+    them; an engine disposed of directly treats them as any connection checked out then."""
+    engine.sync_engine.__dict__[PARKED_KEY] = ParkedReads(engine.sync_engine)
+
+
+def parked_reads(engine: AsyncEngine) -> int:
+    """How many of the engine's checked-out connections are parked reads', not in use."""
+    parked = engine.sync_engine.__dict__.get(PARKED_KEY)
+    return 0 if parked is None else len(parked)
 
 
 def _watch_pool(engine: AsyncEngine) -> None:
@@ -831,5 +851,15 @@ class Database:
             with suppress(ValueError):
                 _holding_writer.reset(token)
 
+    def in_use(self) -> int:
+        """Connections requests and sessions hold now: the pool's checked-out count, less the
+        finished reads' connections parked for the next read (:func:`parked_reads`)."""
+        checkedout: int = getattr(self.engine.sync_engine.pool, "checkedout", lambda: 0)()
+        return checkedout - parked_reads(self.engine)
+
     async def dispose(self) -> None:
+        """Close the engine's connections, the parked reads' among them."""
+        parked = self.engine.sync_engine.__dict__.get(PARKED_KEY)
+        if parked is not None:
+            await greenlet_spawn(parked.clear)
         await self.engine.dispose()

@@ -39,14 +39,15 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import Callable, Mapping, Sequence
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextvars import ContextVar
 from typing import Any, NoReturn
 
 from sqlalchemy import exc
 from sqlalchemy.engine import Connection, Dialect, Engine
 from sqlalchemy.orm import Session
-from sqlalchemy.pool import PoolProxiedConnection
+from sqlalchemy.pool import PoolProxiedConnection, QueuePool
 from sqlalchemy.sql import Select
 from sqlalchemy.util import greenlet_spawn
 from sqlalchemy.util.concurrency import await_, in_greenlet
@@ -54,6 +55,11 @@ from sqlalchemy.util.concurrency import await_, in_greenlet
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 """How long a SQLite statement waits for a lock held by another connection (off the event loop)."""
 READ_CONNECTION_KEY = "gongzhi_read_connection"
+PARKED_KEY = "gongzhi_parked_reads"
+PARK_LIMIT = 4
+"""Finished reads' connections a process keeps parked at most (:class:`ParkedReads`)."""
+PARK_SECONDS = 0.1
+"""Seconds a finished read's connection stays parked before it goes back to the pool."""
 _PENDING_BEGIN = "gongzhi_pending_begin"
 Processor = Callable[[Any], Any] | None
 READ_CHECKOUT: ContextVar[bool] = ContextVar("gongzhi_read_checkout", default=False)
@@ -259,6 +265,126 @@ def _listened(engine: Engine) -> bool:
     )
 
 
+class ParkedReads:
+    """Finished reads' pooled connections, kept checked out for the process's next read.
+
+    Taking a connection from SQLAlchemy's pool and giving it back cost a read about 7 % of its
+    instructions: the pool's queue, its checkout and checkin events, the connection's reset
+    and the greenlet the checkout runs in. A read that ended cleanly (its transaction committed
+    or left to the next ``BEGIN``, see :meth:`core.db.ContextConnection.commit_later`, or
+    rolled back) parks its connection here instead (:meth:`park`), and the next read takes it
+    (:meth:`take`), last parked first. What a caller may rely on:
+
+    - **Never the reason anyone waits.** A connection is parked only while the pool still has
+      another for whoever asks (an idle one, or room to open one), and at most
+      :data:`PARK_LIMIT` are; one parked :data:`PARK_SECONDS` goes back to the pool, where a
+      read's ``COMMIT`` still due goes out as for any returned connection.
+    - **The pool's rules hold.** A connection past the pool's recycling age, opened before the
+      pool was invalidated (a lost server), or that the driver saw closed is given back to the
+      pool rather than taken, and the pool renews it; :meth:`core.db.Database.dispose` closes
+      the parked ones.
+    - **Only reads take them.** Writes, the ORM's own sessions and command-line tools check
+      out from the pool as before.
+
+    Parked connections are checked out as the pool counts them: :meth:`core.db.Database.in_use`
+    tells the ones requests hold apart.
+    """
+
+    __slots__ = ("_engine", "_loop", "_parked", "_timer", "limit")
+
+    def __init__(self, engine: Engine, limit: int = PARK_LIMIT) -> None:
+        self._engine = engine
+        self.limit = limit
+        self._parked: list[tuple[PoolProxiedConnection, float]] = []
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._timer: asyncio.TimerHandle | None = None
+
+    def __len__(self) -> int:
+        return len(self._parked)
+
+    def __iter__(self) -> Iterator[PoolProxiedConnection]:
+        """The parked connections, first parked first (for instrumentation; none is taken)."""
+        return iter([entry[0] for entry in self._parked])
+
+    def take(self) -> PoolProxiedConnection | None:
+        """The connection parked last, now the caller's; None if there is none to take."""
+        parked = self._parked
+        while parked:
+            pooled = parked.pop()[0]
+            if self._usable(pooled):
+                return pooled
+            pooled.close()
+        return None
+
+    def park(self, pooled: PoolProxiedConnection) -> bool:
+        """Keep ``pooled`` (valid, its read ended) for the next read; False, with nothing
+        done, where the caller gives it back to the pool instead."""
+        parked = self._parked
+        pool = self._engine.pool
+        if len(parked) >= self.limit or not isinstance(pool, QueuePool):
+            return False
+        overflow = pool._max_overflow
+        if overflow >= 0 and pool.checkedout() >= pool.size() + overflow:
+            return False
+        if getattr(pooled, "_pool", None) is not pool:
+            return False
+        loop = asyncio.get_running_loop()
+        if self._loop is not loop:
+            # Connections parked under an earlier event loop are bound to it: forgotten, as
+            # the pool's own connections of that loop are.
+            parked.clear()
+            self._loop = loop
+            self._timer = None
+        now = loop.time()
+        parked.append((pooled, now))
+        if self._timer is None:
+            self._timer = loop.call_at(now + PARK_SECONDS, self._expire)
+        return True
+
+    def _usable(self, pooled: PoolProxiedConnection) -> bool:
+        if getattr(pooled, "_pool", None) is not self._engine.pool:
+            return False
+        pool: Any = self._engine.pool
+        record: Any = getattr(pooled, "_connection_record", None)
+        if record is None or record.dbapi_connection is None:
+            return False
+        started = record.starttime
+        if pool._invalidate_time > started or record._soft_invalidate_time > started:
+            return False
+        if pool._recycle > -1 and time.time() - started > pool._recycle:
+            return False
+        closed = getattr(pooled.driver_connection, "is_closed", None)
+        return not (closed is not None and closed())
+
+    def _expire(self) -> None:
+        """Give back to the pool what sat parked :data:`PARK_SECONDS`; come back for the rest."""
+        self._timer = None
+        loop = self._loop
+        parked = self._parked
+        if loop is None or not parked:
+            return
+        due = loop.time() - PARK_SECONDS
+        kept = [entry for entry in parked if entry[1] > due]
+        returned = [entry[0] for entry in parked if entry[1] <= due]
+        parked[:] = kept
+        for pooled in returned:
+            pooled.close()
+        if kept:
+            self._timer = loop.call_at(kept[0][1] + PARK_SECONDS, self._expire)
+
+    def clear(self) -> None:
+        """Close every parked connection (the engine's pool is being disposed of). Runs in
+        SQLAlchemy's greenlet, where closing a connection can wait on the driver."""
+        parked, self._parked = self._parked, []
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        for pooled, _ in parked:
+            if pooled.is_valid:
+                pooled.invalidate()
+            pooled.close()
+
+
 class ReadConnection:
     """The pooled connection and transaction of one read request (see the module's doc).
 
@@ -279,6 +405,7 @@ class ReadConnection:
         "_engine",
         "_interrupted",
         "_on_connect",
+        "_parked",
         "_postgres",
         "_raw",
         "applied",
@@ -291,6 +418,7 @@ class ReadConnection:
         self._connection: Connection | None = None
         self._postgres = engine.dialect.name == "postgresql"
         self._interrupted = False
+        self._parked: ParkedReads | None = engine.__dict__.get(PARKED_KEY)
         self.applied: Any = None
 
     @property
@@ -309,24 +437,38 @@ class ReadConnection:
         return None if raw is None else raw.driver_connection
 
     def checkout(self) -> PoolProxiedConnection:
-        """The pooled connection, taken on first use. Runs in SQLAlchemy's greenlet."""
+        """The pooled connection, taken on first use: a parked one (:class:`ParkedReads`), or
+        one from the pool. Runs in SQLAlchemy's greenlet."""
         raw = self._raw
         if raw is not None:
             return raw
-        token = READ_CHECKOUT.set(True)
-        try:
-            raw = self._engine.raw_connection()
-        finally:
-            READ_CHECKOUT.reset(token)
+        raw = self._unpark()
+        if raw is None:
+            token = READ_CHECKOUT.set(True)
+            try:
+                raw = self._engine.raw_connection()
+            finally:
+                READ_CHECKOUT.reset(token)
+            self._connected(raw)
+        if _listened(self._engine):
+            self.sa_connection()
+        return raw
+
+    def _unpark(self) -> PoolProxiedConnection | None:
+        """A parked connection, made the request's; None if none is parked."""
+        parked = self._parked
+        raw = None if parked is None else parked.take()
+        if raw is not None:
+            self._connected(raw)
+        return raw
+
+    def _connected(self, raw: PoolProxiedConnection) -> None:
         try:
             self.applied = self._on_connect(raw)
         except BaseException:
             raw.close()
             raise
         self._raw = raw
-        if _listened(self._engine):
-            self.sa_connection()
-        return raw
 
     def sa_connection(self) -> Connection:
         """SQLAlchemy's connection over the pooled one, its transaction begun (on the driver
@@ -356,7 +498,11 @@ class ReadConnection:
         """
         pooled = self._raw
         if pooled is None:
-            pooled = await greenlet_spawn(self.checkout)
+            pooled = self._unpark()
+            if pooled is None:
+                pooled = await greenlet_spawn(self.checkout)
+            elif _listened(self._engine):
+                await greenlet_spawn(self.sa_connection)
         args = raw.arguments(params)
         connection = self._connection
         events = connection is not None and _listened(self._engine)
@@ -476,7 +622,8 @@ class ReadConnection:
     async def finish_direct(self, error: BaseException | None) -> bool:
         """:meth:`finish_sync` without SQLAlchemy's greenlet, for a read that ran only
         statements built once (or none): committed (``error`` None) or rolled back on the
-        driver, and the connection checked in. False, with nothing done, once SQLAlchemy's
+        driver, and the connection parked for the next read (:class:`ParkedReads`) or checked
+        in. False, with nothing done, once SQLAlchemy's
         connection was made (the ORM or an engine listener used it): then
         :meth:`finish_sync` ends it.
 
@@ -515,7 +662,9 @@ class ReadConnection:
         except BaseException as failed:
             await greenlet_spawn(self._abandon, pooled, error is None, failed)
             raise
-        pooled.close()
+        parked = self._parked
+        if parked is None or not parked.park(pooled):
+            pooled.close()
         return True
 
     def _abandon(self, pooled: PoolProxiedConnection, commit: bool, failed: BaseException) -> None:

@@ -44,6 +44,7 @@ from core.app import create_app, load_plugins
 from core.db import SYSTEM, Database
 from core.identity.models import Membership, User
 from core.identity.passwords import hasher_for
+from core.readconn import PARKED_KEY
 from core.settings import Settings
 from core.tenancy.models import Tenant
 from core.tenancy.resolve import find_tenant
@@ -444,7 +445,7 @@ class SentQueries:
     message and one round trip each, as ``with SentQueries(engine.sync_engine) as sent:``.
 
     It watches with asyncpg's query loggers, added to each connection as the pool hands it
-    out, and adds no listener to the engine's statement events: such a listener makes a read
+    out and to those parked for the next read (:class:`core.readconn.ParkedReads`), and adds no listener to the engine's statement events: such a listener makes a read
     request run its statements through SQLAlchemy's connection, whose ``COMMIT`` goes out at
     once, where the read's own path leaves it to the connection's next ``BEGIN``. The loggers
     report with ``call_soon``: yield to the event loop once before reading :attr:`queries`.
@@ -464,6 +465,8 @@ class SentQueries:
 
     def attach(self) -> None:
         event.listen(self.engine, "checkout", self._watch)
+        for pooled in self.engine.__dict__.get(PARKED_KEY, ()):
+            self._watch(pooled, None, None)
 
     def detach(self) -> None:
         event.remove(self.engine, "checkout", self._watch)

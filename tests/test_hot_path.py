@@ -246,7 +246,7 @@ async def test_a_tenant_read_on_sqlite_makes_no_trip_to_the_driver_thread(
         assert len(trips) == 2, "\n".join(trips)
         assert all(trip.startswith("SELECT") for trip in trips), trips
         engine = app.state.db.engine
-        assert engine.sync_engine.pool.checkedout() == 0
+        assert app.state.db.in_use() == 0
         async with engine.connect() as connection:
             checkpoint = await connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
             assert checkpoint.one()[0] == 0, "a read transaction was left open"
@@ -491,7 +491,7 @@ async def test_a_read_whose_end_fails_never_goes_back_to_the_pool(
                 assert await BY_SLUG.first(session, slug="d") == _Slug("d")
         monkeypatch.undo()
         assert len(invalidated) == 1
-        assert pool.checkedout() == 0
+        assert database.in_use() == 0
         async with database.session(shared_read=True) as session:
             assert await BY_SLUG.first(session, slug="d") == _Slug("d")
         assert len(invalidated) == 1
@@ -728,7 +728,7 @@ async def test_a_read_interrupted_while_its_driver_works_never_goes_back_to_the_
         await task
     monkeypatch.undo()
     assert len(invalidated) == 1
-    assert pool.checkedout() == 0
+    assert db.in_use() == 0
     for _ in range(3):
         async with db.session(shared_read=True) as session:
             assert await BY_SLUG.all(session, slug="d") == [_Slug("d")]
@@ -1148,7 +1148,7 @@ async def test_a_request_refused_while_its_dependencies_resolve_holds_no_connect
         for _ in range(25):
             refused = await client.get(f"{listing}?limit=0", headers=headers)
             assert refused.status_code == 400
-        assert app.state.db.engine.pool.checkedout() == 0
+        assert app.state.db.in_use() == 0
         assert (await client.get(listing, headers=headers)).status_code == 200
 
 
@@ -1169,14 +1169,14 @@ async def test_a_session_commits_on_exit_and_rolls_back_on_error_returning_its_c
 
     with pytest.raises(RuntimeError):
         await fail()
-    assert cast(Any, db.engine.pool).checkedout() == 0
+    assert db.in_use() == 0
     async with db.session(context=SYSTEM) as session:
         assert (
             await session.scalar(select(ModuleChoice).where(ModuleChoice.tenant_id == town)) is None
         )
     async with db.session(write=True, context=SYSTEM) as session:
         session.add(ModuleChoice(tenant_id=town, module=FS, enabled=False))
-    assert cast(Any, db.engine.pool).checkedout() == 0
+    assert db.in_use() == 0
     async with db.session(context=SYSTEM) as session:
         choice = await session.scalar(select(ModuleChoice).where(ModuleChoice.tenant_id == town))
     assert choice is not None

@@ -197,6 +197,6 @@ async def test_anonymous_calls_of_caller_routes_leave_no_session_open(
         assert (await client.post("/api/v1/auth/logout")).status_code == 401
         assert (await client.post(PASSWORD, json={"current_password": "x"})).status_code == 401
         assert (await client.get("/api/v1/me")).status_code == 401
-    assert app.state.db.engine.pool.checkedout() == 0
+    assert app.state.db.in_use() == 0
     await make_user("after")
     assert (await _login(client, "after"))["access_token"]

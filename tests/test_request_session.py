@@ -10,7 +10,7 @@ inside a transaction. The kernel now rolls back and closes it before the error i
 from __future__ import annotations
 
 import asyncio
-from typing import Any, cast
+from typing import Any
 
 import pytest
 from litestar import Litestar, post
@@ -98,7 +98,7 @@ async def test_a_dependency_failing_after_the_session_opened_leaves_no_transacti
             writer = app_db._writer
             assert writer is None or not writer[1].locked(), "the writer lock is still held"
         else:
-            assert cast(Any, app_db.engine.pool).checkedout() == 0
+            assert app_db.in_use() == 0
     # The next write neither queues behind a leftover transaction (SQLite: up to 15 s on the
     # writer lock, then "database is locked") nor finds the pool short of a connection.
     async with asyncio.timeout(10):

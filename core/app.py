@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import AbstractAsyncContextManager
 from typing import Any
 
@@ -209,6 +209,14 @@ def create_app(
             await redis.close()
         await db.dispose()
 
+    dependencies = {
+        "session": Provide(provide_session),
+        "tenant": Provide(provide_tenant, sync_to_thread=False),
+        "principal": Provide(require_user, sync_to_thread=False),
+        "paging": Provide(provide_paging, sync_to_thread=False),
+        "caller": Provide(provide_caller, sync_to_thread=False),
+        "config": Provide(provide_config),
+    }
     app = Litestar(
         route_handlers=[
             *health.ROUTES,
@@ -220,14 +228,7 @@ def create_app(
             *module_routers(host),
             console_router(),
         ],
-        dependencies={
-            "session": Provide(provide_session),
-            "tenant": Provide(provide_tenant, sync_to_thread=False),
-            "principal": Provide(require_user, sync_to_thread=False),
-            "paging": Provide(provide_paging, sync_to_thread=False),
-            "caller": Provide(provide_caller, sync_to_thread=False),
-            "config": Provide(provide_config),
-        },
+        dependencies=dependencies,
         middleware=[
             DefineMiddleware(RequestMiddleware),
         ],
@@ -263,7 +264,37 @@ def create_app(
         debug=False,
     )
     add_problem_responses(app)
+    pass_kernel_arguments(dependencies.values())
     return app
+
+
+KERNEL_ARGUMENTS = frozenset({"request", "session", "tenant"})
+"""What the kernel's own dependencies take: the request, and what other kernel dependencies
+made of it (:func:`pass_kernel_arguments`)."""
+
+
+def pass_kernel_arguments(providers: Iterable[Provide]) -> None:
+    """Give each of ``providers`` whose parameters are all :data:`KERNEL_ARGUMENTS` (none with
+    a default) its arguments as they were made, without Litestar's check of them.
+
+    Litestar builds every dependency's arguments through a msgspec model of its signature: a
+    struct converted from the request's values and turned back into a dictionary, about 10 µs
+    each, four times per tenant read. The request, its session and its tenant come from
+    Litestar and the kernel themselves, typed, so the check can find nothing; a dependency
+    that takes anything else (a query parameter, say) keeps it.
+    """
+    for provide in providers:
+        model: Any = getattr(provide, "signature_model", None)
+        fields = getattr(model, "_fields", None)
+        if not fields or not set(fields) <= KERNEL_ARGUMENTS:
+            continue
+        if any(field.has_default for field in fields.values()):
+            continue
+        model.parse_values_from_connection_kwargs = classmethod(_as_made)
+
+
+def _as_made(cls: Any, connection: Any, kwargs: dict[str, Any]) -> dict[str, Any]:
+    return {name: kwargs[name] for name in cls._fields}
 
 
 def freeze_startup_objects() -> None:

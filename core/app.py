@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import gc
-from collections.abc import AsyncIterator, Iterable, Sequence
+import uuid
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from typing import Any
 
@@ -15,6 +16,7 @@ from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin
+from litestar.routes import HTTPRoute
 from litestar.types import Scope
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -264,33 +266,80 @@ def create_app(
         debug=False,
     )
     add_problem_responses(app)
-    pass_kernel_arguments(dependencies.values())
+    pass_kernel_arguments(app, dependencies)
     return app
 
 
 KERNEL_ARGUMENTS = frozenset({"request", "session", "tenant"})
 """What the kernel's own dependencies take: the request, and what other kernel dependencies
 made of it (:func:`pass_kernel_arguments`)."""
+PASSED_PATH_TYPES: frozenset[type] = frozenset({str, int, uuid.UUID})
+"""Path parameter types whose value the router has already made exactly as annotated."""
 
 
-def pass_kernel_arguments(providers: Iterable[Provide]) -> None:
-    """Give each of ``providers`` whose parameters are all :data:`KERNEL_ARGUMENTS` (none with
-    a default) its arguments as they were made, without Litestar's check of them.
+def pass_kernel_arguments(app: Litestar, kernel: Mapping[str, Provide]) -> None:
+    """Give the kernel's dependencies (``kernel``) and the route handlers their arguments as
+    they were made, without Litestar's check of them, where nothing is left to check.
 
-    Litestar builds every dependency's arguments through a msgspec model of its signature: a
-    struct converted from the request's values and turned back into a dictionary, about 10 µs
-    each, four times per tenant read. The request, its session and its tenant come from
-    Litestar and the kernel themselves, typed, so the check can find nothing; a dependency
-    that takes anything else (a query parameter, say) keeps it.
+    Litestar builds every dependency's and handler's arguments through a msgspec model of its
+    signature: a struct converted from the request's values and turned back into a
+    dictionary, four times per tenant read. What the kernel and the router made is already
+    typed: the request; the session, tenant, configuration and caller the kernel's
+    dependencies give; a path parameter of type ``str``, ``int`` or ``uuid`` that the router
+    parsed to the very type the handler declares. A signature with anything else (a body, a
+    query parameter, a default, a constraint, a dependency of a module's own) keeps
+    Litestar's check whole.
     """
-    for provide in providers:
-        model: Any = getattr(provide, "signature_model", None)
-        fields = getattr(model, "_fields", None)
-        if not fields or not set(fields) <= KERNEL_ARGUMENTS:
+    for provide in kernel.values():
+        _pass_if_made(
+            getattr(provide, "signature_model", None), lambda name, _: name in KERNEL_ARGUMENTS
+        )
+    passed: dict[Any, bool] = {}
+    for route in app.routes:
+        if not isinstance(route, HTTPRoute):
             continue
-        if any(field.has_default for field in fields.values()):
-            continue
-        model.parse_values_from_connection_kwargs = classmethod(_as_made)
+        parameters = route.path_parameters
+        for handler in route.route_handlers:
+            resolved = handler.resolve_dependencies()
+            fields = handler.signature_model._fields
+            ok = bool(fields) and all(
+                _made(name, field, resolved, parameters, kernel) for name, field in fields.items()
+            )
+            passed[handler] = passed.get(handler, True) and ok
+    for handler, ok in passed.items():
+        if ok:
+            _pass_if_made(handler.signature_model, lambda _n, _f: True)
+
+
+def _made(
+    name: str,
+    field: Any,
+    resolved: Mapping[str, Provide],
+    parameters: Mapping[str, Any],
+    kernel: Mapping[str, Provide],
+) -> bool:
+    """Whether a handler's argument ``name`` is the request, a kernel dependency's value or a
+    path parameter the router made exactly as ``field`` declares it."""
+    if name == "request":
+        return True
+    if name in resolved:
+        return resolved[name] is kernel.get(name)
+    parameter = parameters.get(name)
+    return (
+        parameter is not None
+        and parameter.type in PASSED_PATH_TYPES
+        and field.annotation is parameter.type
+        and field.kwarg_definition is None
+    )
+
+
+def _pass_if_made(model: Any, made: Callable[[str, Any], bool]) -> None:
+    fields = getattr(model, "_fields", None)
+    if not fields or any(
+        field.has_default or not made(name, field) for name, field in fields.items()
+    ):
+        return
+    model.parse_values_from_connection_kwargs = classmethod(_as_made)
 
 
 def _as_made(cls: Any, connection: Any, kwargs: dict[str, Any]) -> dict[str, Any]:

@@ -1,21 +1,31 @@
-"""The kernel's dependencies take their arguments as Litestar and the kernel made them
-(:func:`core.app.pass_kernel_arguments`); a dependency with anything else to check keeps
-Litestar's check."""
+"""The kernel's dependencies and the route handlers take their arguments as Litestar, the
+router and the kernel made them (:func:`core.app.pass_kernel_arguments`); a signature with
+anything else to check keeps Litestar's check."""
 
 from __future__ import annotations
 
-from typing import Any
+import uuid
+from typing import Annotated, Any
 
 from litestar import Litestar, get
 from litestar.di import Provide
+from litestar.params import Parameter
 from litestar.testing import AsyncTestClient
 
 from core.app import _as_made, pass_kernel_arguments
 
 
-def _passed(provide: Provide) -> bool:
+def _passed(provide: Any) -> bool:
     model: Any = provide.signature_model
     return model.parse_values_from_connection_kwargs.__func__ is _as_made
+
+
+def _handlers(app: Litestar) -> dict[str, Any]:
+    return {
+        handler.handler_name: handler
+        for route in app.routes
+        for handler in getattr(route, "route_handlers", ())
+    }
 
 
 def test_the_kernel_s_own_dependencies_skip_litestar_s_check(app: Litestar) -> None:
@@ -48,7 +58,7 @@ async def test_a_dependency_with_anything_but_kernel_arguments_keeps_its_check()
         "default": Provide(provide_default, sync_to_thread=False),
     }
     app = Litestar(route_handlers=[probe], dependencies=dependencies)
-    pass_kernel_arguments(dependencies.values())
+    pass_kernel_arguments(app, dependencies)
     assert _passed(dependencies["where"])
     assert not _passed(dependencies["size"])
     assert not _passed(dependencies["default"])
@@ -56,3 +66,42 @@ async def test_a_dependency_with_anything_but_kernel_arguments_keeps_its_check()
         answered = await client.get("/probe?limit=7")
         assert answered.json() == {"size": 7, "where": "/probe", "default": "default"}
         assert (await client.get("/probe?limit=seven")).status_code == 400
+
+
+def test_a_module_s_handlers_skip_it_where_the_kernel_and_router_made_everything(
+    app: Litestar,
+) -> None:
+    """A volunteer's read takes the tenant, session, configuration and a UUID the router
+    parsed: passed. Its creation takes a body, the list query filters: checked."""
+    handlers = _handlers(app)
+    assert _passed(handlers["get_volunteer"])
+    assert not _passed(handlers["create_volunteer"])
+    assert not _passed(handlers["list_volunteers"])
+
+
+async def test_a_path_parameter_with_a_constraint_or_another_type_keeps_its_check() -> None:
+    @get("/plain/{item:uuid}", sync_to_thread=False)
+    def plain(item: uuid.UUID) -> str:
+        return str(item)
+
+    @get("/bounded/{number:int}", sync_to_thread=False)
+    def bounded(number: Annotated[int, Parameter(ge=1)]) -> int:
+        return number
+
+    @get("/widened/{number:int}", sync_to_thread=False)
+    def widened(number: float) -> float:
+        return number
+
+    app = Litestar(route_handlers=[plain, bounded, widened])
+    pass_kernel_arguments(app, {})
+    handlers = _handlers(app)
+    assert _passed(handlers["plain"])
+    assert not _passed(handlers["bounded"])
+    assert not _passed(handlers["widened"])
+    item = uuid.uuid4()
+    async with AsyncTestClient(app=app) as client:
+        assert (await client.get(f"/plain/{item}")).text == str(item)
+        assert (await client.get("/plain/not-a-uuid")).status_code in {400, 404}
+        assert (await client.get("/bounded/0")).status_code == 400
+        assert (await client.get("/bounded/3")).json() == 3
+        assert (await client.get("/widened/3")).json() == 3.0

@@ -11,6 +11,7 @@ import logging
 import os
 import re
 import sys
+import time
 from collections.abc import Iterable
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -47,6 +48,55 @@ def merge_request_context(_logger: Any, _method: str, event_dict: EventDict) -> 
     return event_dict
 
 
+_STRUCTLOG_VARS: dict[str, ContextVar[Any]] | None = getattr(
+    structlog.contextvars, "_CONTEXT_VARS", None
+)
+_STRUCTLOG_PREFIX = structlog.contextvars.STRUCTLOG_KEY_PREFIX
+
+
+def merge_structlog_context(logger: Any, method: str, event_dict: EventDict) -> EventDict:
+    """Add the values bound with :func:`structlog.contextvars.bind_contextvars` to a line, as
+    :func:`structlog.contextvars.merge_contextvars` does; the line's own values win.
+
+    structlog's processor copies the whole context and walks every variable in it (the
+    framework's, the database's, the kernel's) for the few it made; this one reads the
+    variables structlog keeps for its bound values: a tenth of the access line's cost.
+    """
+    variables = _STRUCTLOG_VARS
+    if variables is None:
+        return structlog.contextvars.merge_contextvars(logger, method, event_dict)
+    prefix = len(_STRUCTLOG_PREFIX)
+    for name, variable in tuple(variables.items()):
+        value = variable.get(Ellipsis)
+        if value is not Ellipsis:
+            event_dict.setdefault(name[prefix:], value)
+    return event_dict
+
+
+_stamped_second: tuple[int, str] = (-1, "")
+
+
+def add_timestamp(_logger: Any, _method: str, event_dict: EventDict) -> EventDict:
+    """Stamp a line with the time, in UTC, ISO 8601 to the microsecond
+    (``2026-12-02T04:30:00.123456Z``), as structlog's ``TimeStamper(fmt="iso", utc=True)``
+    does but for always writing the microseconds.
+
+    The date and time of the second are formatted once per second; structlog's stamper built
+    an aware ``datetime`` and formatted all of it on every line, the costliest step of the
+    access line.
+    """
+    global _stamped_second
+    second, micros = divmod(time.time_ns() // 1000, 1_000_000)
+    stamped = _stamped_second
+    if stamped[0] != second:
+        stamped = _stamped_second = (
+            second,
+            time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(second)),
+        )
+    event_dict["timestamp"] = f"{stamped[1]}.{micros:06d}Z"
+    return event_dict
+
+
 def render_json(_logger: Any, _method: str, event_dict: dict[str, Any]) -> str:
     """One JSON line per event, encoded by msgspec: a quarter of the access line's cost went to
     the standard library's encoder. Values JSON has no type for are written as their ``repr``
@@ -73,9 +123,9 @@ def configure_logging(settings: Settings) -> None:
     level = getattr(logging, settings.log_level)
     shared: list[Any] = [
         merge_request_context,
-        structlog.contextvars.merge_contextvars,
+        merge_structlog_context,
         structlog.processors.add_log_level,
-        structlog.processors.TimeStamper(fmt="iso", utc=True),
+        add_timestamp,
     ]
     renderer: Any
     if settings.log_format == "json":

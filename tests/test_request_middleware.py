@@ -5,10 +5,12 @@ refused at once), the metrics and one access line per request."""
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import json
 import re
 import uuid
 from collections.abc import MutableMapping
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -21,10 +23,12 @@ from core.app import create_app
 from core.db import Database
 from core.identity.authn import cached_principal
 from core.logging import (
+    add_timestamp,
     bind,
     configure_logging,
     end_request,
     merge_request_context,
+    merge_structlog_context,
     new_request_id,
     request_id_of,
     start_request,
@@ -79,6 +83,39 @@ async def test_the_log_context_is_the_request_s_shared_with_its_tasks_and_ends_w
     start_request("ctx-line-0002")
     assert merge_request_context(None, "info", {}) == {"request_id": "ctx-line-0002"}
     end_request("GET", "/", 200, 0.001)
+
+
+def test_a_line_s_time_stamp_is_the_utc_time_to_the_microsecond() -> None:
+    """The stamp reads as structlog's ISO stamp in UTC does, its second formatted once and
+    reused only within that second."""
+    before = datetime.now(UTC)
+    stamps = [add_timestamp(None, "info", {})["timestamp"] for _ in range(3)]
+    after = datetime.now(UTC)
+    for stamp in stamps:
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z", stamp), stamp
+        when = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+        assert before - timedelta(milliseconds=1) <= when <= after + timedelta(milliseconds=1)
+    assert stamps == sorted(stamps)
+
+
+def test_structlog_s_bound_values_reach_a_line_as_structlog_merges_them() -> None:
+    """The kernel's processor for values bound with ``structlog.contextvars`` gives what
+    structlog's own gives: bound values added, unbound ones not, the line's own values kept,
+    and nothing of another context."""
+    structlog.contextvars.clear_contextvars()
+    try:
+        structlog.contextvars.bind_contextvars(job="nightly", tenant="bound", gone="x")
+        structlog.contextvars.unbind_contextvars("gone")
+        line = {"event": "e", "tenant": "own"}
+        ours = merge_structlog_context(None, "info", dict(line))
+        theirs = structlog.contextvars.merge_contextvars(None, "info", dict(line))
+        assert ours == theirs == {"event": "e", "tenant": "own", "job": "nightly"}
+
+        seen: list[Any] = []
+        contextvars.Context().run(lambda: seen.append(merge_structlog_context(None, "i", {})))
+        assert seen == [{}]
+    finally:
+        structlog.contextvars.clear_contextvars()
 
 
 def test_the_access_line_written_directly_is_the_line_structlog_writes(

@@ -11,6 +11,7 @@ from typing import Any
 
 import structlog
 from litestar import Litestar, Request, Router
+from litestar._signature import SignatureModel
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
@@ -339,11 +340,23 @@ def _pass_if_made(model: Any, made: Callable[[str, Any], bool]) -> None:
         field.has_default or not made(name, field) for name, field in fields.items()
     ):
         return
+    model._gongzhi_made = tuple(fields)
     model.parse_values_from_connection_kwargs = classmethod(_as_made)
 
 
+_checked: Any = vars(SignatureModel)["parse_values_from_connection_kwargs"].__func__
+
+
 def _as_made(cls: Any, connection: Any, kwargs: dict[str, Any]) -> dict[str, Any]:
-    return {name: kwargs[name] for name in cls._fields}
+    """The arguments the model was vetted with, as made: what Litestar's check returns for
+    them (its model's struct keeps those fields even after Litestar's OpenAPI generation adds
+    the route's unconsumed path parameters to the signature's fields). Litestar's check itself
+    where one is missing."""
+    try:
+        return {name: kwargs[name] for name in cls._gongzhi_made}
+    except KeyError:
+        checked: dict[str, Any] = _checked(cls, connection, kwargs)
+        return checked
 
 
 def freeze_startup_objects() -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-from litestar import Litestar, get
+from litestar import Litestar, Router, get
 from litestar.di import Provide
 from litestar.params import Parameter
 from litestar.testing import AsyncTestClient
@@ -105,3 +105,25 @@ async def test_a_path_parameter_with_a_constraint_or_another_type_keeps_its_chec
         assert (await client.get("/bounded/0")).status_code == 400
         assert (await client.get("/bounded/3")).json() == 3
         assert (await client.get("/widened/3")).json() == 3.0
+
+
+async def test_a_passed_handler_still_answers_after_the_openapi_document_was_built() -> None:
+    """Building the OpenAPI document adds a route's unconsumed path parameters to the fields
+    of its handler's signature (``tenant_key`` on every module route): the handler keeps
+    getting exactly the arguments it declares."""
+
+    @get("/items/{item:uuid}", sync_to_thread=False)
+    def item(item: uuid.UUID) -> str:
+        return str(item)
+
+    app = Litestar(route_handlers=[Router(path="/t/{key:str}", route_handlers=[item])])
+    pass_kernel_arguments(app, {})
+    handler = _handlers(app)["item"]
+    assert _passed(handler)
+    assert app.openapi_schema.paths is not None
+    assert "key" in handler.signature_model._fields
+    wanted = uuid.uuid4()
+    async with AsyncTestClient(app=app) as client:
+        answered = await client.get(f"/t/district/items/{wanted}")
+        assert answered.status_code == 200, answered.text
+        assert answered.text == str(wanted)

@@ -66,6 +66,7 @@ from core.tenancy.cache import TenantCache
 from core.tenancy.models import Tenant
 from core.testing import SentQueries, create_user, login_headers, make_tree, settings_for_tests
 from tests.modules.sample_plugins import manifest
+from tests.pools import checkouts, database_with_pool
 
 Client = AsyncTestClient[Litestar]
 FS = "five-sector"
@@ -468,7 +469,7 @@ async def test_a_read_whose_end_fails_never_goes_back_to_the_pool(
         monkeypatch.setattr("core.readconn.sqlite_end_read", fail)
     else:
         monkeypatch.setattr("core.db.READ_COMMIT_DELAY", 60.0)
-        database = _one_connection(settings)
+        database = database_with_pool(settings, 1)
         async with database.session(shared_read=True) as session:
             assert await BY_SLUG.first(session, slug="d") == _Slug("d")
         execute = asyncpg.Connection.execute
@@ -500,23 +501,6 @@ async def test_a_read_whose_end_fails_never_goes_back_to_the_pool(
             await database.dispose()
 
 
-def _one_connection(settings: Settings) -> Database:
-    """A database whose pool holds one connection, so each session finds the previous one's."""
-    database = Database(settings, default_context=SYSTEM)
-    database.engine = create_engine(settings.database_url, pool_size=1)
-    database.sessionmaker.configure(bind=database.engine)
-    return database
-
-
-def _checked_out(database: Database) -> list[ContextConnection]:
-    """The driver connection of each checkout from ``database``'s pool, in order."""
-    drivers: list[ContextConnection] = []
-    event.listen(
-        database.engine.sync_engine, "checkout", lambda c, *_: drivers.append(c.driver_connection)
-    )
-    return drivers
-
-
 async def _idle_in_transaction(settings: Settings) -> int:
     """Connections of the test's database idle inside a transaction, seen from outside."""
     engine = create_nullpool_engine(settings.database_url)
@@ -542,7 +526,7 @@ async def test_a_read_s_commit_goes_out_with_the_next_begin_or_after_a_moment_id
     the read is gone with it."""
     monkeypatch.setattr("core.db.READ_COMMIT_DELAY", 1.0)
     await make_tree(db, {"d": {}})
-    database = _one_connection(settings)
+    database = database_with_pool(settings, 1)
     try:
         with SentQueries(database.engine.sync_engine) as sent:
             for _ in range(2):
@@ -573,7 +557,7 @@ async def test_a_read_s_due_commit_is_sent_before_a_write_takes_its_connection(
     transaction runs and commits as ever."""
     monkeypatch.setattr("core.db.READ_COMMIT_DELAY", 60.0)
     await make_tree(db, {"d": {}})
-    database = _one_connection(settings)
+    database = database_with_pool(settings, 1)
     try:
         with SentQueries(database.engine.sync_engine) as sent:
             async with database.session(shared_read=True) as session:
@@ -600,8 +584,8 @@ async def test_any_begin_ends_the_read_left_open_first(
     the old read's transaction, under the old read's context."""
     monkeypatch.setattr("core.db.READ_COMMIT_DELAY", 60.0)
     await make_tree(db, {"d": {}})
-    database = _one_connection(settings)
-    drivers = _checked_out(database)
+    database = database_with_pool(settings, 1)
+    drivers = checkouts(database)
     try:
         async with database.session(shared_read=True) as session:
             assert await BY_SLUG.first(session, slug="d") == _Slug("d")
@@ -623,7 +607,7 @@ async def test_a_read_that_finds_the_server_gone_fails_with_a_database_error(
     as a database error (the connection invalidated), not on the invalidated connection
     while the read ends, and the next read runs on a new connection."""
     await make_tree(db, {"d": {}})
-    database = _one_connection(settings)
+    database = database_with_pool(settings, 1)
     pids: list[int] = []
     event.listen(
         database.engine.sync_engine,
@@ -664,8 +648,8 @@ async def test_a_connection_lost_with_a_commit_due_is_replaced_on_checkout(
     connection is discarded at checkout and the request runs on a new one."""
     monkeypatch.setattr("core.db.READ_COMMIT_DELAY", 0.1 if taken == "after" else 60.0)
     await make_tree(db, {"d": {}})
-    database = _one_connection(settings)
-    drivers = _checked_out(database)
+    database = database_with_pool(settings, 1)
+    drivers = checkouts(database)
     try:
         async with database.session(shared_read=True) as session:
             assert await BY_SLUG.first(session, slug="d") == _Slug("d")

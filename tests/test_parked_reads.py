@@ -14,15 +14,16 @@ from typing import Any, cast
 
 import msgspec
 import pytest
-from sqlalchemy import bindparam, event, select, text
+from sqlalchemy import bindparam, select, text
 from sqlalchemy.pool import QueuePool
 
 import core.readconn as readconn
 from core import Query
-from core.db import SYSTEM, Database, create_engine, parked_reads
+from core.db import Database, parked_reads
 from core.settings import Settings
 from core.tenancy.models import Tenant
 from core.testing import make_tree
+from tests.pools import checkouts, database_with_pool
 
 
 class _Slug(msgspec.Struct, frozen=True):
@@ -30,22 +31,6 @@ class _Slug(msgspec.Struct, frozen=True):
 
 
 BY_SLUG = Query(select(Tenant.slug).where(Tenant.slug == bindparam("slug")), _Slug)
-
-
-def _database(settings: Settings, pool_size: int) -> Database:
-    database = Database(settings, default_context=SYSTEM)
-    database.engine = create_engine(settings.database_url, pool_size=pool_size)
-    database.sessionmaker.configure(bind=database.engine)
-    return database
-
-
-def _checkouts(database: Database) -> list[Any]:
-    """The driver connection of each checkout from ``database``'s pool, in order."""
-    taken: list[Any] = []
-    event.listen(
-        database.engine.sync_engine, "checkout", lambda c, *_: taken.append(c.driver_connection)
-    )
-    return taken
 
 
 def _pool(database: Database) -> QueuePool:
@@ -65,8 +50,8 @@ async def test_the_next_read_takes_the_parked_connection_without_the_pool(
     """Reads one after another check out from the pool once: each later one takes the
     connection the previous read parked, and the pool counts no connection in use."""
     await make_tree(db, {"d": {}})
-    database = _database(settings, pool_size=5)
-    taken = _checkouts(database)
+    database = database_with_pool(settings, pool_size=5)
+    taken = checkouts(database)
     try:
         drivers = [await _read(database) for _ in range(4)]
         assert len(taken) == 1
@@ -87,7 +72,7 @@ async def test_a_parked_connection_goes_back_to_the_pool_by_itself(
     monkeypatch.setattr(readconn, "PARK_SECONDS", 0.05)
     monkeypatch.setattr("core.db.READ_COMMIT_DELAY", 0.05)
     await make_tree(db, {"d": {}})
-    database = _database(settings, pool_size=5)
+    database = database_with_pool(settings, pool_size=5)
     try:
         driver = await _read(database)
         assert parked_reads(database.engine) == 1
@@ -107,14 +92,14 @@ async def test_no_connection_is_parked_where_the_pool_would_have_none_left(
     """A pool of one connection never parks it (a write would wait for it), and a process
     parks at most ``PARK_LIMIT`` connections however many reads end at once."""
     await make_tree(db, {"d": {}})
-    single = _database(settings, pool_size=1)
+    single = database_with_pool(settings, pool_size=1)
     try:
         await _read(single)
         assert parked_reads(single.engine) == 0
         assert _pool(single).checkedout() == 0
     finally:
         await single.dispose()
-    database = _database(settings, pool_size=readconn.PARK_LIMIT + 4)
+    database = database_with_pool(settings, pool_size=readconn.PARK_LIMIT + 4)
     release = asyncio.Event()
 
     async def held_read() -> None:
@@ -140,7 +125,7 @@ async def test_a_parked_connection_past_the_pool_s_age_is_renewed(
     """The pool's recycling age and a pool-wide invalidation (a lost server) hold for a
     parked connection: the next read runs on a new connection, not the parked one."""
     await make_tree(db, {"d": {}})
-    database = _database(settings, pool_size=5)
+    database = database_with_pool(settings, pool_size=5)
     try:
         first = await _read(database)
         _pool(database)._recycle = 0
@@ -161,7 +146,7 @@ async def test_disposing_of_the_database_closes_the_parked_connections(
 ) -> None:
     """``Database.dispose`` leaves no parked connection open behind it."""
     await make_tree(db, {"d": {}})
-    database = _database(settings, pool_size=5)
+    database = database_with_pool(settings, pool_size=5)
     driver = await _read(database)
     assert parked_reads(database.engine) == 1
     await database.dispose()
@@ -178,8 +163,8 @@ async def test_a_write_after_a_read_runs_on_the_pool_with_the_read_committed(
     """Writes never take a parked connection; on PostgreSQL the read's ``COMMIT`` reaches the
     server before the parked connection is used for anything else."""
     await make_tree(db, {"d": {}})
-    database = _database(settings, pool_size=5)
-    taken = _checkouts(database)
+    database = database_with_pool(settings, pool_size=5)
+    taken = checkouts(database)
     try:
         read_on = await _read(database)
         async with database.session(write=True) as session:

@@ -11,7 +11,8 @@ requests run some fifty times slower under valgrind.
 
     python -m bench.instructions --backend postgresql --scenario read --requests 300
 
-Each count takes about a minute; the same code counts within about 2 % run to run.
+Each count takes about a minute; the same code counts within about 2 % run to run in one
+session, and up to 7 % apart between sessions: compare counts taken in the same session.
 """
 
 from __future__ import annotations

@@ -59,8 +59,8 @@ def merge_structlog_context(logger: Any, method: str, event_dict: EventDict) -> 
     :func:`structlog.contextvars.merge_contextvars` does; the line's own values win.
 
     structlog's processor copies the whole context and walks every variable in it (the
-    framework's, the database's, the kernel's) for the few it made; this one reads the
-    variables structlog keeps for its bound values: a tenth of the access line's cost.
+    framework's, the database's, the kernel's) for the few it made; this one reads only the
+    variables structlog keeps for its bound values.
     """
     variables = _STRUCTLOG_VARS
     if variables is None:

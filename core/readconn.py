@@ -268,7 +268,7 @@ def _listened(engine: Engine) -> bool:
 class ParkedReads:
     """Finished reads' pooled connections, kept checked out for the process's next read.
 
-    Taking a connection from SQLAlchemy's pool and giving it back cost a read about 7 % of its
+    Taking a connection from SQLAlchemy's pool and giving it back cost a read about 5 % of its
     instructions: the pool's queue, its checkout and checkin events, the connection's reset
     and the greenlet the checkout runs in. A read that ended cleanly (its transaction committed
     or left to the next ``BEGIN``, see :meth:`core.db.ContextConnection.commit_later`, or

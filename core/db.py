@@ -61,6 +61,7 @@ from core.readconn import (
     ReadConnection,
     RequestSession,
     built_once,
+    parked_of,
     set_pending_begin,
     sqlite_run,
     take_pending_begin,
@@ -625,7 +626,7 @@ def _park_reads(engine: AsyncEngine) -> None:
 
 def parked_reads(engine: AsyncEngine) -> int:
     """How many of the engine's checked-out connections are parked reads', not in use."""
-    parked = engine.sync_engine.__dict__.get(PARKED_KEY)
+    parked = parked_of(engine.sync_engine)
     return 0 if parked is None else len(parked)
 
 
@@ -859,7 +860,7 @@ class Database:
 
     async def dispose(self) -> None:
         """Close the engine's connections, the parked reads' among them."""
-        parked = self.engine.sync_engine.__dict__.get(PARKED_KEY)
+        parked = parked_of(self.engine.sync_engine)
         if parked is not None:
             await greenlet_spawn(parked.clear)
         await self.engine.dispose()

@@ -385,6 +385,12 @@ class ParkedReads:
             pooled.close()
 
 
+def parked_of(engine: Engine) -> ParkedReads | None:
+    """The engine's parked reads (None for an engine that parks none, e.g. SQLite in memory)."""
+    parked: ParkedReads | None = engine.__dict__.get(PARKED_KEY)
+    return parked
+
+
 class ReadConnection:
     """The pooled connection and transaction of one read request (see the module's doc).
 
@@ -418,7 +424,7 @@ class ReadConnection:
         self._connection: Connection | None = None
         self._postgres = engine.dialect.name == "postgresql"
         self._interrupted = False
-        self._parked: ParkedReads | None = engine.__dict__.get(PARKED_KEY)
+        self._parked = parked_of(engine)
         self.applied: Any = None
 
     @property

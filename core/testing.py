@@ -44,7 +44,7 @@ from core.app import create_app, load_plugins
 from core.db import SYSTEM, Database
 from core.identity.models import Membership, User
 from core.identity.passwords import hasher_for
-from core.readconn import PARKED_KEY
+from core.readconn import parked_of
 from core.settings import Settings
 from core.tenancy.models import Tenant
 from core.tenancy.resolve import find_tenant
@@ -465,7 +465,7 @@ class SentQueries:
 
     def attach(self) -> None:
         event.listen(self.engine, "checkout", self._watch)
-        for pooled in self.engine.__dict__.get(PARKED_KEY, ()):
+        for pooled in parked_of(self.engine) or ():
             self._watch(pooled, None, None)
 
     def detach(self) -> None:
